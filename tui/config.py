@@ -1,0 +1,102 @@
+"""Settings: where to read logs from and how, gathered from flags and environment.
+
+The API key only ever comes from the environment (``COMPOSIO_API_KEY``, the name
+Composio's own SDKs use): a flag would leave it in ``ps`` and shell history.
+``Secret`` keeps it out of every repr, traceback and log line.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from urllib.parse import urlsplit
+
+from tui.constants import DEFAULT_BASE_URL, ENV_API_KEY, ENV_BASE_URL
+
+DEFAULT_POLL_INTERVAL = 2.0
+MIN_POLL_INTERVAL = 0.2
+
+
+class ConfigError(ValueError):
+    """A setting toolwatch cannot use; the message says which and what to do."""
+
+
+class Secret:
+    """A string that never shows itself: repr, str and format all print ``***``."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('***')"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+
+NO_KEY_MESSAGE = (
+    "toolwatch needs a Composio API key to watch your tool calls. Set it in the environment "
+    f"(export {ENV_API_KEY}=... ; create a project key in the Composio dashboard under "
+    f"Settings > API keys) and, for a self-hosted or staging backend, {ENV_BASE_URL}. "
+    "Or try it without a key: toolwatch --demo runs a built-in Composio-compatible server "
+    "with live sample traffic."
+)
+
+KEY_FLAG_MESSAGE = (
+    "toolwatch does not take the API key as a command-line flag: it would be visible in "
+    f"`ps` and saved in your shell history. Set {ENV_API_KEY} in the environment instead."
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    base_url: str
+    api_key: Secret = field(repr=False)
+    demo: bool = False
+    poll_interval: float = DEFAULT_POLL_INTERVAL
+    tz: tzinfo | None = None  # None: the machine's local time
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.base_url).netloc or self.base_url
+
+
+def parse_interval(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ConfigError(f"--interval takes seconds, such as 2 or 0.5, not {text!r}") from None
+    if value < MIN_POLL_INTERVAL:
+        raise ConfigError(f"--interval must be at least {MIN_POLL_INTERVAL} s, not {value:g}")
+    return value
+
+
+def normalize_base_url(url: str) -> str:
+    url = url.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(
+            f"{ENV_BASE_URL} must be an http(s) URL such as {DEFAULT_BASE_URL}, not {url!r}"
+        )
+    return url
+
+
+def settings_from_env(
+    env: Mapping[str, str] | None = None, *, poll_interval: float = DEFAULT_POLL_INTERVAL
+) -> Settings:
+    """Settings for the real API; raises ConfigError with NO_KEY_MESSAGE when there is no key."""
+    env = os.environ if env is None else env
+    key = env.get(ENV_API_KEY, "").strip()
+    if not key:
+        raise ConfigError(NO_KEY_MESSAGE)
+    base = normalize_base_url(env.get(ENV_BASE_URL) or DEFAULT_BASE_URL)
+    return Settings(base_url=base, api_key=Secret(key), poll_interval=poll_interval)

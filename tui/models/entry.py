@@ -1,0 +1,81 @@
+"""The normalized log entry every part of toolwatch above the sources uses.
+
+Sources (the Composio API, later Buddy.works and JSONL files) turn their own
+wire shapes into ``LogEntry``; nothing above them knows a vendor's field names.
+Display fields are sanitized once, here at the model boundary (see
+``tui.sanitize``); ``raw`` keeps the untouched wire object for copy and export.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from tui.sanitize import clean
+
+STATUS_SUCCESS = "success"
+STATUS_FAILED = "failed"
+
+# Display fields that are sanitized on construction. ``message`` keeps a longer
+# limit because the detail pane shows it whole; the table truncates further.
+_SHORT_FIELDS = (
+    "id",
+    "status",
+    "level",
+    "type",
+    "toolkit",
+    "tool",
+    "user_id",
+    "session_id",
+    "connected_account_id",
+    "auth_config_id",
+    "parent_log_id",
+    "parent_tool",
+    "source",
+)
+
+
+class LogEntry(BaseModel):
+    """One tool execution as toolwatch shows it, independent of where it came from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    timestamp_ms: int
+    status: str = ""
+    level: str = ""
+    type: str = ""
+    toolkit: str = ""
+    tool: str = ""
+    user_id: str = ""
+    session_id: str = ""
+    connected_account_id: str = ""
+    auth_config_id: str = ""
+    duration_ms: int | None = None
+    message: str = ""
+    parent_log_id: str | None = None
+    parent_tool: str | None = None
+    source: str = "composio"
+    raw: dict[str, Any] = Field(default_factory=dict, repr=False)
+
+    @field_validator(*_SHORT_FIELDS, mode="before")
+    @classmethod
+    def _clean_short(cls, value: object) -> object:
+        if value is None:
+            return None
+        return clean(value, max_len=500)
+
+    @field_validator("message", mode="before")
+    @classmethod
+    def _clean_message(cls, value: object) -> str:
+        return clean(value, max_len=10_000)
+
+    @property
+    def failed(self) -> bool:
+        return self.status == STATUS_FAILED
+
+    @property
+    def timestamp(self) -> datetime:
+        return datetime.fromtimestamp(self.timestamp_ms / 1000, tz=UTC)

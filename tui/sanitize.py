@@ -1,0 +1,58 @@
+"""The one place where untrusted text is made safe to display.
+
+Everything an API returns (messages, user ids, JSON keys and values) may hold
+terminal escapes: an OSC 52 sequence in a log message would overwrite the
+engineer's clipboard, CSI sequences could clear or repaint the screen, and bidi
+overrides can make text read differently from what it is. Rich keeps ESC and C1
+bytes, so we replace every control character with a visible, inert escape such
+as ``\\x1b`` before the text reaches any widget.
+
+Markup is a separate concern: widgets render sanitized strings through
+``rich.text.Text`` (never markup), so ``[/bold]`` stays literal. Raw values are
+kept alongside for copy and export; only what is displayed goes through here.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls except TAB and LF, DEL, C1 controls, and the Unicode
+# bidirectional formatting characters (LRE/RLE/PDF/LRO/RLO, LRI/RLI/FSI/PDI,
+# LRM/RLM/ALM) plus the line/paragraph separators that some terminals honour.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+
+DEFAULT_MAX_LEN = 2_000
+ELLIPSIS = "…"
+NEWLINE_MARK = "⏎"
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def clean(value: object, *, max_len: int | None = DEFAULT_MAX_LEN, one_line: bool = True) -> str:
+    """Return ``value`` as display-safe text.
+
+    Control characters become visible escapes (``\\x1b``), so nothing reaches the
+    terminal as a command. With ``one_line`` newlines become ``⏎`` and tabs a
+    space, as a table cell needs; otherwise newlines and tabs are kept.
+    ``max_len`` truncates with an ellipsis (``None`` keeps everything).
+    """
+    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    if max_len is not None and len(text) > max_len:
+        text = text[:max_len] + ELLIPSIS
+    if one_line:
+        text = text.replace("\r\n", "\n").replace("\n", NEWLINE_MARK).replace("\t", " ")
+    return _UNSAFE.sub(_visible, text)
+
+
+def strip_controls(value: str) -> str:
+    """Remove control characters outright: for text leaving toolwatch (clipboard, shell)."""
+    return _UNSAFE.sub("", value)
+
+
+def has_unsafe(value: str) -> bool:
+    return _UNSAFE.search(value) is not None
