@@ -1,0 +1,82 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui.models.entry import LogEntry
+from tui.store import LogStore
+
+
+def entry(i: int, ts: int, status: str = "success", message: str = "m") -> LogEntry:
+    return LogEntry(
+        id=f"log_{i}", timestamp_ms=ts, status=status, tool="T", message=message, raw={"id": f"log_{i}", "n": i}
+    )
+
+
+def view_ids(store: LogStore) -> list[str]:
+    return [r.id for r in store.rows(0, len(store))]
+
+
+def test_newest_first_and_dedupe():
+    store = LogStore(":memory:")
+    r1 = store.add([entry(1, 100), entry(2, 200), entry(3, 300, "failed")])
+    assert (r1.added, r1.duplicates, r1.failed) == (3, 0, 1)
+    r2 = store.add([entry(2, 200), entry(4, 400)])
+    assert (r2.added, r2.duplicates) == (1, 1)
+    assert view_ids(store) == ["log_4", "log_3", "log_2", "log_1"]
+    assert store.newest_ms == 400 and store.oldest_ms == 100
+
+
+def test_backfill_and_late_arrivals_land_in_time_order():
+    store = LogStore(":memory:")
+    store.add([entry(i, i * 10) for i in range(10, 20)])
+    store.add([entry(i, i * 10) for i in range(0, 5)])  # an older page
+    store.add([entry(99, 155)])  # a late arrival in the middle
+    ts = [r.timestamp_ms for r in store.rows(0, len(store))]
+    assert ts == sorted(ts, reverse=True)
+    assert len(store) == 16
+
+
+def test_index_of_and_entry_round_trip():
+    store = LogStore(":memory:")
+    store.add([entry(i, 1000 + i // 3) for i in range(30)])  # many equal timestamps
+    for index in range(len(store)):
+        row = store.row(index)
+        assert row is not None
+        assert store.index_of(row.rowid, row.timestamp_ms) == index
+    full = store.entry_by_id("log_7")
+    assert full is not None and full.raw == {"id": "log_7", "n": 7}
+    assert store.entry_by_id("nope") is None
+
+
+def test_rows_beyond_end_are_clipped():
+    store = LogStore(":memory:")
+    store.add([entry(1, 1)])
+    assert store.rows(5, 10) == [] and store.row(1) is None
+
+
+def test_temp_file_is_removed_on_close():
+    store = LogStore()
+    path = store._path
+    assert path is not None and path.exists()
+    store.close()
+    assert not path.exists()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.tuples(st.integers(0, 40), st.integers(0, 1_000)), max_size=15), max_size=8
+    )
+)
+def test_any_arrival_order_holds_each_id_once_sorted_by_time(batches):
+    """Whatever the batches and their overlaps, the view is every id once, newest first."""
+    store = LogStore(":memory:")
+    first_ts: dict[int, int] = {}
+    for batch in batches:
+        store.add([entry(i, ts) for i, ts in batch])
+        for i, ts in batch:
+            first_ts.setdefault(i, ts)
+    rows = store.rows(0, len(store))
+    assert sorted(r.id for r in rows) == sorted(f"log_{i}" for i in first_ts)
+    assert [r.timestamp_ms for r in rows] == sorted((r.timestamp_ms for r in rows), reverse=True)
+    for row in rows:
+        assert row.timestamp_ms == first_ts[int(row.id[4:])]

@@ -1,0 +1,271 @@
+"""LogStore: every loaded log, compact, deduplicated by id, ordered by time.
+
+The table reads from here and only ever asks for the rows it can see, so a
+million loaded logs cost what a screenful costs to draw. Row contents live in
+SQLite (a temporary file by default: bounded RSS, and the same file can later
+serve as a recording); the order lives in two parallel ``array('q')`` columns
+(timestamp, rowid), 16 bytes a row, kept ascending so the usual arrival (newer
+than anything held) is an O(1) append. View index 0 is the newest log.
+
+Not thread-safe: the app uses it from the event loop only (workers post
+messages; handlers add to the store).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from array import array
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui.models.entry import LogEntry
+
+_COLUMNS = (
+    "id",
+    "ts",
+    "status",
+    "level",
+    "type",
+    "toolkit",
+    "tool",
+    "user_id",
+    "session_id",
+    "connected_account_id",
+    "auth_config_id",
+    "duration_ms",
+    "message",
+    "parent_log_id",
+    "parent_tool",
+    "source",
+    "raw",
+)
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS logs (
+    rowid INTEGER PRIMARY KEY,
+    {", ".join(f"{c} {'INTEGER' if c in ('ts', 'duration_ms') else 'TEXT'}" for c in _COLUMNS)},
+    UNIQUE (id)
+)
+"""
+
+# What a table row needs; the message is cut here so a screenful of rows with
+# multi-kilobyte messages stays cheap to fetch and render.
+TABLE_MESSAGE_CHARS = 400
+
+
+@dataclass(frozen=True, slots=True)
+class RowView:
+    """The few fields the log table draws for one row (already sanitized)."""
+
+    rowid: int
+    id: str
+    timestamp_ms: int
+    status: str
+    toolkit: str
+    tool: str
+    user_id: str
+    duration_ms: int | None
+    message: str
+
+    @property
+    def failed(self) -> bool:
+        return self.status == "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    added: int
+    duplicates: int
+    failed: int  # how many of the added were failures
+
+
+class LogStore:
+    def __init__(self, path: Path | str | None = None, *, row_cache: int = 4_096) -> None:
+        if path is None:
+            fd, tmp = tempfile.mkstemp(prefix="toolwatch-", suffix=".sqlite3")
+            os.close(fd)
+            self._path: Path | None = Path(tmp)
+            self._owns_file = True
+        elif str(path) == ":memory:":
+            self._path = None
+            self._owns_file = False
+        else:
+            self._path = Path(path)
+            self._owns_file = False
+        self._db = sqlite3.connect(":memory:" if self._path is None else str(self._path))
+        # The file is a cache of what the API returned, rebuilt on every run:
+        # durability buys nothing, write speed does.
+        self._db.execute("PRAGMA journal_mode=OFF")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute(_SCHEMA)
+        self._ts: array[int] = array("q")
+        self._rowids: array[int] = array("q")
+        self._cache: OrderedDict[int, RowView] = OrderedDict()
+        self._cache_size = row_cache
+
+    # -- size and order ------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._rowids)
+
+    @property
+    def newest_ms(self) -> int | None:
+        return self._ts[-1] if self._ts else None
+
+    @property
+    def oldest_ms(self) -> int | None:
+        return self._ts[0] if self._ts else None
+
+    def rowid_at(self, index: int) -> int:
+        """Rowid of the log at view ``index`` (0 = newest)."""
+        return self._rowids[len(self._rowids) - 1 - index]
+
+    def index_of(self, rowid: int, timestamp_ms: int) -> int | None:
+        """View index of a row, or None. O(log n) plus the rows sharing its timestamp."""
+        lo = bisect_left(self._ts, timestamp_ms)
+        hi = bisect_right(self._ts, timestamp_ms)
+        for pos in range(lo, hi):
+            if self._rowids[pos] == rowid:
+                return len(self._rowids) - 1 - pos
+        return None
+
+    # -- writing -------------------------------------------------------------
+
+    def add(self, entries: Iterable[LogEntry]) -> AddResult:
+        """Add entries not held yet (by id); returns how many were new."""
+        fresh: list[tuple[int, int]] = []  # (ts, rowid)
+        duplicates = failed = 0
+        cur = self._db.cursor()
+        for entry in entries:
+            cur.execute(
+                f"INSERT OR IGNORE INTO logs ({', '.join(_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(_COLUMNS))})",
+                _row_values(entry),
+            )
+            if cur.rowcount == 1 and cur.lastrowid is not None:
+                fresh.append((entry.timestamp_ms, cur.lastrowid))
+                failed += entry.failed
+            else:
+                duplicates += 1
+        if fresh:
+            self._insert_order(fresh)
+        return AddResult(added=len(fresh), duplicates=duplicates, failed=failed)
+
+    def _insert_order(self, fresh: list[tuple[int, int]]) -> None:
+        fresh.sort()
+        ts, rowids = self._ts, self._rowids
+        if not ts or fresh[0][0] >= ts[-1]:
+            # Newer than everything held: the live-tail case, an append.
+            ts.extend(t for t, _ in fresh)
+            rowids.extend(r for _, r in fresh)
+        elif fresh[-1][0] < ts[0]:
+            # Older than everything held: a backfill page, one copy.
+            self._ts = array("q", (t for t, _ in fresh)) + ts
+            self._rowids = array("q", (r for _, r in fresh)) + rowids
+        else:
+            # Late arrivals land near the newest end, so the moved tail is short.
+            for t, r in fresh:
+                pos = bisect_right(ts, t)
+                ts.insert(pos, t)
+                rowids.insert(pos, r)
+
+    def clear(self) -> None:
+        self._db.execute("DELETE FROM logs")
+        self._ts = array("q")
+        self._rowids = array("q")
+        self._cache.clear()
+
+    # -- reading -------------------------------------------------------------
+
+    def rows(self, start: int, count: int) -> list[RowView]:
+        """The rows at view indexes ``start`` … ``start + count - 1`` (clipped)."""
+        n = len(self._rowids)
+        stop = min(n, start + count)
+        if start >= stop or start < 0:
+            return []
+        wanted = [self._rowids[n - 1 - i] for i in range(start, stop)]
+        missing = [r for r in wanted if r not in self._cache]
+        if missing:
+            self._fetch(missing)
+        cache = self._cache
+        out = []
+        for r in wanted:
+            cache.move_to_end(r)
+            out.append(cache[r])
+        return out
+
+    def row(self, index: int) -> RowView | None:
+        found = self.rows(index, 1)
+        return found[0] if found else None
+
+    def _fetch(self, rowids: Sequence[int]) -> None:
+        for chunk_start in range(0, len(rowids), 500):
+            chunk = rowids[chunk_start : chunk_start + 500]
+            query = (
+                "SELECT rowid, id, ts, status, toolkit, tool, user_id, duration_ms, "
+                f"substr(message, 1, {TABLE_MESSAGE_CHARS}) FROM logs "
+                f"WHERE rowid IN ({', '.join('?' * len(chunk))})"
+            )
+            for rec in self._db.execute(query, chunk):
+                self._cache[rec[0]] = RowView(*rec)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
+    def entry(self, rowid: int) -> LogEntry | None:
+        """The full entry (with its raw wire object) for the detail pane, copy and export."""
+        rec = self._db.execute(
+            f"SELECT {', '.join(_COLUMNS)} FROM logs WHERE rowid = ?", (rowid,)
+        ).fetchone()
+        if rec is None:
+            return None
+        values = dict(zip(_COLUMNS, rec, strict=True))
+        values["timestamp_ms"] = values.pop("ts")
+        values["raw"] = json.loads(values["raw"])
+        # Stored values were sanitized when the entry was built; skip revalidation.
+        return LogEntry.model_construct(**values)
+
+    def entry_by_id(self, log_id: str) -> LogEntry | None:
+        rec = self._db.execute("SELECT rowid FROM logs WHERE id = ?", (log_id,)).fetchone()
+        return None if rec is None else self.entry(int(rec[0]))
+
+    def contains(self, log_id: str) -> bool:
+        return self._db.execute("SELECT 1 FROM logs WHERE id = ?", (log_id,)).fetchone() is not None
+
+    def count_failed(self) -> int:
+        rec = self._db.execute("SELECT count(*) FROM logs WHERE status = 'failed'").fetchone()
+        return int(rec[0])
+
+    # -- lifetime ------------------------------------------------------------
+
+    def close(self) -> None:
+        self._db.close()
+        if self._owns_file and self._path is not None:
+            self._path.unlink(missing_ok=True)
+
+
+def _row_values(entry: LogEntry) -> tuple[object, ...]:
+    return (
+        entry.id,
+        entry.timestamp_ms,
+        entry.status,
+        entry.level,
+        entry.type,
+        entry.toolkit,
+        entry.tool,
+        entry.user_id,
+        entry.session_id,
+        entry.connected_account_id,
+        entry.auth_config_id,
+        entry.duration_ms,
+        entry.message,
+        entry.parent_log_id,
+        entry.parent_tool,
+        entry.source,
+        json.dumps(entry.raw, separators=(",", ":"), ensure_ascii=False),
+    )
