@@ -87,6 +87,13 @@ def normalize_base_url(url: str) -> str:
         raise ConfigError(
             f"{ENV_BASE_URL} must be an http(s) URL such as {DEFAULT_BASE_URL}, not {url!r}"
         )
+    if "@" in parts.netloc:
+        # httpx would turn user:password@ into an Authorization header: a second
+        # credential beside x-api-key, which Composio rejects with a 401.
+        raise ConfigError(
+            f"{ENV_BASE_URL} must not contain a user name or password; "
+            f"the API key goes in {ENV_API_KEY}"
+        )
     return url
 
 

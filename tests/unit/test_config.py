@@ -27,7 +27,9 @@ def test_missing_key_says_how_to_fix():
     assert "COMPOSIO_API_KEY" in NO_KEY_MESSAGE and "--demo" in NO_KEY_MESSAGE
 
 
-@pytest.mark.parametrize("url", ["backend.composio.dev", "ftp://x", "http://"])
+@pytest.mark.parametrize(
+    "url", ["backend.composio.dev", "ftp://x", "http://", "https://u:pw@backend.composio.dev"]
+)
 def test_bad_base_url(url):
     with pytest.raises(ConfigError, match="COMPOSIO_BASE_URL"):
         normalize_base_url(url)

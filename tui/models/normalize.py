@@ -1,0 +1,144 @@
+"""Composio wire log -> LogEntry: the only place that knows where Composio keeps things.
+
+``metadata`` is free-form and its layout is not contractually fixed (api-contract
+A.2): public consumers read both ``tool_slug`` and ``tool.slug``, so every field
+is looked up in each known spot and any value of an unexpected type is ignored
+rather than trusted. Only a log we cannot place at all (no id, no readable time)
+is refused, with an ``UnreadableBody`` the caller reports and skips.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+
+from tui.models.entry import LogEntry
+from tui.models.wire import WireLogDetail, WireLogItem, json_kind, summarize_errors, to_number
+from tui.sources.errors import UnreadableBody
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MS = timedelta(milliseconds=1)
+# A bare number as a timestamp: epoch milliseconds, as the rest of the API uses.
+_DIGITS = re.compile(r"^\s*\d+(\.\d+)?\s*$")
+# Timestamps after this (in ms) are the year 2286+: a number in seconds would read
+# as 1970, so anything this small is taken as seconds instead.
+_SECONDS_CUTOFF = 100_000_000_000
+
+
+def entry_from_wire(item: WireLogItem | dict[str, Any], *, source: str = "composio") -> LogEntry:
+    """Normalize one v3.1 list item (or detail) into a LogEntry.
+
+    ``raw`` keeps the wire object untouched: the very dict when one is given, or
+    the model dumped with wire names and unknown fields when a model is.
+    Raises ``UnreadableBody`` when the item has no id, an unreadable timestamp,
+    or is not an object at all; odd metadata never raises.
+    """
+    if isinstance(item, WireLogItem):
+        wire = item
+        raw = item.model_dump(mode="json", by_alias=True)
+    elif isinstance(item, dict):
+        raw = item
+        wire = _validate(item)
+    else:
+        raise UnreadableBody(detail=f"a log should be a JSON object, not {json_kind(item)}")
+
+    if not wire.id.strip():
+        raise UnreadableBody(detail="a log has an empty id")
+    try:
+        timestamp_ms = parse_timestamp_ms(wire.timestamp)
+    except ValueError:
+        raise UnreadableBody(
+            detail=f"log {wire.id}: unreadable timestamp {wire.timestamp[:40]!r}"
+        ) from None
+
+    meta = wire.metadata
+    context_session = wire.context.session_id if isinstance(wire, WireLogDetail) else None
+    parent = wire.parent
+    return LogEntry(
+        id=wire.id,
+        timestamp_ms=timestamp_ms,
+        status=wire.status,
+        level=wire.level,
+        type=wire.type,
+        toolkit=_first(meta, ("toolkit_slug",), ("toolkit", "slug"), ("toolkit",)),
+        tool=_first(meta, ("tool_slug",), ("tool", "slug"), ("tool",)),
+        user_id=_first(meta, ("user_id",)),
+        session_id=_first(meta, ("session_id",)) or context_session or "",
+        connected_account_id=_first(meta, ("connected_account_id",), ("connected_account", "id")),
+        auth_config_id=_first(meta, ("auth_config_id",), ("auth_config", "id")),
+        duration_ms=_duration_ms(wire),
+        message=wire.message or "",
+        parent_log_id=parent.log_id if parent is not None else None,
+        parent_tool=parent.tool_slug if parent is not None else None,
+        source=source,
+        raw=raw,
+    )
+
+
+def parse_timestamp_ms(value: str) -> int:
+    """ISO 8601 (any fractional digits, ``Z`` or an offset; none means UTC) -> epoch ms.
+
+    A bare number is taken as epoch milliseconds (seconds when it is too small to
+    be milliseconds). Raises ValueError for anything else.
+    """
+    text = value.strip()
+    if _DIGITS.match(text):
+        number = float(text)
+        return round(number * 1000 if number < _SECONDS_CUTOFF else number)
+    if text[-1:] in ("z", "Z"):
+        text = text[:-1] + "+00:00"
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    # Integer arithmetic on timedeltas: float seconds would lose the last millisecond.
+    return (moment - _EPOCH) // _MS
+
+
+def _validate(item: dict[str, Any]) -> WireLogItem:
+    # As a detail: a list item is a detail without the extra keys, and a detail's
+    # context.session_id and timings are then read as well.
+    try:
+        return WireLogDetail.model_validate(item)
+    except ValidationError as error:
+        raise UnreadableBody(detail=_describe(item, error)) from None
+
+
+def _describe(item: dict[str, Any], error: ValidationError) -> str:
+    ident = item.get("id")
+    prefix = f"log {ident}" if isinstance(ident, str) and ident else "a log"
+    return f"{prefix}: {summarize_errors(error)}"
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _first(obj: dict[str, Any], *paths: tuple[str, ...]) -> str:
+    """The first path through nested objects that ends in text (or a number), else ""."""
+    for path in paths:
+        node: object = obj
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else None
+        found = _text(node)
+        if found is not None:
+            return found
+    return ""
+
+
+def _duration_ms(wire: WireLogItem) -> int | None:
+    number = to_number(wire.metrics.get("duration_ms"))
+    if number is not None:
+        return round(number)
+    # A detail without metrics still says how long the call took.
+    if isinstance(wire, WireLogDetail) and wire.timings is not None:
+        start, end = wire.timings.start_time, wire.timings.end_time
+        if start is not None and end is not None and end >= start:
+            return end - start
+    return None

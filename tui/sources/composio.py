@@ -1,0 +1,406 @@
+"""ComposioClient: the Composio Logs API over one httpx.AsyncClient (api-contract.md A.1–A.5).
+
+It sends exactly one credential header (``x-api-key``; two together are a 401),
+turns every HTTP status and transport failure into a typed ``ApiError`` that
+says what to do, and never retries: the polling engine owns retry and backoff,
+and a retry here would hide the failures it needs to see.
+
+The key is held in a ``Secret``, set on each request rather than on the client's
+default headers, and scrubbed out of anything the server echoes back, so it can
+reach neither an exception, a repr, nor the debug log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import ssl
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+from types import TracebackType
+from typing import Any, TypeVar
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from tui import __version__, debuglog
+from tui.config import Secret
+from tui.constants import (
+    API_KEY_HEADER,
+    DEFAULT_BASE_URL,
+    DEFAULT_LIMIT,
+    LOGS_DETAIL_PATH,
+    LOGS_LIST_PATH,
+    TRACE_PATH,
+)
+from tui.models.entry import LogEntry
+from tui.models.normalize import entry_from_wire
+from tui.models.wire import (
+    WireLogDetail,
+    WireTrace,
+    json_kind,
+    parse_error_body,
+    summarize_errors,
+    to_number,
+)
+from tui.query import LogQuery
+from tui.sanitize import clean
+from tui.sources.errors import (
+    ApiError,
+    AuthError,
+    BadRequestError,
+    ConnectionFailed,
+    ForbiddenError,
+    NotFoundError,
+    RateLimitedError,
+    RequestTimeout,
+    ServerError,
+    UnreadableBody,
+)
+
+USER_AGENT = f"toolwatch/{__version__} (+python-httpx)"
+CONNECT_TIMEOUT = 5.0
+
+log = debuglog.get_logger("client")
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class LogPage:
+    entries: list[LogEntry]
+    next_cursor: str | None
+    # One short description per item that could not be read; the rest are kept.
+    skipped: list[str] = field(default_factory=list)
+
+
+class ComposioClient:
+    """The Composio Logs API. Use as ``async with ComposioClient(api_key=...) as client``."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: float = 15.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        if not api_key:
+            raise ValueError("ComposioClient needs an API key")
+        self._key = Secret(api_key)
+        debuglog.register_secret(api_key)
+        self.base_url = base_url.strip().rstrip("/")
+        self.timeout = timeout
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            timeout=httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout)),
+            transport=transport,
+            # A redirect would carry x-api-key to wherever it points (httpx strips
+            # only Authorization across hosts); report it instead.
+            follow_redirects=False,
+            # Composio also accepts a session cookie (authToken) as a credential, and
+            # two credentials at once are a 401: never store or send back cookies.
+            cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
+        )
+
+    def __repr__(self) -> str:
+        return f"ComposioClient(base_url={_display_url(self.base_url)!r})"
+
+    @property
+    def description(self) -> str:
+        return urlsplit(_display_url(self.base_url)).netloc or self.base_url
+
+    # -- lifetime ---------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> ComposioClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    # -- endpoints ----------------------------------------------------------------------
+
+    async def list_logs(
+        self, query: LogQuery, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+    ) -> LogPage:
+        """One page of logs. Unreadable items land in ``skipped``; the others are kept."""
+        body = query.to_api_body(limit=limit, cursor=cursor)
+        data = await self._request("POST", LOGS_LIST_PATH, body=body)
+        if not isinstance(data, dict):
+            raise self._unreadable(f"expected a JSON object with logs, got {json_kind(data)}")
+        items = data.get("logs")
+        if items is None:
+            items = []
+        if not isinstance(items, list):
+            raise self._unreadable(f"'logs' should be a list, got {json_kind(items)}")
+        raw_cursor = data.get("next_cursor")
+        if raw_cursor is not None and (
+            isinstance(raw_cursor, bool) or not isinstance(raw_cursor, str | int)
+        ):
+            # Guessing would either stop paging early or loop on one page.
+            raise self._unreadable(f"'next_cursor' should be a string, got {json_kind(raw_cursor)}")
+        next_cursor = str(raw_cursor) if raw_cursor not in (None, "") else None
+
+        entries: list[LogEntry] = []
+        skipped: list[str] = []
+        for index, item in enumerate(items):
+            try:
+                entries.append(entry_from_wire(item))
+            except UnreadableBody as error:
+                problem = self._scrub(error.detail or str(error))
+                skipped.append(f"item {index}: {problem}")
+                log.warning("skipped log item %d: %s", index, problem)
+        return LogPage(entries=entries, next_cursor=next_cursor, skipped=skipped)
+
+    async def get_detail(self, log_id: str) -> WireLogDetail:
+        data = await self._request("GET", LOGS_DETAIL_PATH.format(id=_path_id(log_id)))
+        return self._parse(WireLogDetail, data, "log detail")
+
+    async def get_trace(self, log_id: str) -> WireTrace:
+        data = await self._request("GET", TRACE_PATH.format(id=_path_id(log_id)))
+        return self._parse(WireTrace, data, "execution trace")
+
+    # -- transport -------------------------------------------------------------------------
+
+    def _headers(self) -> dict[str, str]:
+        return {
+            API_KEY_HEADER: self._key.reveal(),
+            "Accept": "application/json",
+            "User-Agent": USER_AGENT,
+        }
+
+    async def _request(self, method: str, path: str, *, body: Any = None) -> Any:
+        started = time.perf_counter()
+        try:
+            # httpx's timeout bounds each read; this bounds the whole exchange, so a
+            # server trickling bytes cannot hold a poll forever.
+            async with asyncio.timeout(self.timeout):
+                response = await self._http.request(
+                    method,
+                    path,
+                    json=body,
+                    headers=self._headers(),
+                )
+        except (TimeoutError, httpx.TimeoutException) as error:
+            log.debug("%s %s -> timeout after %.0f ms", method, path, _ms_since(started))
+            connect = isinstance(error, httpx.ConnectTimeout)
+            raise RequestTimeout(
+                detail=(
+                    f"no connection to {self.description} within "
+                    f"{min(CONNECT_TIMEOUT, self.timeout):g} s"
+                    if connect
+                    else f"no complete answer from {self.description} within {self.timeout:g} s"
+                ),
+                hint=(
+                    f"Check the network and COMPOSIO_BASE_URL ({_display_url(self.base_url)}), "
+                    "then try again."
+                ),
+            ) from None
+        except httpx.DecodingError as error:
+            raise self._unreadable(f"the body could not be decoded: {error}") from None
+        except (httpx.TransportError, httpx.InvalidURL) as error:
+            detail = self._scrub(_describe_transport(error, self.description))
+            log.debug("%s %s -> %s", method, path, detail)
+            raise ConnectionFailed(
+                detail=detail,
+                hint=(
+                    f"Could not reach {_display_url(self.base_url)}. Check the network, any "
+                    "proxy settings, and COMPOSIO_BASE_URL."
+                ),
+            ) from None
+
+        log.debug("%s %s -> %d in %.0f ms", method, path, response.status_code, _ms_since(started))
+        if not response.is_success:
+            raise self._error_for(response)
+        return self._json(response)
+
+    def _json(self, response: httpx.Response) -> Any:
+        content = response.content
+        if not content.strip():
+            raise self._unreadable("the body is empty")
+        try:
+            return json.loads(content)
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            kind = response.headers.get("content-type", "").split(";")[0].strip()
+            what = f"{kind} instead of JSON" if kind and "json" not in kind else "invalid JSON"
+            where = (
+                f" ({error.msg} at byte {error.pos} of {len(content)})"
+                if isinstance(error, json.JSONDecodeError)
+                else ""
+            )
+            raise self._unreadable(f"the body is {what}{where}") from None
+
+    def _parse(self, model: type[_M], data: Any, what: str) -> _M:
+        if not isinstance(data, dict):
+            raise self._unreadable(f"expected a JSON object for the {what}, got {json_kind(data)}")
+        try:
+            return model.model_validate(data)
+        except ValidationError as error:
+            problems = summarize_errors(error)
+            raise self._unreadable(f"the {what} is not readable: {problems}") from None
+
+    def _unreadable(self, detail: str) -> UnreadableBody:
+        detail = self._scrub(detail)
+        log.warning("unreadable response: %s", detail)
+        return UnreadableBody(detail=detail)
+
+    def _scrub(self, text: str) -> str:
+        key = self._key.reveal()
+        return text.replace(key, "***") if key in text else text
+
+    def _error_for(self, response: httpx.Response) -> ApiError:
+        status = response.status_code
+        try:
+            info = parse_error_body(json.loads(response.content))
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            info = parse_error_body(None)
+        message = info.message
+        if info.errors:
+            details = "; ".join(info.errors[:3])
+            message = f"{message} ({details})" if message else details
+        detail = None
+        if message is None and response.content.strip():
+            # A proxy's HTML page or a bare text answer: its start still helps.
+            detail = self._scrub(clean(response.text, max_len=120))
+        request_id = info.request_id or response.headers.get("x-request-id") or None
+        request_id = self._scrub(request_id) if request_id else None
+        kwargs: dict[str, Any] = {"status": status, "request_id": request_id, "detail": detail}
+        message = self._scrub(message) if message else None
+
+        if status == 401:
+            return AuthError(message, **kwargs)
+        if status == 403:
+            return ForbiddenError(message, **kwargs)
+        if status in (404, 410):
+            return NotFoundError(message, **kwargs)
+        if status in (400, 409, 413, 422):
+            fix = self._scrub(info.suggested_fix) if info.suggested_fix else None
+            return BadRequestError(message, suggested_fix=fix, **kwargs)
+        if status == 408:
+            return RequestTimeout(message, **kwargs)
+        if status == 429:
+            return RateLimitedError(
+                message, retry_after=parse_retry_after(response.headers), **kwargs
+            )
+        if status >= 500:
+            return ServerError(message, **kwargs)
+        if 300 <= status < 400:
+            target = response.headers.get("location", "")
+            return ApiError(
+                message,
+                hint=(
+                    f"The server redirected to {_display_url(target)}; set COMPOSIO_BASE_URL "
+                    "to the address it points at."
+                    if target
+                    else "The server answered with a redirect; check COMPOSIO_BASE_URL."
+                ),
+                **kwargs,
+            )
+        return ApiError(
+            message,
+            hint="Unexpected answer from the server; check COMPOSIO_BASE_URL.",
+            **kwargs,
+        )
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def parse_retry_after(headers: httpx.Headers, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait: ``retry-after-ms``, else ``Retry-After`` as seconds or an HTTP date."""
+    millis = to_number(headers.get("retry-after-ms"))
+    if millis is not None and millis >= 0:
+        return millis / 1000
+    text = headers.get("retry-after")
+    if text is None:
+        return None
+    seconds = to_number(text)
+    if seconds is not None:
+        return seconds if seconds >= 0 else None
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+def _path_id(log_id: str) -> str:
+    if not log_id:
+        raise BadRequestError(
+            detail="the log id is empty", hint="Pass the id of a log, such as log_-jRTWClpBoVo."
+        )
+    encoded = quote(log_id, safe="")
+    # quote() leaves dots alone, and "." or ".." as a path segment would be
+    # resolved away by URL normalization, fetching a different resource.
+    if set(encoded) == {"."}:
+        encoded = encoded.replace(".", "%2E")
+    return encoded
+
+
+def _display_url(url: str) -> str:
+    """``url`` without any user:password@ part."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=host))
+
+
+def _describe_transport(error: Exception, host: str) -> str:
+    """What went wrong on the way, from the exception chain's root cause."""
+    causes: list[BaseException] = []
+    node: BaseException | None = error
+    while node is not None and len(causes) < 10:
+        causes.append(node)
+        node = node.__cause__ or node.__context__
+    for cause in causes:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            # Set only when raised by the ssl module itself.
+            why = getattr(cause, "verify_message", None) or "not trusted"
+            return f"the TLS certificate of {host} could not be verified ({why})"
+        if isinstance(cause, ssl.SSLError):
+            return (
+                f"the TLS handshake with {host} failed ({getattr(cause, 'reason', None) or cause})"
+            )
+        if isinstance(cause, socket.gaierror):
+            return f"the host name {host} could not be resolved"
+        if isinstance(cause, ConnectionRefusedError):
+            return f"{host} refused the connection"
+    text = str(error)
+    lowered = text.lower()
+    if isinstance(error, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return f"the base URL is not usable: {text}"
+    if "name or service not known" in lowered or "nodename nor servname" in lowered:
+        return f"the host name {host} could not be resolved"
+    if "refused" in lowered:
+        return f"{host} refused the connection"
+    if "certificate" in lowered or "ssl" in lowered or "tls" in lowered:
+        return f"the TLS handshake with {host} failed"
+    if isinstance(error, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+        return f"the connection to {host} broke off ({text or type(error).__name__})"
+    if isinstance(error, httpx.ConnectError):
+        return f"could not connect to {host}: {text or 'no reason given'}"
+    return text or type(error).__name__
+
+
+def _ms_since(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
