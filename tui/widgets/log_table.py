@@ -1,0 +1,346 @@
+"""LogTable: a line-API table over LogStore that stays instant at a million rows.
+
+Textual's DataTable keeps every row as Python objects and re-measures all of
+them on change (34 s to first paint 100k rows here). Like toolong, this widget
+renders only the lines on screen: ``render_line(y)`` maps a screen line to a
+store index and draws that row, so appends cost only the new rows and a key
+press costs one screenful.
+
+Newest is on top. While the cursor sits on the newest row the table follows
+new arrivals; anywhere else, the cursor and the viewport stay on the same log
+while rows arrive above it. Cells are built from sanitized strings as plain
+segments: nothing is parsed as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.store import LogStore, RowView
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width: int  # 0: takes the remaining width
+    right: bool = False
+
+
+def format_duration(ms: int | None) -> str:
+    if ms is None:
+        return "—"
+    if ms < 1_000:
+        return f"{ms}ms"
+    if ms < 10_000:
+        return f"{ms / 1000:.2f}s"
+    if ms < 60_000:
+        return f"{ms / 1000:.1f}s"
+    minutes, seconds = divmod(ms // 1000, 60)
+    return f"{minutes}m{seconds:02d}s"
+
+
+def _fit(text: str, width: int, right: bool = False) -> str:
+    """Pad or cut ``text`` to exactly ``width`` cells, marking a cut with an ellipsis."""
+    if width <= 0:
+        return ""
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    if right:
+        return " " * (width - cell_len(text)) + text
+    return set_cell_size(text, width)
+
+
+def _layout(width: int) -> tuple[Column, ...]:
+    """Column widths for the terminal width; the message column takes the rest."""
+    if width >= 150:
+        toolkit, tool, user = 16, 34, 22
+    elif width >= 110:
+        toolkit, tool, user = 14, 28, 16
+    else:
+        toolkit, tool, user = 9, 20, 10
+    return (
+        Column("TIME", 8),
+        Column("STATUS", 6),
+        Column("TOOLKIT", toolkit),
+        Column("TOOL", tool),
+        Column("USER", user),
+        Column("DUR", 7, right=True),
+        Column("MESSAGE", 0),
+    )
+
+
+class LogTable(ScrollView, can_focus=True):
+    """Newest-first table of the logs in a LogStore."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "log-table--header",
+        "log-table--cursor",
+        "log-table--failed",
+        "log-table--status-ok",
+        "log-table--status-failed",
+        "log-table--time",
+    }
+
+    DEFAULT_CSS = """
+    LogTable {
+        background: $surface;
+        scrollbar-size-vertical: 1;
+        overflow-x: hidden;
+    }
+    LogTable > .log-table--header { text-style: bold; color: $text-muted; background: $panel; }
+    LogTable > .log-table--cursor { background: $primary 30%; }
+    LogTable:focus > .log-table--cursor { background: $primary 60%; text-style: bold; }
+    LogTable > .log-table--failed { color: $text-error; }
+    LogTable > .log-table--status-ok { color: $text-success; }
+    LogTable > .log-table--status-failed { color: $text-error; text-style: bold; }
+    LogTable > .log-table--time { color: $text-muted; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor_up", "Up", show=False, id="table.cursor_up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="table.cursor_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="table.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="table.page_down"),
+        Binding("home", "first", "Newest", show=False, id="table.newest"),
+        Binding("end", "last", "Oldest", show=False, id="table.oldest"),
+        Binding("enter", "select", "Open", show=False, id="table.open"),
+    ]
+
+    cursor_row: reactive[int] = reactive(0, init=False)
+    """View index of the cursor (0 = newest)."""
+
+    class CursorMoved(Message):
+        def __init__(self, table: LogTable, row: RowView | None) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+    class Opened(Message):
+        """Enter on a row: the screen opens its detail."""
+
+        def __init__(self, table: LogTable, row: RowView) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+    def __init__(
+        self,
+        store: LogStore,
+        *,
+        tz: tzinfo | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.store = store
+        self._tz = tz
+        # Strips keyed by row and state; rows never change once stored, so the
+        # cache stays valid until the width or the styles change.
+        self._strip_cache: dict[tuple[int, bool, bool, int], Strip] = {}
+        self._cursor_anchor: tuple[int, int] | None = None  # (rowid, ts) under the cursor
+        self._time_format: Callable[[int], str] = self._format_time
+
+    # -- public API ------------------------------------------------------------
+
+    @property
+    def following(self) -> bool:
+        """True while the cursor is on the newest row: new arrivals stay in view."""
+        return self.cursor_row == 0 and self.scroll_y == 0
+
+    @property
+    def selected(self) -> RowView | None:
+        return self.store.row(self.cursor_row) if len(self.store) else None
+
+    def rows_added(self) -> None:
+        """Call after adding to the store: keeps the user's place and repaints."""
+        following = self.following
+        self._update_virtual_size()
+        if following or self._cursor_anchor is None:
+            self._set_cursor(0, keep_anchor=False)
+        else:
+            rowid, ts = self._cursor_anchor
+            index = self.store.index_of(rowid, ts)
+            if index is not None and index != self.cursor_row:
+                shift = index - self.cursor_row
+                self.set_reactive(LogTable.cursor_row, index)
+                # Move the viewport with the row so the screen does not jump.
+                self.set_scroll(None, self.scroll_y + shift)
+        self._remember_anchor()
+        self.refresh()
+
+    def rows_reset(self) -> None:
+        """Call after the store was cleared or replaced."""
+        self._strip_cache.clear()
+        self._update_virtual_size()
+        self._set_cursor(0, keep_anchor=False)
+        self.scroll_to(y=0, animate=False)
+        self.refresh()
+
+    def move_cursor(self, index: int) -> None:
+        self._set_cursor(index)
+
+    # -- sizing ----------------------------------------------------------------
+
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.store) + 1)
+
+    def on_resize(self) -> None:
+        self._strip_cache.clear()
+        self._update_virtual_size()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strip_cache.clear()
+
+    # -- cursor ----------------------------------------------------------------
+
+    def _set_cursor(self, index: int, *, keep_anchor: bool = True) -> None:
+        n = len(self.store)
+        index = max(0, min(index, n - 1)) if n else 0
+        self.cursor_row = index
+        if keep_anchor or n:
+            self._remember_anchor()
+        self._scroll_cursor_into_view()
+
+    def _remember_anchor(self) -> None:
+        row = self.selected
+        self._cursor_anchor = None if row is None else (row.rowid, row.timestamp_ms)
+
+    def _scroll_cursor_into_view(self) -> None:
+        visible = max(1, self.size.height - 1)  # minus the header line
+        top = int(self.scroll_y)
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False)
+        elif self.cursor_row >= top + visible:
+            self.scroll_to(y=self.cursor_row - visible + 1, animate=False)
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        self._refresh_index(old)
+        self._refresh_index(new)
+        self.post_message(self.CursorMoved(self, self.selected))
+
+    def _refresh_index(self, index: int) -> None:
+        y = index - int(self.scroll_y) + 1
+        if 1 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    def _page(self) -> int:
+        return max(1, self.size.height - 2)
+
+    def action_cursor_up(self) -> None:
+        self._set_cursor(self.cursor_row - 1)
+
+    def action_cursor_down(self) -> None:
+        self._set_cursor(self.cursor_row + 1)
+
+    def action_page_up(self) -> None:
+        self._set_cursor(self.cursor_row - self._page())
+
+    def action_page_down(self) -> None:
+        self._set_cursor(self.cursor_row + self._page())
+
+    def action_first(self) -> None:
+        self._set_cursor(0)
+        self.scroll_to(y=0, animate=False)
+
+    def action_last(self) -> None:
+        self._set_cursor(len(self.store) - 1)
+
+    def action_select(self) -> None:
+        row = self.selected
+        if row is not None:
+            self.post_message(self.Opened(self, row))
+
+    def on_click(self, event: object) -> None:
+        offset = getattr(event, "y", None)
+        if isinstance(offset, int) and offset >= 1:
+            self._set_cursor(int(self.scroll_y) + offset - 1)
+
+    # -- rendering -------------------------------------------------------------
+
+    def _format_time(self, ms: int) -> str:
+        return datetime.fromtimestamp(ms / 1000, tz=self._tz).strftime("%H:%M:%S")
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # One store query for the whole visible range instead of one per line.
+        self.store.rows(int(self.scroll_y), self.size.height)
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        columns = _layout(width)
+        if y == 0:
+            return self._header_strip(columns, width)
+        index = int(self.scroll_y) + y - 1
+        row = self.store.row(index) if index < len(self.store) else None
+        if row is None:
+            return Strip.blank(width, self.rich_style)
+        is_cursor = index == self.cursor_row
+        key = (row.rowid, is_cursor, self.has_focus, width)
+        strip = self._strip_cache.get(key)
+        if strip is None:
+            if len(self._strip_cache) > 2_000:
+                self._strip_cache.clear()
+            strip = self._row_strip(row, columns, width, is_cursor)
+            self._strip_cache[key] = strip
+        return strip
+
+    def _header_strip(self, columns: tuple[Column, ...], width: int) -> Strip:
+        style = self.rich_style + self.get_component_rich_style("log-table--header")
+        cells = self._cells(columns, width, [c.title for c in columns])
+        return Strip([Segment(" ".join(cells), style)], width).adjust_cell_length(width, style)
+
+    def _row_strip(
+        self, row: RowView, columns: tuple[Column, ...], width: int, cursor: bool
+    ) -> Strip:
+        base = self.rich_style
+        if row.failed:
+            base = base + self.get_component_rich_style("log-table--failed")
+        status_style = self.get_component_rich_style(
+            "log-table--status-failed" if row.failed else "log-table--status-ok"
+        )
+        time_style = self.get_component_rich_style("log-table--time")
+        status = "FAILED" if row.failed else ("ok" if row.status == "success" else row.status)
+        values = [
+            self._time_format(row.timestamp_ms),
+            status,
+            row.toolkit,
+            row.tool,
+            row.user_id,
+            format_duration(row.duration_ms),
+            row.message,
+        ]
+        cells = self._cells(columns, width, values)
+        styles: list[Style] = [base + time_style, base + status_style] + [base] * (len(cells) - 2)
+        segments: list[Segment] = []
+        for i, (cell, style) in enumerate(zip(cells, styles, strict=True)):
+            if i:
+                segments.append(Segment(" ", base))
+            segments.append(Segment(cell, style))
+        strip = Strip(segments).adjust_cell_length(width, base)
+        if cursor:
+            strip = strip.apply_style(self.get_component_rich_style("log-table--cursor"))
+        return strip
+
+    @staticmethod
+    def _cells(columns: tuple[Column, ...], width: int, values: list[str]) -> list[str]:
+        fixed = sum(c.width for c in columns if c.width) + len(columns) - 1
+        rest = max(0, width - fixed - 1)  # keep one column free for the scrollbar
+        return [
+            _fit(value, column.width or rest, column.right)
+            for column, value in zip(columns, values, strict=True)
+        ]
