@@ -64,22 +64,34 @@ def _fit(text: str, width: int, right: bool = False) -> str:
 
 
 def _layout(width: int) -> tuple[Column, ...]:
-    """Column widths for the terminal width; the message column takes the rest."""
+    """Columns for the terminal width; the message column takes the rest.
+
+    Below 100 columns the toolkit column goes (the tool slug names it anyway),
+    so the message keeps room to say something at 80x24.
+    """
+    middle: tuple[Column, ...]
     if width >= 150:
-        toolkit, tool, user = 16, 34, 22
-    elif width >= 110:
-        toolkit, tool, user = 14, 28, 16
+        middle = (Column("TOOLKIT", 14), Column("TOOL", 32), Column("USER", 24))
+    elif width >= 100:
+        middle = (Column("TOOLKIT", 12), Column("TOOL", 26), Column("USER", 16))
     else:
-        toolkit, tool, user = 9, 20, 10
+        middle = (Column("TOOL", 20), Column("USER", 10))
     return (
         Column("TIME", 8),
         Column("STATUS", 6),
-        Column("TOOLKIT", toolkit),
-        Column("TOOL", tool),
-        Column("USER", user),
-        Column("DUR", 7, right=True),
+        *middle,
+        Column("DUR", 6, right=True),
         Column("MESSAGE", 0),
     )
+
+
+def message_without_tool(message: str, tool: str) -> str:
+    """Messages often start with the tool slug the row already shows; drop it there."""
+    if tool and message.startswith(tool):
+        rest = message[len(tool) :].lstrip(" :-")
+        if rest:
+            return rest
+    return message
 
 
 class LogTable(ScrollView, can_focus=True):
@@ -315,15 +327,16 @@ class LogTable(ScrollView, can_focus=True):
         )
         time_style = self.get_component_rich_style("log-table--time")
         status = "FAILED" if row.failed else ("ok" if row.status == "success" else row.status)
-        values = [
-            self._time_format(row.timestamp_ms),
-            status,
-            row.toolkit,
-            row.tool,
-            row.user_id,
-            format_duration(row.duration_ms),
-            row.message,
-        ]
+        by_title = {
+            "TIME": self._time_format(row.timestamp_ms),
+            "STATUS": status,
+            "TOOLKIT": row.toolkit,
+            "TOOL": row.tool,
+            "USER": row.user_id,
+            "DUR": format_duration(row.duration_ms),
+            "MESSAGE": message_without_tool(row.message, row.tool),
+        }
+        values = [by_title[c.title] for c in columns]
         cells = self._cells(columns, width, values)
         styles: list[Style] = [base + time_style, base + status_style] + [base] * (len(cells) - 2)
         segments: list[Segment] = []
@@ -333,7 +346,9 @@ class LogTable(ScrollView, can_focus=True):
             segments.append(Segment(cell, style))
         strip = Strip(segments).adjust_cell_length(width, base)
         if cursor:
-            strip = strip.apply_style(self.get_component_rich_style("log-table--cursor"))
+            # post_style: the cursor's background must win over each cell's own.
+            cursor_style = self.get_component_rich_style("log-table--cursor")
+            strip = Strip(Segment.apply_style(iter(strip), post_style=cursor_style), width)
         return strip
 
     @staticmethod

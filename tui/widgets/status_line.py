@@ -1,0 +1,69 @@
+"""StatusLine: one line that always says what is happening.
+
+Where the data comes from, whether it is live, how many logs are loaded, when
+the last poll was, and any error in words with what to do about it. Built from
+``Text`` parts, never markup: error texts quote server messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, tzinfo
+from typing import Literal
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from tui.sanitize import clean
+
+State = Literal["connecting", "live", "error", "stopped"]
+
+
+@dataclass(frozen=True)
+class StatusInfo:
+    source: str
+    state: State = "connecting"
+    loaded: int = 0
+    failed: int = 0
+    last_poll: float | None = None  # epoch seconds
+    error: str | None = None  # one line: what went wrong and what to do
+
+    def with_(self, **changes: object) -> StatusInfo:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+_BADGES: dict[State, tuple[str, str]] = {
+    "connecting": ("◌ connecting", "bold yellow"),
+    "live": ("● live", "bold green"),
+    "error": ("▲ error", "bold red"),
+    "stopped": ("■ stopped", "bold red"),
+}
+
+
+class StatusLine(Static):
+    DEFAULT_CSS = """
+    StatusLine { height: 1; background: $panel; color: $text; padding: 0 1; }
+    """
+
+    info: reactive[StatusInfo | None] = reactive(None)
+
+    def __init__(self, *, tz: tzinfo | None = None, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self._tz = tz
+
+    def watch_info(self, info: StatusInfo | None) -> None:
+        self.update(self.render_info(info) if info else Text(""))
+
+    def render_info(self, info: StatusInfo) -> Text:
+        badge, badge_style = _BADGES[info.state]
+        parts: list[tuple[str, str] | str] = [(badge, badge_style), " · ", clean(info.source)]
+        parts += [" · ", (f"{info.loaded:,}", "bold"), " logs"]
+        if info.failed:
+            parts += [", ", (f"{info.failed:,} failed", "red")]
+        if info.last_poll is not None:
+            stamp = datetime.fromtimestamp(info.last_poll, tz=self._tz).strftime("%H:%M:%S")
+            parts += [" · polled ", stamp]
+        if info.error:
+            parts += [" · ", (clean(info.error, max_len=300), "red")]
+        return Text.assemble(*parts, no_wrap=True, overflow="ellipsis")
