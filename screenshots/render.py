@@ -1,0 +1,61 @@
+"""Render toolwatch's own screenshots (SVG) from seeded demo traffic and a frozen clock.
+
+Run after any change to the screen:  python screenshots/render.py
+The README shows the files this writes next to it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import UTC
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from tui.app import ToolwatchApp
+from tui.config import Secret, Settings
+from tui.demo import DemoServer
+
+HERE = Path(__file__).resolve().parent
+FROZEN_NOW = 1_776_421_500.0  # 2026-04-17T10:25:00Z
+
+
+async def _noop(pilot: Pilot[None]) -> None:
+    return None
+
+
+async def _move_down(pilot: Pilot[None]) -> None:
+    await pilot.press(*["down"] * 6)
+
+
+SHOTS: list[tuple[str, tuple[int, int], Callable[[Pilot[None]], Awaitable[None]]]] = [
+    ("live-table-120x40.svg", (120, 40), _move_down),
+    ("live-table-80x24.svg", (80, 24), _noop),
+]
+
+
+async def render(
+    name: str, size: tuple[int, int], before: Callable[[Pilot[None]], Awaitable[None]]
+) -> None:
+    with DemoServer(seed=7, rate=0, prefill=300, clock=lambda: FROZEN_NOW) as server:
+        settings = Settings(base_url=server.url, api_key=Secret(server.api_key), demo=True, tz=UTC)
+        app = ToolwatchApp(settings, clock=lambda: FROZEN_NOW, poll_on_interval=False)
+        async with app.run_test(size=size) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await before(pilot)
+            await pilot.pause()
+            svg = app.export_screenshot(title="toolwatch --demo")
+    assert server.api_key not in svg, "the demo key must never appear in a screenshot"
+    (HERE / name).write_text(svg, encoding="utf-8")
+    print(f"wrote screenshots/{name}")
+
+
+async def main() -> None:
+    for name, size, before in SHOTS:
+        await render(name, size, before)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

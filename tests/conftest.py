@@ -1,0 +1,45 @@
+"""Shared fixtures: a seeded embedded server on a real loopback socket and a frozen clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC
+
+import pytest
+
+from tui.config import Secret, Settings
+from tui.demo import DemoServer
+
+# 2026-04-17T10:25:00Z: every test sees the same times on screen.
+FIXED_NOW = 1_776_421_500.0
+
+
+def fixed_clock() -> float:
+    return FIXED_NOW
+
+
+@pytest.fixture
+def demo_server() -> Iterator[DemoServer]:
+    """No live traffic (rate 0) and a frozen clock: the same logs every run."""
+    with DemoServer(seed=7, rate=0, prefill=300, clock=fixed_clock) as server:
+        yield server
+
+
+def settings_for(server: DemoServer, **overrides: object) -> Settings:
+    values: dict[str, object] = dict(
+        base_url=server.url, api_key=Secret(server.api_key), demo=True, tz=UTC
+    )
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def app_factory(demo_server: DemoServer) -> Callable[..., object]:
+    from tui.app import ToolwatchApp
+
+    def make(**kwargs: object) -> ToolwatchApp:
+        kwargs.setdefault("clock", fixed_clock)
+        kwargs.setdefault("poll_on_interval", False)
+        return ToolwatchApp(settings_for(demo_server), **kwargs)  # type: ignore[arg-type]
+
+    return make

@@ -1,0 +1,37 @@
+"""Layout snapshots: seeded traffic, frozen clock, fixed source label (the port is random)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import fixed_clock, settings_for
+from tui.app import ToolwatchApp
+
+
+@pytest.fixture
+def snapshot_app(demo_server):
+    return ToolwatchApp(
+        settings_for(demo_server),
+        clock=fixed_clock,
+        poll_on_interval=False,
+        source_label="demo 127.0.0.1",
+    )
+
+
+async def _loaded(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def _loaded_cursor_down(pilot) -> None:
+    await _loaded(pilot)
+    await pilot.press("down", "down", "down")
+    await pilot.pause()
+
+
+def test_live_table_80x24(snap_compare, snapshot_app):
+    assert snap_compare(snapshot_app, terminal_size=(80, 24), run_before=_loaded)
+
+
+def test_live_table_120x40_cursor_moved(snap_compare, snapshot_app):
+    assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=_loaded_cursor_down)
