@@ -1,0 +1,179 @@
+"""`DemoServer`: the Composio stand-in on a loopback socket, served from a daemon thread."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+from tui.demo.api import Api, Reply, match
+from tui.demo.auth import RateWindow, authenticate, redacted
+from tui.demo.errors import ApiError, bad_request
+from tui.demo.faults import FaultResponse, Faults, RequestInfo
+from tui.demo.httpd import Handler, HTTPServer
+from tui.demo.traffic import Traffic
+
+RECORDED = 200
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedRequest:
+    method: str
+    path: str
+    headers: dict[str, str]  # credential values replaced by "<redacted>"
+    body: Any  # the parsed JSON body, or None when empty or unparseable
+
+
+class DemoServer:
+    """A Composio-compatible HTTP server with seeded, live tool-execution traffic."""
+
+    def __init__(
+        self,
+        *,
+        seed: int = 7,
+        rate: float = 3.0,
+        prefill: int = 300,
+        api_key: str | None = None,
+        clock: Callable[[], float] | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.api_key = api_key if api_key is not None else "demo_" + secrets.token_urlsafe(16)
+        # Replace (or subclass) to inject faults; consulted on every request.
+        self.faults = Faults()
+        self._clock = clock or time.time
+        self._address = (host, port)
+        self._lock = threading.RLock()
+        self._traffic = Traffic(seed, rate, prefill)
+        self._api = Api(self._traffic, self._now_ms, lambda: self.faults)
+        self._requests: deque[RecordedRequest] = deque(maxlen=RECORDED)
+        self._seen = 0
+        self._rate = RateWindow()
+        self._httpd: HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def _now_ms(self) -> int:
+        return int(self._clock() * 1000)
+
+    # Lifecycle
+
+    def start(self) -> DemoServer:
+        with self._lock:
+            if self._httpd is not None:
+                return self
+            self._traffic.begin(self._now_ms())
+            self._httpd = HTTPServer(self._address, Handler, self)
+            self._thread = threading.Thread(
+                target=self._httpd.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=f"toolwatch-demo-server:{self._httpd.server_address[1]}",
+                daemon=True,
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        with self._lock:
+            httpd, thread = self._httpd, self._thread
+            self._httpd = self._thread = None
+        if httpd is None:
+            return
+        httpd.shutdown()
+        httpd.server_close()
+        if thread is not None:
+            thread.join()
+
+    def __enter__(self) -> DemoServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        httpd = self._httpd
+        if httpd is None:
+            raise RuntimeError("DemoServer is not running; call start() first")
+        host, port = httpd.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    # Test and demo hooks
+
+    def add_log(self, **overrides: Any) -> dict[str, Any]:
+        """Inject one log "now" with the given fields; returns its list item as served."""
+        json.dumps(overrides)  # reject what could never be served, here rather than later
+        with self._lock:
+            index = self._traffic.inject(self._now_ms(), overrides)
+            return self._api.renderer.item(index)
+
+    def advance(self) -> None:
+        with self._lock:
+            self._traffic.advance(self._now_ms())
+
+    @property
+    def log_count(self) -> int:
+        with self._lock:
+            return self._api.visible_count()
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        with self._lock:
+            return list(self._requests)
+
+    # Request handling (called from the handler threads)
+
+    def rate_headers(self) -> dict[str, str]:
+        with self._lock:
+            return self._rate.hit(self._clock())
+
+    def respond(
+        self, method: str, target: str, headers: dict[str, list[str]], raw: bytes
+    ) -> tuple[Reply, FaultResponse | None]:
+        body: Any = None
+        body_error: ApiError | None = None
+        if raw.strip():
+            try:
+                body = json.loads(raw)
+            except (ValueError, RecursionError) as error:
+                body_error = bad_request(
+                    f"The request body is not valid JSON: {error}",
+                    "Send a JSON object with Content-Type: application/json.",
+                )
+        path = urlsplit(target).path
+        with self._lock:
+            self._seen += 1
+            self._requests.append(
+                RecordedRequest(
+                    method, target, redacted(headers), body if body_error is None else None
+                )
+            )
+            limits = self.rate_headers()
+            fault: FaultResponse | None = None
+            try:
+                route, params = match(method, path)
+                authenticate(headers, self.api_key)
+                fault = self.faults.intercept(RequestInfo(method, path, route.name, self._seen))
+                if fault is not None and fault.status is not None:
+                    reply = Reply(fault.status, None)
+                elif body_error is not None:
+                    raise body_error
+                else:
+                    reply = self._api.handle(route, params, body)
+            except ApiError as error:
+                reply = Reply(error.status, error, dict(error.headers))
+            except Exception:  # the thread must survive any input
+                reply = Reply(500, ApiError(500, "Internal server error"))
+        reply.headers.update(limits)
+        return reply, fault
