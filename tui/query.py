@@ -58,7 +58,9 @@ class LogQuery:
     filters: tuple[Filter, ...] = field(default=())
     time_range: TimeRange | None = None
 
-    def to_api_body(self, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> dict[str, Any]:
+    def to_api_body(
+        self, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+    ) -> dict[str, Any]:
         if not 1 <= limit <= MAX_LIMIT:
             raise QueryError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
         body: dict[str, Any] = {"limit": limit, "filters": [f.to_api() for f in self.filters]}

@@ -7,7 +7,12 @@ from tui.store import LogStore
 
 def entry(i: int, ts: int, status: str = "success", message: str = "m") -> LogEntry:
     return LogEntry(
-        id=f"log_{i}", timestamp_ms=ts, status=status, tool="T", message=message, raw={"id": f"log_{i}", "n": i}
+        id=f"log_{i}",
+        timestamp_ms=ts,
+        status=status,
+        tool="T",
+        message=message,
+        raw={"id": f"log_{i}", "n": i},
     )
 
 
