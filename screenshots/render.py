@@ -40,7 +40,12 @@ async def render(
 ) -> None:
     with DemoServer(seed=7, rate=0, prefill=300, clock=lambda: FROZEN_NOW) as server:
         settings = Settings(base_url=server.url, api_key=Secret(server.api_key), demo=True, tz=UTC)
-        app = ToolwatchApp(settings, clock=lambda: FROZEN_NOW, poll_on_interval=False)
+        app = ToolwatchApp(
+            settings,
+            clock=lambda: FROZEN_NOW,
+            poll_on_interval=False,
+            source_label="demo 127.0.0.1",  # the real port is random: keep the SVGs stable
+        )
         async with app.run_test(size=size) as pilot:
             await app.workers.wait_for_complete()
             await pilot.pause()
