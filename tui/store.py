@@ -234,13 +234,6 @@ class LogStore:
         rec = self._db.execute("SELECT rowid FROM logs WHERE id = ?", (log_id,)).fetchone()
         return None if rec is None else self.entry(int(rec[0]))
 
-    def contains(self, log_id: str) -> bool:
-        return self._db.execute("SELECT 1 FROM logs WHERE id = ?", (log_id,)).fetchone() is not None
-
-    def count_failed(self) -> int:
-        rec = self._db.execute("SELECT count(*) FROM logs WHERE status = 'failed'").fetchone()
-        return int(rec[0])
-
     # -- lifetime ------------------------------------------------------------
 
     def close(self) -> None:

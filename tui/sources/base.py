@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Protocol
 
+from tui.models.entry import LogEntry
 from tui.query import LogQuery
-from tui.sources.composio import LogPage
+
+
+@dataclass(frozen=True)
+class LogPage:
+    """One page of a listing, normalized, whatever the source."""
+
+    entries: list[LogEntry]
+    next_cursor: str | None
+    # One short description per item that could not be read; the rest are kept.
+    skipped: list[str] = field(default_factory=list)
 
 
 class LogSource(Protocol):

@@ -17,7 +17,6 @@ import json
 import socket
 import ssl
 import time
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http.cookiejar import CookieJar, DefaultCookiePolicy
@@ -50,6 +49,7 @@ from tui.models.wire import (
 )
 from tui.query import LogQuery
 from tui.sanitize import clean
+from tui.sources.base import LogPage
 from tui.sources.errors import (
     ApiError,
     AuthError,
@@ -69,14 +69,6 @@ CONNECT_TIMEOUT = 5.0
 log = debuglog.get_logger("client")
 
 _M = TypeVar("_M", bound=BaseModel)
-
-
-@dataclass(frozen=True)
-class LogPage:
-    entries: list[LogEntry]
-    next_cursor: str | None
-    # One short description per item that could not be read; the rest are kept.
-    skipped: list[str] = field(default_factory=list)
 
 
 class ComposioClient:
