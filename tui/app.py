@@ -61,8 +61,12 @@ class ToolwatchApp(App[None]):
         self.settings = settings
         self.clock = clock
         self.store = store if store is not None else LogStore()
-        self._source = source
-        self._tail: LiveTail | None = None
+        # Neither needs a running loop to be built; building them here keeps
+        # them non-optional for every handler below.
+        self._source: LogSource = source or ComposioClient(
+            api_key=settings.api_key.reveal(), base_url=settings.base_url
+        )
+        self._tail = LiveTail(self._source, clock=clock)
         self._poll_timer: Timer | None = None
         self._poll_on_interval = poll_on_interval
         self._polling = False
@@ -70,9 +74,8 @@ class ToolwatchApp(App[None]):
         self.main_screen = MainScreen(self.store, tz=settings.tz)
 
     def _describe_source(self) -> str:
-        if self.settings.demo:
-            return f"demo {self.settings.host}"
-        return self.settings.host
+        where = self._source.description
+        return f"demo {where}" if self.settings.demo else where
 
     # -- lifetime -----------------------------------------------------------------
 
@@ -80,19 +83,13 @@ class ToolwatchApp(App[None]):
         return self.main_screen
 
     def on_mount(self) -> None:
-        if self._source is None:
-            self._source = ComposioClient(
-                api_key=self.settings.api_key.reveal(), base_url=self.settings.base_url
-            )
-        self._tail = LiveTail(self._source, clock=self.clock)
         self._set_status(self._status)
         self.poll_now()
         if self._poll_on_interval:
             self._poll_timer = self.set_interval(self.settings.poll_interval, self.poll_now)
 
     async def on_unmount(self) -> None:
-        if self._source is not None:
-            await self._source.aclose()
+        await self._source.aclose()
         self.store.close()
 
     # -- polling --------------------------------------------------------------------
@@ -102,13 +99,12 @@ class ToolwatchApp(App[None]):
 
     def poll_now(self) -> None:
         # One request in flight at a time: a slow server must not pile up polls.
-        if not self._polling and self._tail is not None:
+        if not self._polling:
             self._polling = True
             self._poll()
 
     @work(group="poll", exit_on_error=False)
     async def _poll(self) -> None:
-        assert self._tail is not None
         try:
             batch = await self._tail.poll_once()
         except ApiError as error:

@@ -65,10 +65,6 @@ class Settings:
     poll_interval: float = DEFAULT_POLL_INTERVAL
     tz: tzinfo | None = None  # None: the machine's local time
 
-    @property
-    def host(self) -> str:
-        return urlsplit(self.base_url).netloc or self.base_url
-
 
 def parse_interval(text: str) -> float:
     try:
