@@ -26,30 +26,15 @@ from pathlib import Path
 
 from tui.models.entry import LogEntry
 
-_COLUMNS = (
-    "id",
-    "ts",
-    "status",
-    "level",
-    "type",
-    "toolkit",
-    "tool",
-    "user_id",
-    "session_id",
-    "connected_account_id",
-    "auth_config_id",
-    "duration_ms",
-    "message",
-    "parent_log_id",
-    "parent_tool",
-    "source",
-    "raw",
-)
+# One column per LogEntry field, in the model's order, so a field added to
+# LogEntry is stored and read back without touching this module.
+_COLUMNS = tuple(LogEntry.model_fields)
+_INTEGER_COLUMNS = ("timestamp_ms", "duration_ms")
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS logs (
     rowid INTEGER PRIMARY KEY,
-    {", ".join(f"{c} {'INTEGER' if c in ('ts', 'duration_ms') else 'TEXT'}" for c in _COLUMNS)},
+    {", ".join(f"{c} {'INTEGER' if c in _INTEGER_COLUMNS else 'TEXT'}" for c in _COLUMNS)},
     UNIQUE (id)
 )
 """
@@ -208,7 +193,7 @@ class LogStore:
         for chunk_start in range(0, len(rowids), 500):
             chunk = rowids[chunk_start : chunk_start + 500]
             query = (
-                "SELECT rowid, id, ts, status, toolkit, tool, user_id, duration_ms, "
+                "SELECT rowid, id, timestamp_ms, status, toolkit, tool, user_id, duration_ms, "
                 f"substr(message, 1, {TABLE_MESSAGE_CHARS}) FROM logs "
                 f"WHERE rowid IN ({', '.join('?' * len(chunk))})"
             )
@@ -225,7 +210,6 @@ class LogStore:
         if rec is None:
             return None
         values = dict(zip(_COLUMNS, rec, strict=True))
-        values["timestamp_ms"] = values.pop("ts")
         values["raw"] = json.loads(values["raw"])
         # Stored values were sanitized when the entry was built; skip revalidation.
         return LogEntry.model_construct(**values)
@@ -243,22 +227,5 @@ class LogStore:
 
 
 def _row_values(entry: LogEntry) -> tuple[object, ...]:
-    return (
-        entry.id,
-        entry.timestamp_ms,
-        entry.status,
-        entry.level,
-        entry.type,
-        entry.toolkit,
-        entry.tool,
-        entry.user_id,
-        entry.session_id,
-        entry.connected_account_id,
-        entry.auth_config_id,
-        entry.duration_ms,
-        entry.message,
-        entry.parent_log_id,
-        entry.parent_tool,
-        entry.source,
-        json.dumps(entry.raw, separators=(",", ":"), ensure_ascii=False),
-    )
+    raw = json.dumps(entry.raw, separators=(",", ":"), ensure_ascii=False)
+    return tuple(raw if c == "raw" else getattr(entry, c) for c in _COLUMNS)
