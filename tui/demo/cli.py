@@ -10,6 +10,8 @@ import time
 from types import FrameType
 
 from tui.constants import ENV_API_KEY, ENV_BASE_URL
+from tui.demo.fault_spec import FAULT_SPEC_HELP, parse_fault_spec
+from tui.demo.faults import FaultPlan
 from tui.demo.server import DemoServer
 
 
@@ -17,12 +19,27 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="toolwatch demo-server",
         description="Serve a Composio-compatible API with live sample tool-call traffic.",
+        epilog=FAULT_SPEC_HELP,
     )
     parser.add_argument("--port", type=int, default=0, help="TCP port (default: a free one)")
     parser.add_argument("--rate", type=float, default=3.0, help="new logs per second (default 3)")
     parser.add_argument("--seed", type=int, default=7, help="traffic seed (default 7)")
     parser.add_argument("--prefill", type=int, default=300, help="logs already there (300)")
+    parser.add_argument(
+        "--faults",
+        type=_fault_plan,
+        metavar="SPEC",
+        help="inject faults, e.g. 5xx=0.1,late=0.1:10s,burst=500/5s (see below)",
+    )
     return parser
+
+
+def _fault_plan(text: str) -> FaultPlan:
+    try:
+        return parse_fault_spec(text)
+    except ValueError as error:
+        # argparse prints this after "argument --faults:" and exits with status 2.
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
@@ -40,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
             "toolwatch demo-server: --port, --rate and --prefill are out of range", file=sys.stderr
         )
         return 2
-    server = DemoServer(seed=args.seed, rate=args.rate, prefill=args.prefill, port=args.port)
+    server = DemoServer(
+        seed=args.seed, rate=args.rate, prefill=args.prefill, port=args.port, faults=args.faults
+    )
     try:
         server.start()
     except OSError as error:
@@ -52,9 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print(f"export {ENV_BASE_URL}={server.url}")
         print(f"export {ENV_API_KEY}={server.api_key}", flush=True)
+        faults = "" if args.faults is None else ", with faults"
         print(
-            f"toolwatch demo server on {server.url} (seed {args.seed}, {args.rate:g} logs/s): "
-            "run the two export lines above in another shell, then `toolwatch`. Ctrl-C stops.",
+            f"toolwatch demo server on {server.url} (seed {args.seed}, {args.rate:g} logs/s"
+            f"{faults}): run the two export lines above in another shell, then `toolwatch`. "
+            "Ctrl-C stops.",
             file=sys.stderr,
             flush=True,
         )

@@ -144,7 +144,8 @@ class Handler(BaseHTTPRequestHandler):
         headers = {**reply.headers, **headers, "X-Request-Id": request_id}
         headers["Content-Length"] = str(len(payload))
         if fault is not None and fault.truncate_at is not None:
-            payload = payload[: fault.truncate_at]
+            # Always short, even when the policy could not know how long the body would be.
+            payload = payload[: max(0, min(fault.truncate_at, len(payload) - 1))]
             self.close_connection = True
         if self.close_connection:
             headers["Connection"] = "close"

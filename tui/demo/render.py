@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.demo import catalog, payloads
+from tui.demo import catalog, hostile, payloads
 from tui.demo.failures import Culprit, Failure, Outcome, describe
+from tui.demo.huge import huge_attachment
 from tui.demo.ids import HEX, iso_ms, stream, token
-from tui.demo.store import FLAG_NESTED, FLAG_NO_MESSAGE, Row
+from tui.demo.store import FLAG_HOSTILE, FLAG_NESTED, FLAG_NO_MESSAGE, Row
 from tui.demo.traffic import Traffic
 
 _GENERIC = catalog.Tool(
@@ -55,7 +56,17 @@ class Renderer:
         )
         return describe(Outcome(row.outcome), who, stream(self.seed, row.index, "fail"))
 
+    def _hostile(self, row: Row, part: str, value: Any) -> Any:
+        """`value` as a hostile log (see faults) serves it; unchanged for any other log."""
+        if not row.flags & FLAG_HOSTILE:
+            return value
+        return hostile.poison(value, stream(self.seed, row.index, "hostile", part))
+
     def message(self, row: Row) -> str | None:
+        message = self._message(row)
+        return None if message is None else str(self._hostile(row, "message", message))
+
+    def _message(self, row: Row) -> str | None:
         if "message" in row.extras:
             message = row.extras["message"]
             return None if message is None else str(message)
@@ -70,6 +81,10 @@ class Renderer:
         return f"{slug} executed successfully"
 
     def arguments(self, row: Row) -> dict[str, Any]:
+        arguments: dict[str, Any] = self._hostile(row, "arguments", self._arguments(row))
+        return arguments
+
+    def _arguments(self, row: Row) -> dict[str, Any]:
         if "arguments" in row.extras:
             return dict(row.extras["arguments"])
         if row.dims["tool_slug"] == catalog.META_TOOL:
@@ -92,6 +107,18 @@ class Renderer:
         return args
 
     def response(self, row: Row) -> dict[str, Any]:
+        response: dict[str, Any] = self._hostile(row, "response", self._response(row))
+        size = row.extras.get("huge_bytes")
+        if size is not None:
+            attachment = huge_attachment(self.seed, row.index, size)
+            data = response.get("data")
+            if isinstance(data, dict):
+                response["data"] = {**data, "attachment": attachment}
+            else:
+                response["attachment"] = attachment
+        return response
+
+    def _response(self, row: Row) -> dict[str, Any]:
         if "response" in row.extras:
             return dict(row.extras["response"])
         failure = self.failure(row)
@@ -117,7 +144,8 @@ class Renderer:
         return {
             "successful": True,
             "error": None,
-            "data": self.spec(row).result(rng, self.arguments(row)),
+            # The arguments as the tool saw them: hostile keys would break its result.
+            "data": self.spec(row).result(rng, self._arguments(row)),
         }
 
     def parent(self, row: Row) -> dict[str, Any] | None:

@@ -6,7 +6,7 @@ import json
 import secrets
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 from tui.demo.api import Api, Reply, match
 from tui.demo.auth import RateWindow, authenticate, redacted
 from tui.demo.errors import ApiError, bad_request
-from tui.demo.faults import FaultResponse, Faults, RequestInfo
+from tui.demo.fault_policy import PlannedFaults
+from tui.demo.faults import FaultPlan, FaultResponse, Faults, RequestInfo
 from tui.demo.httpd import Handler, HTTPServer
 from tui.demo.traffic import Traffic
 
@@ -44,10 +45,14 @@ class DemoServer:
         clock: Callable[[], float] | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        faults: FaultPlan | None = None,
     ) -> None:
         self.api_key = api_key if api_key is not None else "demo_" + secrets.token_urlsafe(16)
-        # Replace (or subclass) to inject faults; consulted on every request.
+        # The fault seam, consulted on every request: set_fault_plan installs a seeded
+        # policy here, and a test may replace it with its own.
         self.faults = Faults()
+        self._fault_plan: FaultPlan | None = None
+        self._fault_counts: Counter[str] = Counter()
         self._clock = clock or time.time
         self._address = (host, port)
         self._lock = threading.RLock()
@@ -58,6 +63,8 @@ class DemoServer:
         self._rate = RateWindow()
         self._httpd: HTTPServer | None = None
         self._thread: threading.Thread | None = None
+        if faults is not None:
+            self.set_fault_plan(faults)
 
     def _now_ms(self) -> int:
         return int(self._clock() * 1000)
@@ -122,6 +129,39 @@ class DemoServer:
         with self._lock:
             self._traffic.advance(self._now_ms())
 
+    def set_fault_plan(self, plan: FaultPlan | None) -> None:
+        """Inject the faults of `plan` from now on; None (or an empty plan) stops them.
+
+        Log faults (hostile, huge, late) apply to logs generated from now on; logs a
+        previous plan made late become visible at once.
+        """
+        with self._lock:
+            self._fault_plan = plan
+            if plan is None:
+                self.faults = Faults()
+                self._traffic.shaper = None
+                self._traffic.set_bursts(0, 0)
+                return
+            policy = PlannedFaults(plan, self._fault_counts)
+            self.faults = policy
+            self._traffic.shaper = policy.shape_log if plan.shapes_logs else None
+            self._traffic.set_bursts(plan.burst_logs, round(plan.burst_every_s * 1000))
+
+    @property
+    def fault_plan(self) -> FaultPlan | None:
+        with self._lock:
+            return self._fault_plan
+
+    @property
+    def fault_counts(self) -> dict[str, int]:
+        """Faults injected so far by kind: requests as answered (5xx, 429, slow, truncate,
+        wrong-types), logs as generated (hostile, huge, late) and bursts as they landed."""
+        with self._lock:
+            counts = dict(self._fault_counts)
+            if self._traffic.bursts_emitted:
+                counts["burst"] = self._traffic.bursts_emitted
+            return counts
+
     @property
     def log_count(self) -> int:
         with self._lock:
@@ -165,6 +205,8 @@ class DemoServer:
                 route, params = match(method, path)
                 authenticate(headers, self.api_key)
                 fault = self.faults.intercept(RequestInfo(method, path, route.name, self._seen))
+                if fault is not None and fault.error is not None:
+                    raise fault.error
                 if fault is not None and fault.status is not None:
                     reply = Reply(fault.status, None)
                 elif body_error is not None:
@@ -175,5 +217,17 @@ class DemoServer:
                 reply = Reply(error.status, error, dict(error.headers))
             except Exception:  # the thread must survive any input
                 reply = Reply(500, ApiError(500, "Internal server error"))
-        reply.headers.update(limits)
+            if fault is not None:
+                fault = self._settle(fault, reply)
+        # A fault's own rate-limit headers (X-RateLimit-Remaining: 0 on a 429) win.
+        reply.headers = {**limits, **reply.headers}
         return reply, fault
+
+    def _settle(self, fault: FaultResponse, reply: Reply) -> FaultResponse | None:
+        """What of `fault` applies to `reply`: damage its body, count it; None if spared."""
+        if fault.ok_only and reply.status != 200:
+            return None
+        if fault.damage is not None and fault.status is None and reply.status == 200:
+            reply.body = fault.damage(reply.body)
+        self._fault_counts[fault.kind or "custom"] += 1
+        return fault

@@ -25,6 +25,7 @@ DIMENSIONS = (
 )
 FLAG_NESTED = 1  # metadata uses {"tool": {"slug"}, "toolkit": {"slug"}} instead of *_slug keys
 FLAG_NO_MESSAGE = 2  # the optional `message` is left out
+FLAG_HOSTILE = 4  # message, arguments and response are rendered with hostile text (faults)
 
 
 class Interner:

@@ -4,11 +4,14 @@ Each log's facts are drawn from `stream(seed, index)` and packed into the `LogSt
 bulky parts (arguments, response, trace) are re-derived on demand by `render`/`trace`.
 Live logs are generated only when someone looks (`advance(now)`), from an arrival stream
 that does not depend on how often that happens, so equal clock readings give equal logs.
+Optional bursts (a fault plan's) are merged into that stream in time order for the same
+reason.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from random import Random
 from typing import Any
@@ -40,6 +43,7 @@ NESTED_SHARE = 0.05
 NO_MESSAGE_SHARE = 0.03
 SOURCE_SWITCH_SHARE = 0.1
 SLOW_SHARE = 0.03
+BURST_SPAN_MS = 250  # a burst's logs carry timestamps within this span before its instant
 API_SOURCE = next(i for i, s in enumerate(catalog.SOURCES) if s[0] == "api")
 MCP_SOURCE = next(i for i, s in enumerate(catalog.SOURCES) if s[0] == "mcp")
 
@@ -65,6 +69,13 @@ class Traffic:
         self.started_ms: int | None = None
         self._arrivals = stream(seed, "arrivals")
         self._next_ms = 0.0
+        # Called on each generated log before it is stored (fault plans use it); None: off.
+        self.shaper: Callable[[int, Draft], None] | None = None
+        self.burst_logs = 0
+        self.burst_every_ms = 0
+        self.bursts_emitted = 0
+        self._next_burst_ms = math.inf
+        self._advanced_ms = -math.inf  # every log up to this instant has been generated
 
     def begin(self, now_ms: int) -> None:
         """Fill the 15 minutes before `now_ms`; later calls do nothing."""
@@ -82,16 +93,50 @@ class Traffic:
         for size, at in zip(sizes, times, strict=True):
             self._emit(int(at), size)
         self._next_ms = now_ms + self._gap()
+        self._advanced_ms = now_ms
+        self._schedule_bursts()
+
+    def set_bursts(self, logs: int, every_ms: int) -> None:
+        """Add `logs` logs at once every `every_ms` ms from the start; 0 logs turns it off."""
+        if logs < 0 or (logs and every_ms < 1):
+            raise ValueError("a burst needs logs >= 0 and every_ms >= 1")
+        self.burst_logs, self.burst_every_ms = logs, every_ms
+        self._schedule_bursts()
+
+    def _schedule_bursts(self) -> None:
+        if not self.burst_logs or self.started_ms is None:
+            self._next_burst_ms = math.inf
+            return
+        # Instants sit on a grid anchored at the start, so they do not depend on when the
+        # plan was set; the next one is the first not generated yet.
+        done = max(0, math.floor((self._advanced_ms - self.started_ms) / self.burst_every_ms))
+        self._next_burst_ms = self.started_ms + (done + 1) * self.burst_every_ms
 
     def advance(self, now_ms: int) -> None:
         self.begin(now_ms)
-        if self.rate <= 0:
-            return
         if now_ms - self._next_ms > MAX_CATCH_UP_MS:
             self._next_ms = now_ms - MAX_CATCH_UP_MS
-        while self._next_ms <= now_ms:
-            self._emit(int(self._next_ms), self._event_size(len(self.store)))
-            self._next_ms += self._gap()
+        if now_ms - self._next_burst_ms > MAX_CATCH_UP_MS:
+            behind = now_ms - MAX_CATCH_UP_MS - self._next_burst_ms
+            self._next_burst_ms += math.ceil(behind / self.burst_every_ms) * self.burst_every_ms
+        # Whichever comes first, arrival or burst: the order of logs (and so their indices
+        # and contents) must not depend on how far each call gets.
+        while min(self._next_ms, self._next_burst_ms) <= now_ms:
+            if self._next_burst_ms <= self._next_ms:
+                self._burst(int(self._next_burst_ms))
+                self._next_burst_ms += self.burst_every_ms
+            else:
+                self._emit(int(self._next_ms), self._event_size(len(self.store)))
+                self._next_ms += self._gap()
+        self._advanced_ms = max(self._advanced_ms, now_ms)
+
+    def _burst(self, at_ms: int) -> None:
+        # Single calls only: a meta-tool group would start its parent well before the span.
+        rng = stream(self.seed, "burst", at_ms)
+        span = min(BURST_SPAN_MS, self.burst_every_ms)
+        for at in sorted(rng.randint(at_ms - span + 1, at_ms) for _ in range(self.burst_logs)):
+            self._emit(at, 1)
+        self.bursts_emitted += 1
 
     def _gap(self) -> float:
         # Exponential gaps: a Poisson stream, so bursts and lulls come naturally. Events
@@ -104,10 +149,15 @@ class Traffic:
         rng = stream(self.seed, index, "g")
         return 1 + rng.randint(*META_CHILDREN) if rng.random() < META_SHARE else 1
 
+    def _keep(self, draft: Draft) -> None:
+        if self.shaper is not None:
+            self.shaper(len(self.store), draft)
+        self.store.append(draft)
+
     def _emit(self, at_ms: int, size: int) -> None:
         index = len(self.store)
         if size == 1:
-            self.store.append(self._draft(index, at_ms))
+            self._keep(self._draft(index, at_ms))
             return
         # A meta-tool call that ends at `at_ms`, its children run in parallel inside it.
         rng = stream(self.seed, index)
@@ -120,11 +170,11 @@ class Traffic:
         parent = self._draft(index, at_ms, ctx, tool=catalog.TOOLS[catalog.META_TOOL])
         parent.duration_ms = span + rng.randint(15, 60)
         parent.timestamp_ms = at_ms - parent.duration_ms
-        self.store.append(parent)
+        self._keep(parent)
         for offset, child in zip(offsets, children, strict=True):
             child.timestamp_ms = parent.timestamp_ms + offset
             child.parent = index
-            self.store.append(child)
+            self._keep(child)
 
     def _draft(
         self, index: int, at_ms: int, ctx: Context | None = None, tool: catalog.Tool | None = None

@@ -1,0 +1,110 @@
+"""`PlannedFaults`: carries out a `FaultPlan`, one reproducible decision per request and log.
+
+Every decision is drawn from `stream(plan.seed, ...)` keyed by the request number or the
+log index, so the same seed gives the same faults whatever else happens in between.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from random import Random
+from typing import Any
+
+from tui.demo import hostile
+from tui.demo.errors import ApiError
+from tui.demo.faults import FaultPlan, FaultResponse, Faults, RequestInfo
+from tui.demo.ids import stream
+from tui.demo.store import FLAG_HOSTILE, FLAG_NO_MESSAGE, Draft
+from tui.demo.wrong_types import break_types
+
+SERVER_ERRORS: dict[int, tuple[str, str]] = {
+    500: ("Internal server error", "Retry the request; if it keeps failing, report it."),
+    502: ("Bad gateway: the upstream service returned an invalid response", "Retry shortly."),
+    503: ("Service temporarily unavailable", "Retry shortly."),
+    504: ("Gateway timeout: the upstream service did not answer in time", "Retry shortly."),
+}
+RATE_LIMIT_MESSAGE = "Rate limit exceeded. Limit: 2000 requests per 1 minutes"
+NO_RETRY_AFTER_SHARE = 0.25  # real 429s do not always say when to come back
+TRUNCATE_MAX_BYTES = 4096  # where cuts happen: inside the first items of a page
+
+
+class PlannedFaults(Faults):
+    def __init__(self, plan: FaultPlan, counts: Counter[str] | None = None) -> None:
+        self.plan = plan
+        # Log faults are counted here as they are decided; the server counts request faults.
+        self.counts: Counter[str] = Counter() if counts is None else counts
+        self._late_ms: dict[int, int] = {}  # only late logs are kept: a small share
+
+    # Request faults
+
+    def intercept(self, request: RequestInfo) -> FaultResponse | None:
+        plan = self.plan
+        if not plan.request_share:
+            return None
+        rng = stream(plan.seed, "request", request.number)
+        # One draw, cut into exclusive bands: each kind is seen at exactly its own share.
+        draw = rng.random()
+        if draw < plan.error_rate:
+            return _server_error(rng)
+        draw -= plan.error_rate
+        if draw < plan.rate_limit_rate:
+            return _rate_limited(rng)
+        draw -= plan.rate_limit_rate
+        if draw < plan.slow_rate:
+            return FaultResponse(delay_s=plan.slow_s, kind="slow")
+        draw -= plan.slow_rate
+        if draw < plan.truncate_rate:
+            cut = rng.randrange(TRUNCATE_MAX_BYTES)
+            return FaultResponse(truncate_at=cut, ok_only=True, kind="truncate")
+        draw -= plan.truncate_rate
+        if draw < plan.wrong_types_rate and request.route == "logs.list":
+            seed, number = plan.seed, request.number
+
+            def damage(body: Any) -> Any:
+                return break_types(body, stream(seed, "wrong-types", number))
+
+            return FaultResponse(damage=damage, ok_only=True, kind="wrong-types")
+        return None
+
+    # Log faults
+
+    def shape_log(self, index: int, draft: Draft) -> None:
+        """Decide the log faults of generated log `index` and apply them to its draft."""
+        plan = self.plan
+        rng = stream(plan.seed, "log", index)
+        # Always the same draws in the same order, so one rate never moves another's picks.
+        hostile_draw, huge_draw, late_draw, late_share = (rng.random() for _ in range(4))
+        if hostile_draw < plan.hostile_rate:
+            # The renderer poisons message and bodies from the flag; user_id is a filterable
+            # column, so it is stored (interned: the palette costs nothing per log).
+            draft.flags = (draft.flags | FLAG_HOSTILE) & ~FLAG_NO_MESSAGE
+            draft.dims["user_id"] = hostile.pick(rng)
+            self.counts["hostile"] += 1
+        if huge_draw < plan.huge_rate:
+            draft.extras["huge_bytes"] = plan.huge_bytes
+            self.counts["huge"] += 1
+        if late_draw < plan.late_rate:
+            # Uniform in (0, late_max_s]: 1 - random() is in (0, 1].
+            self._late_ms[index] = max(1, round((1 - late_share) * plan.late_max_s * 1000))
+            self.counts["late"] += 1
+
+    @property
+    def delays_visibility(self) -> bool:
+        return bool(self._late_ms)
+
+    def visibility_delay_ms(self, index: int, timestamp_ms: int) -> int:
+        return self._late_ms.get(index, 0)
+
+
+def _server_error(rng: Random) -> FaultResponse:
+    status = rng.choice(sorted(SERVER_ERRORS))
+    message, fix = SERVER_ERRORS[status]
+    return FaultResponse(error=ApiError(status, message, fix), kind="5xx")
+
+
+def _rate_limited(rng: Random) -> FaultResponse:
+    headers = {"X-RateLimit-Remaining": "0"}
+    if rng.random() >= NO_RETRY_AFTER_SHARE:
+        headers["Retry-After"] = str(rng.randint(1, 3))
+    fix = "Wait for Retry-After seconds (or back off) before sending the next request."
+    return FaultResponse(error=ApiError(429, RATE_LIMIT_MESSAGE, fix, headers=headers), kind="429")
