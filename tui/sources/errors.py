@@ -22,6 +22,9 @@ class ApiError(Exception):
 
     title: ClassVar[str] = "Request failed"
     default_hint: ClassVar[str] = ""
+    # Whether the same request may succeed later (LiveTail backs off and tries again)
+    # or repeating it only repeats the refusal (LiveTail stops and says what to fix).
+    retryable: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -110,6 +113,7 @@ class BadRequestError(ApiError):
 
 class RateLimitedError(ApiError):
     title = "Rate limited"
+    retryable = True
 
     def __init__(
         self,
@@ -135,21 +139,25 @@ class RateLimitedError(ApiError):
 
 class ServerError(ApiError):
     title = "Server error"
+    retryable = True
     default_hint = "The problem is on the server side and is usually brief; try again shortly."
 
 
 class RequestTimeout(ApiError):
     title = "Request timed out"
+    retryable = True
     default_hint = "The server did not answer in time; check the network and try again."
 
 
 class ConnectionFailed(ApiError):
     title = "Cannot connect"
+    retryable = True
     default_hint = "Check the network, any proxy settings, and COMPOSIO_BASE_URL."
 
 
 class UnreadableBody(ApiError):
     title = "Unreadable response"
+    retryable = True
     default_hint = (
         "The answer was not what the Composio API sends. If COMPOSIO_BASE_URL points at a "
         "proxy or another service, fix it; otherwise run with --log-level debug and report it."
