@@ -8,7 +8,8 @@ screen. Nothing in a worker touches a widget.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -18,14 +19,16 @@ from textual.binding import Binding, BindingType
 from textual.timer import Timer
 
 from tui.config import Settings
-from tui.messages import LogsArrived, PollFailed
+from tui.messages import LogsArrived, PollFailed, Purpose
 from tui.screens.main import MainScreen
 from tui.sources.base import LogSource
 from tui.sources.composio import ComposioClient
-from tui.sources.errors import ApiError, AuthError, ForbiddenError
+from tui.sources.errors import ApiError
 from tui.store import LogStore
-from tui.tail import LiveTail
+from tui.tail import LiveTail, Stopped, TailBatch
+from tui.widgets.log_table import LogTable
 from tui.widgets.status_line import StatusInfo
+from tui.widgets.title_bar import TitleInfo
 
 
 def styles_dir() -> Path:
@@ -44,6 +47,8 @@ class ToolwatchApp(App[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("p", "toggle_pause", "Pause", id="app.pause"),
+        Binding("g", "fill_gap", "Load gap", show=False, id="app.fill_gap"),
         Binding("ctrl+r", "poll_now", "Refresh", show=False, id="app.refresh"),
     ]
 
@@ -66,11 +71,18 @@ class ToolwatchApp(App[None]):
         self._source: LogSource = source or ComposioClient(
             api_key=settings.api_key.reveal(), base_url=settings.base_url
         )
-        self._tail = LiveTail(self._source, clock=clock)
-        self._poll_timer: Timer | None = None
+        self.tail = LiveTail(self._source, clock=clock, lag_s=settings.lag_s)
+        # poll_on_interval=False (tests, screenshots): polls happen only when asked,
+        # and a failure schedules no retry, so every run sees the same screen.
         self._poll_on_interval = poll_on_interval
-        self._polling = False
+        self._poll_timer: Timer | None = None
+        self._retry_timer: Timer | None = None
+        self._countdown: Timer | None = None
+        self._busy: set[Purpose] = set()  # one request in flight per purpose
+        self.paused = False
+        self.stopped = False
         self._status = StatusInfo(source=source_label or self._describe_source())
+        self._title = TitleInfo()
         self.main_screen = MainScreen(self.store, tz=settings.tz)
 
     def _describe_source(self) -> str:
@@ -84,65 +96,188 @@ class ToolwatchApp(App[None]):
 
     def on_mount(self) -> None:
         self._set_status(self._status)
+        self._set_title(self._title)
         self.poll_now()
-        if self._poll_on_interval:
-            self._poll_timer = self.set_interval(self.settings.poll_interval, self.poll_now)
+        self._start_interval()
 
     async def on_unmount(self) -> None:
         await self._source.aclose()
         self.store.close()
 
-    # -- polling --------------------------------------------------------------------
+    # -- scheduling ---------------------------------------------------------------------
+
+    def _start_interval(self) -> None:
+        if self._poll_on_interval and self._poll_timer is None:
+            self._poll_timer = self.set_interval(self.settings.poll_interval, self.poll_now)
+
+    def _stop_timers(self) -> None:
+        for timer in (self._poll_timer, self._retry_timer, self._countdown):
+            if timer is not None:
+                timer.stop()
+        self._poll_timer = self._retry_timer = self._countdown = None
 
     def action_poll_now(self) -> None:
-        self.poll_now()
+        if self.paused:
+            self.action_toggle_pause()
+        else:
+            self.poll_now()
 
     def poll_now(self) -> None:
         # One request in flight at a time: a slow server must not pile up polls.
-        if not self._polling:
-            self._polling = True
+        if "poll" not in self._busy and not self.paused and not self.stopped:
+            self._busy.add("poll")
             self._poll()
+
+    def action_toggle_pause(self) -> None:
+        if self.stopped:
+            return
+        self.paused = not self.paused
+        if self.paused:
+            # The interval stops; a request already in flight still lands (nothing lost).
+            self._stop_timers()
+            self._set_status(self._status.with_(state="paused", retry_at=None))
+        else:
+            self._set_status(self._status.with_(state="live", retry_at=None))
+            self.poll_now()  # catch up at once
+            self._start_interval()
+
+    # -- workers: network only; they post what happened ----------------------------------
 
     @work(group="poll", exit_on_error=False)
     async def _poll(self) -> None:
+        await self._fetch("poll", self.tail.poll)
+
+    @work(group="older", exit_on_error=False)
+    async def _load_older(self) -> None:
+        await self._fetch("older", self.tail.backfill)
+
+    @work(group="gap", exit_on_error=False)
+    async def _fill_gap(self) -> None:
+        await self._fetch("gap", self.tail.fill_gap)
+
+    async def _fetch(self, purpose: Purpose, call: Callable[[], Awaitable[TailBatch]]) -> None:
         try:
-            batch = await self._tail.poll_once()
+            batch = await call()
         except ApiError as error:
-            self.post_message(PollFailed(error, self.clock()))
+            self.post_message(PollFailed(error, self.clock(), purpose))
         else:
-            self.post_message(LogsArrived(batch))
+            self.post_message(LogsArrived(batch, purpose))
         finally:
-            self._polling = False
+            self._busy.discard(purpose)
+
+    # -- handlers: the only code that changes the store and the screen --------------------
 
     def on_logs_arrived(self, message: LogsArrived) -> None:
         batch = message.batch
         result = self.store.add(batch.entries)
+        table = self.main_screen.table
         if result.added:
-            self.main_screen.table.rows_added()
-        error = None
+            table.rows_added(result.added, older=message.purpose == "older")
+        problems = None
         if batch.skipped:
-            error = f"skipped {len(batch.skipped)} unreadable log(s): {batch.skipped[0]}"
-        self._set_status(
-            self._status.with_(
-                state="live",
+            problems = f"skipped {len(batch.skipped)} unreadable log(s): {batch.skipped[0]}"
+        changes: dict[str, object] = dict(
+            loaded=len(self.store),
+            failed=self._status.failed + result.failed,
+            gap=self._gap_text(),
+        )
+        if message.purpose == "poll":
+            changes.update(last_poll=batch.polled_at, error=problems, retry_at=None)
+            changes["state"] = "paused" if self.paused else "live"
+            if self._retry_timer is not None or self._countdown is not None:
+                self._stop_retry()
+                self._start_interval()
+        elif problems:
+            changes["error"] = problems
+        self._set_status(self._status.with_(**changes))
+        self._set_title(
+            self._title.with_(
                 loaded=len(self.store),
-                failed=self._status.failed + result.failed,
-                last_poll=batch.polled_at,
-                error=error,
+                more_older=self.tail.more_older,
+                loading_older=False if message.purpose == "older" else self._title.loading_older,
             )
         )
+        if message.purpose == "older" and result.added == 0 and self.tail.more_older:
+            # A page of rows held already (dropped by id): go on to the next one.
+            self._request_older()
 
     def on_poll_failed(self, message: PollFailed) -> None:
         error = message.error
-        fatal = isinstance(error, AuthError | ForbiddenError)
-        if fatal and self._poll_timer is not None:
+        text = f"{error}. {error.hint}" if error.hint else str(error)
+        if message.purpose != "poll":
+            what = "older logs" if message.purpose == "older" else "the gap"
+            self._set_title(self._title.with_(loading_older=False))
+            self._set_status(self._status.with_(error=f"could not load {what}: {text}"))
+            return
+        outcome = self.tail.after_failure(error)
+        if isinstance(outcome, Stopped):
             # Retrying a rejected key only repeats the rejection: stop and say what to fix.
-            self._poll_timer.stop()
-            self._poll_timer = None
-        text = f"{error.title}: {error.hint}" if error.hint else str(error)
-        self._set_status(self._status.with_(state="stopped" if fatal else "error", error=text))
+            self.stopped = True
+            self._stop_timers()
+            self._set_status(self._status.with_(state="stopped", error=text, retry_at=None))
+            return
+        self._set_status(
+            self._status.with_(
+                state="retrying", error=text, retry_at=outcome.resume_at, now=self.clock()
+            )
+        )
+        if self._poll_on_interval and not self.paused:
+            # Back off: the regular interval waits until a poll succeeds again.
+            self._stop_timers()
+            self._retry_timer = self.set_timer(outcome.delay, self._retry)
+            self._countdown = self.set_interval(1.0, self._tick)
+
+    def _retry(self) -> None:
+        self._retry_timer = None
+        self.poll_now()
+
+    def _stop_retry(self) -> None:
+        for timer in (self._retry_timer, self._countdown):
+            if timer is not None:
+                timer.stop()
+        self._retry_timer = self._countdown = None
+
+    def _tick(self) -> None:
+        if self._status.state == "retrying":
+            self._set_status(self._status.with_(now=self.clock()))
+
+    def on_log_table_need_older(self, message: LogTable.NeedOlder) -> None:
+        self._request_older()
+
+    def _request_older(self) -> None:
+        if self.tail.more_older and "older" not in self._busy:
+            self._busy.add("older")
+            self._set_title(self._title.with_(loading_older=True))
+            self._load_older()
+
+    def on_log_table_follow_changed(self, message: LogTable.FollowChanged) -> None:
+        self._set_title(self._title.with_(unseen=0 if message.following else message.unseen))
+
+    def action_fill_gap(self) -> None:
+        if self.tail.gaps and "gap" not in self._busy:
+            self._busy.add("gap")
+            self._set_status(self._status.with_(gap="loading the gap…"))
+            self._fill_gap()
+
+    def _gap_text(self) -> str | None:
+        gaps = self.tail.gaps
+        if not gaps:
+            return None
+        first = min(g.from_ms for g in gaps)
+        last = max(g.to_ms for g in gaps)
+        span = f"{self._hms(first)} and {self._hms(last)}"
+        more = f" ({len(gaps)} stretches)" if len(gaps) > 1 else ""
+        return f"gap: logs between {span}{more} not loaded — press g to load"
+
+    def _hms(self, ms: int) -> str:
+        return datetime.fromtimestamp(ms / 1000, tz=self.settings.tz).strftime("%H:%M:%S")
 
     def _set_status(self, info: StatusInfo) -> None:
         self._status = info
         if self.main_screen.is_mounted:
             self.main_screen.show_status(info)
+
+    def _set_title(self, info: TitleInfo) -> None:
+        self._title = info
+        if self.main_screen.is_mounted:
+            self.main_screen.show_title(info)

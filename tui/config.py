@@ -64,6 +64,7 @@ class Settings:
     demo: bool = False
     poll_interval: float = DEFAULT_POLL_INTERVAL
     tz: tzinfo | None = None  # None: the machine's local time
+    lag_s: float = 30.0  # how late a log may become visible and still be caught
 
 
 def parse_interval(text: str) -> float:

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from textual.message import Message
 
 from tui.sources.errors import ApiError
 from tui.tail import TailBatch
 
+# What a request was for: one in flight at a time for each.
+Purpose = Literal["poll", "older", "gap"]
+
 
 class LogsArrived(Message):
-    def __init__(self, batch: TailBatch) -> None:
+    def __init__(self, batch: TailBatch, purpose: Purpose = "poll") -> None:
         super().__init__()
         self.batch = batch
+        self.purpose = purpose
 
 
 class PollFailed(Message):
-    def __init__(self, error: ApiError, at: float) -> None:
+    def __init__(self, error: ApiError, at: float, purpose: Purpose = "poll") -> None:
         super().__init__()
         self.error = error
         self.at = at
+        self.purpose = purpose

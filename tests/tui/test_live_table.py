@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from tests.conftest import fixed_clock, settings_for
+from tests.tui.pilot import settle
 from tui.app import ToolwatchApp
 from tui.config import Secret
 from tui.widgets.log_table import LogTable
 from tui.widgets.status_line import StatusLine
 
 HOSTILE = "user said [/bold] hi [@click=app.quit]click[/] \x1b]52;c;ZXZpbA==\x07 done"
-
-
-async def settle(app: ToolwatchApp, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_rows_arrive_newest_first_and_status_says_live(app_factory, demo_server):
@@ -71,9 +67,12 @@ async def test_navigation_keys(app_factory):
         await settle(app, pilot)
         table = app.query_one(LogTable)
         await pilot.press("end")
-        assert table.cursor_row == len(table.store) - 1
+        assert table.cursor_row == 99  # the oldest of the first page…
+        await settle(app, pilot)
+        assert len(table.store) == 199  # …which asked for the next older page
+        assert table.cursor_row == 99  # older rows land below the cursor
         await pilot.press("pageup")
-        assert table.cursor_row == len(table.store) - 1 - (table.size.height - 2)
+        assert table.cursor_row == 99 - (table.size.height - 2)
         await pilot.press("home")
         assert table.cursor_row == 0 and table.scroll_y == 0
         await pilot.press("pagedown", "up")

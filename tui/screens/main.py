@@ -11,7 +11,7 @@ from textual.widgets import Footer
 from tui.store import LogStore
 from tui.widgets.log_table import LogTable
 from tui.widgets.status_line import StatusInfo, StatusLine
-from tui.widgets.title_bar import TitleBar
+from tui.widgets.title_bar import TitleBar, TitleInfo
 
 
 class MainScreen(Screen[None]):
@@ -35,3 +35,6 @@ class MainScreen(Screen[None]):
 
     def show_status(self, info: StatusInfo) -> None:
         self.query_one(StatusLine).info = info
+
+    def show_title(self, info: TitleInfo) -> None:
+        self.query_one(TitleBar).show(info)

@@ -6,10 +6,12 @@ renders only the lines on screen: ``render_line(y)`` maps a screen line to a
 store index and draws that row, so appends cost only the new rows and a key
 press costs one screenful.
 
-Newest is on top. While the cursor sits on the newest row the table follows
-new arrivals; anywhere else, the cursor and the viewport stay on the same log
-while rows arrive above it. Cells are built from sanitized strings as plain
-segments: nothing is parsed as markup.
+Newest is on top. While following, the cursor sits on the newest row and new
+arrivals stay in view; moving the cursor down or scrolling away stops following,
+and from then on the cursor and the viewport stay on the same log while rows
+arrive above it, counted in ``unseen`` ("+N new"). ``f`` or Home follows again.
+Reaching the oldest row asks for older logs (``NeedOlder``). Cells are built
+from sanitized strings as plain segments: nothing is parsed as markup.
 """
 
 from __future__ import annotations
@@ -127,6 +129,7 @@ class LogTable(ScrollView, can_focus=True):
         Binding("pageup", "page_up", "Page up", show=False, id="table.page_up"),
         Binding("pagedown", "page_down", "Page down", show=False, id="table.page_down"),
         Binding("home", "first", "Newest", show=False, id="table.newest"),
+        Binding("f", "follow", "Follow", id="table.follow"),
         Binding("end", "last", "Oldest", show=False, id="table.oldest"),
         Binding("enter", "select", "Open", show=False, id="table.open"),
     ]
@@ -139,6 +142,22 @@ class LogTable(ScrollView, can_focus=True):
             super().__init__()
             self.table = table
             self.row = row
+
+    class FollowChanged(Message):
+        """Following started or stopped, or the count of unseen new rows changed."""
+
+        def __init__(self, table: LogTable, following: bool, unseen: int) -> None:
+            super().__init__()
+            self.table = table
+            self.following = following
+            self.unseen = unseen
+
+    class NeedOlder(Message):
+        """The cursor reached the oldest loaded row: load the next older page."""
+
+        def __init__(self, table: LogTable) -> None:
+            super().__init__()
+            self.table = table
 
     class Opened(Message):
         """Enter on a row: the screen opens its detail."""
@@ -165,25 +184,37 @@ class LogTable(ScrollView, can_focus=True):
         self._strip_cache: dict[tuple[int, bool, bool, int], Strip] = {}
         self._cursor_anchor: tuple[int, int] | None = None  # (rowid, ts) under the cursor
         self._time_format: Callable[[int], str] = self._format_time
+        self._following = True
+        self.unseen = 0  # rows that arrived while not following
 
     # -- public API ------------------------------------------------------------
 
     @property
     def following(self) -> bool:
-        """True while the cursor is on the newest row: new arrivals stay in view."""
-        return self.cursor_row == 0 and self.scroll_y == 0
+        """True while new arrivals move the cursor to them and stay in view."""
+        return self._following
+
+    def _set_following(self, following: bool, unseen: int = 0) -> None:
+        if (following, unseen) != (self._following, self.unseen):
+            self._following, self.unseen = following, unseen
+            self.post_message(self.FollowChanged(self, following, unseen))
 
     @property
     def selected(self) -> RowView | None:
         return self.store.row(self.cursor_row) if len(self.store) else None
 
-    def rows_added(self) -> None:
-        """Call after adding to the store: keeps the user's place and repaints."""
+    def rows_added(self, count: int = 0, *, older: bool = False) -> None:
+        """Call after adding ``count`` rows to the store: keeps the user's place.
+
+        ``older`` rows (backfill) land below everything and are never "new"."""
         following = self.following
         self._update_virtual_size()
         if following or self._cursor_anchor is None:
             self._set_cursor(0, keep_anchor=False)
+            self.scroll_to(y=0, animate=False)
         else:
+            if not older:
+                self._set_following(False, self.unseen + count)
             rowid, ts = self._cursor_anchor
             index = self.store.index_of(rowid, ts)
             if index is not None and index != self.cursor_row:
@@ -243,7 +274,19 @@ class LogTable(ScrollView, can_focus=True):
     def watch_cursor_row(self, old: int, new: int) -> None:
         self._refresh_index(old)
         self._refresh_index(new)
+        if new > 0 and self._following:
+            self._set_following(False)
+        elif new == 0 and not self._following and self.scroll_y == 0:
+            self._set_following(True)  # back on the newest row, as in k9s or lnav
+        if len(self.store) and new >= len(self.store) - 1:
+            self.post_message(self.NeedOlder(self))
         self.post_message(self.CursorMoved(self, self.selected))
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        # Scrolling away from the newest rows (wheel, scrollbar) stops following too.
+        if new > 0 and self._following:
+            self._set_following(False)
 
     def _refresh_index(self, index: int) -> None:
         y = index - int(self.scroll_y) + 1
@@ -266,8 +309,13 @@ class LogTable(ScrollView, can_focus=True):
         self._set_cursor(self.cursor_row + self._page())
 
     def action_first(self) -> None:
+        self.action_follow()
+
+    def action_follow(self) -> None:
+        """Jump to the newest row and keep new arrivals in view."""
         self._set_cursor(0)
         self.scroll_to(y=0, animate=False)
+        self._set_following(True)
 
     def action_last(self) -> None:
         self._set_cursor(len(self.store) - 1)

@@ -7,6 +7,7 @@ the last poll was, and any error in words with what to do about it. Built from
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from typing import Literal
@@ -17,7 +18,7 @@ from textual.widgets import Static
 
 from tui.sanitize import clean
 
-State = Literal["connecting", "live", "error", "stopped"]
+State = Literal["connecting", "live", "paused", "retrying", "error", "stopped"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,9 @@ class StatusInfo:
     failed: int = 0
     last_poll: float | None = None  # epoch seconds
     error: str | None = None  # one line: what went wrong and what to do
+    retry_at: float | None = None  # epoch seconds, while retrying
+    now: float | None = None  # epoch seconds, for the countdown (the app's clock)
+    gap: str | None = None  # logs a poll could not load, and how to load them
 
     def with_(self, **changes: object) -> StatusInfo:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -36,6 +40,8 @@ class StatusInfo:
 _BADGES: dict[State, tuple[str, str]] = {
     "connecting": ("◌ connecting", "bold yellow"),
     "live": ("● live", "bold green"),
+    "paused": ("❚❚ paused", "bold yellow"),
+    "retrying": ("↻ retrying", "bold yellow"),
     "error": ("▲ error", "bold red"),
     "stopped": ("■ stopped", "bold red"),
 }
@@ -57,6 +63,10 @@ class StatusLine(Static):
 
     def render_info(self, info: StatusInfo) -> Text:
         badge, badge_style = _BADGES[info.state]
+        if info.state == "retrying" and info.retry_at is not None and info.now is not None:
+            badge = f"↻ retrying in {max(0, math.ceil(info.retry_at - info.now))} s"
+        elif info.state == "paused":
+            badge = "❚❚ paused (p resumes)"
         parts: list[tuple[str, str] | str] = [(badge, badge_style), " · ", clean(info.source)]
         parts += [" · ", (f"{info.loaded:,}", "bold"), " logs"]
         if info.failed:
@@ -64,6 +74,8 @@ class StatusLine(Static):
         if info.last_poll is not None:
             stamp = datetime.fromtimestamp(info.last_poll, tz=self._tz).strftime("%H:%M:%S")
             parts += [" · polled ", stamp]
+        if info.gap:
+            parts += [" · ", (clean(info.gap, max_len=200), "bold yellow")]
         if info.error:
             parts += [" · ", (clean(info.error, max_len=300), "red")]
         return Text.assemble(*parts, no_wrap=True, overflow="ellipsis")

@@ -1,11 +1,26 @@
-"""TitleBar: the app's name and what the table is showing."""
+"""TitleBar: what the table shows, how much of it is loaded, and new rows out of view."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
 from tui.sanitize import clean
+
+
+@dataclass(frozen=True)
+class TitleInfo:
+    what: str = "all tool executions, newest first"
+    loaded: int = 0
+    more_older: bool | None = None  # None: not known yet
+    loading_older: bool = False
+    unseen: int = 0  # "+N new" while not following
+
+    def with_(self, **changes: object) -> TitleInfo:
+        return replace(self, **changes)  # type: ignore[arg-type]
 
 
 class TitleBar(Static):
@@ -15,7 +30,33 @@ class TitleBar(Static):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
-        self.show("all tool executions, newest first")
+        self.info = TitleInfo()
 
-    def show(self, what: str) -> None:
-        self.update(Text.assemble(("toolwatch", "bold"), " · ", clean(what), no_wrap=True))
+    def show(self, info: TitleInfo) -> None:
+        self.info = info
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self.refresh()
+
+    def render(self) -> Text:
+        info = self.info
+        left = Text.assemble(("toolwatch", "bold"), " · ", clean(info.what))
+        right = Text()
+        if info.unseen:
+            right.append(f" +{info.unseen:,} new ", "bold reverse yellow")
+            right.append(" f follows · ")
+        right.append(f"{info.loaded:,} loaded", "bold")
+        if info.loading_older:
+            right.append(" · loading older…", "italic")
+        elif info.more_older:
+            right.append(" · more available")
+        elif info.more_older is False:
+            right.append(" · all loaded")
+        width = self.content_region.width or 80
+        room = width - cell_len(right.plain) - 1
+        if room < 12:
+            return right  # the counts matter more than the name on a narrow screen
+        left.truncate(room, overflow="ellipsis")
+        left.pad_right(width - cell_len(left.plain) - cell_len(right.plain))
+        return Text.assemble(left, right, no_wrap=True)

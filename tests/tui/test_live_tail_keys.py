@@ -1,0 +1,159 @@
+"""Pilot tests for issue 3: follow and "+N new", pause, backfill, gaps, 401 and 503 storms."""
+
+from __future__ import annotations
+
+from tests.conftest import fixed_clock, settings_for
+from tests.tui.pilot import settle
+from tui.app import ToolwatchApp
+from tui.demo import FaultPlan
+from tui.widgets.log_table import LogTable
+from tui.widgets.status_line import StatusLine
+from tui.widgets.title_bar import TitleBar
+
+
+def title(app: ToolwatchApp) -> str:
+    return str(app.query_one(TitleBar).render())
+
+
+def status(app: ToolwatchApp) -> str:
+    return str(app.query_one(StatusLine).render())
+
+
+async def test_moving_away_stops_following_counts_new_rows_and_f_resumes(app_factory, demo_server):
+    app = app_factory()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one(LogTable)
+        assert table.following
+        await pilot.press("down", "down")
+        assert not table.following
+        reading = table.selected
+        for _ in range(3):
+            demo_server.add_log(message="first wave")
+        app.poll_now()
+        await settle(app, pilot)
+        for _ in range(4):
+            demo_server.add_log(message="second wave")
+        app.poll_now()
+        await settle(app, pilot)
+        assert table.unseen == 7
+        assert "+7 new" in title(app) and "f follows" in title(app)
+        assert table.selected == reading  # still on the log being read
+        await pilot.press("f")
+        await pilot.pause()
+        assert table.following and table.cursor_row == 0 and table.scroll_y == 0
+        assert table.selected is not None and table.selected.message == "second wave"
+        assert " new " not in title(app) and "f follows" not in title(app)
+        newest = demo_server.add_log(message="while following")
+        app.poll_now()
+        await settle(app, pilot)
+        assert table.selected is not None and table.selected.id == newest["id"]
+        assert table.unseen == 0
+
+
+async def test_scrolling_away_stops_following(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one(LogTable)
+        table.scroll_to(y=10, animate=False)
+        await pilot.pause()
+        assert not table.following
+        await pilot.press("home")
+        assert table.following
+
+
+async def test_p_pauses_polling_and_p_again_catches_up(demo_server):
+    app = ToolwatchApp(settings_for(demo_server, poll_interval=60), clock=fixed_clock)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        assert app._poll_timer is not None
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.paused and app._poll_timer is None
+        assert app.query_one(StatusLine).info.state == "paused"  # type: ignore[union-attr]
+        assert "paused" in status(app)
+        added = demo_server.add_log(message="while paused")
+        app.poll_now()  # the interval would call this: paused, it does nothing
+        await settle(app, pilot)
+        assert app.store.entry_by_id(added["id"]) is None
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert not app.paused and app._poll_timer is not None
+        assert app.store.entry_by_id(added["id"]) is not None
+        assert "live" in status(app)
+
+
+async def test_reaching_the_bottom_loads_older_rows_with_an_honest_title(app_factory, demo_server):
+    app = app_factory()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one(LogTable)
+        assert "100 loaded · more available" in title(app)
+        oldest = table.store.row(len(table.store) - 1)
+        demo_server.set_fault_plan(FaultPlan(slow_rate=1.0, slow_s=0.3))  # time to look
+        await pilot.press("end")
+        await pilot.pause()
+        assert "loading older" in title(app)
+        await settle(app, pilot)
+        demo_server.set_fault_plan(None)
+        assert len(table.store) == 199
+        assert table.store.row(99) == oldest  # older rows went below it
+        assert "199 loaded · more available" in title(app)
+        await pilot.press("end")
+        await settle(app, pilot)
+        await pilot.press("end")
+        await settle(app, pilot)
+        assert len(table.store) == 300  # the server holds 300: all of them, once
+        assert "300 loaded · all loaded" in title(app)
+        times = [r.timestamp_ms for r in table.store.rows(0, 300)]
+        assert times == sorted(times, reverse=True)
+
+
+async def test_a_503_storm_counts_down_and_keeps_the_rows(demo_server):
+    app = ToolwatchApp(settings_for(demo_server, poll_interval=60), clock=fixed_clock)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(app, pilot)
+        assert len(app.store) == 100
+        demo_server.set_fault_plan(FaultPlan(error_rate=1.0, seed=1))
+        delays = []
+        for _ in range(4):
+            app._stop_retry()
+            app.poll_now()
+            await settle(app, pilot)
+            info = app.query_one(StatusLine).info
+            assert info is not None and info.state == "retrying"
+            assert info.retry_at is not None and info.now is not None
+            delays.append(info.retry_at - info.now)
+            assert f"retrying in {max(1, round(delays[-1] + 0.49))} s" in status(app)
+            assert "Server error" in status(app)
+            # Backing off: the regular interval waits; one retry is scheduled.
+            assert app._poll_timer is None and app._retry_timer is not None
+        assert delays[-1] > delays[0]  # the wait grows
+        assert len(app.store) == 100 and len(app.query_one(LogTable).store) == 100
+        demo_server.set_fault_plan(None)
+        app._retry()
+        await settle(app, pilot)
+        assert app.query_one(StatusLine).info.state == "live"  # type: ignore[union-attr]
+        assert app._poll_timer is not None and app._retry_timer is None
+        assert "retrying" not in status(app)
+
+
+async def test_a_gap_is_shown_and_g_loads_it(app_factory, demo_server):
+    app = app_factory()
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(app, pilot)
+        app.tail.max_pages = 2  # a small budget, so a burst outruns one poll
+        app.tail.lag_ms = 0
+        burst = [demo_server.add_log(message=f"burst {n}")["id"] for n in range(450)]
+        app.poll_now()
+        await settle(app, pilot)
+        assert app.tail.gaps
+        assert "gap: logs between" in status(app) and "press g to load" in status(app)
+        missing = [i for i in burst if app.store.entry_by_id(i) is None]
+        assert len(missing) > 200
+        await pilot.press("g")
+        await settle(app, pilot)
+        assert not app.tail.gaps
+        assert all(app.store.entry_by_id(i) is not None for i in burst)
+        assert "gap" not in status(app)
