@@ -154,11 +154,17 @@ class LogStore:
             self._ts = array("q", (t for t, _ in fresh)) + ts
             self._rowids = array("q", (r for _, r in fresh)) + rowids
         else:
-            # Late arrivals land near the newest end, so the moved tail is short.
-            for t, r in fresh:
-                pos = bisect_right(ts, t)
-                ts.insert(pos, t)
-                rowids.insert(pos, r)
+            # Late arrivals and filled gaps: merge them with the part of the order they
+            # land in, once. They land near the newest end, so that part is short; one
+            # insert per row would move it once per row (seconds for a large gap).
+            start = bisect_right(ts, fresh[0][0])
+            # Both runs are sorted by (ts, rowid): the order is, and within one
+            # timestamp rowids only grow. sorted() merges two runs in linear time.
+            merged = sorted([*zip(ts[start:], rowids[start:], strict=True), *fresh])
+            del ts[start:]
+            del rowids[start:]
+            ts.extend(t for t, _ in merged)
+            rowids.extend(r for _, r in merged)
 
     def clear(self) -> None:
         self._db.execute("DELETE FROM logs")

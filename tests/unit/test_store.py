@@ -83,5 +83,6 @@ def test_any_arrival_order_holds_each_id_once_sorted_by_time(batches):
     rows = store.rows(0, len(store))
     assert sorted(r.id for r in rows) == sorted(f"log_{i}" for i in first_ts)
     assert [r.timestamp_ms for r in rows] == sorted((r.timestamp_ms for r in rows), reverse=True)
-    for row in rows:
+    for index, row in enumerate(rows):
         assert row.timestamp_ms == first_ts[int(row.id[4:])]
+        assert store.index_of(row.rowid, row.timestamp_ms) == index
