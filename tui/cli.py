@@ -1,7 +1,9 @@
-"""Command line: the TUI (`toolwatch`) and its headless twin (`list`, `get`, `demo-server`).
+"""Command line: the TUI (`toolwatch`) and its headless twin (`list`, `get`, `tail`,
+`demo-server`).
 
 Headless commands print JSON for scripts and must never import Textual (a test
-checks): the TUI is imported lazily, only when it is what was asked for.
+checks): the TUI is imported lazily, only when it is what was asked for. `tail`
+follows the logs with `LiveTail` until a count, a time limit, Ctrl-C or a closed pipe.
 """
 
 from __future__ import annotations
@@ -10,16 +12,20 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import aclosing, contextmanager
+from datetime import UTC, datetime
 from typing import TextIO
 
 from tui import __version__, debuglog, jsonout
 from tui.config import (
+    DEFAULT_LAG_S,
     KEY_FLAG_MESSAGE,
     ConfigError,
     Secret,
     Settings,
+    parse_count,
     parse_interval,
+    parse_seconds,
     settings_from_env,
 )
 from tui.constants import DEFAULT_LIMIT, ENV_API_KEY, ENV_BASE_URL, MAX_LIMIT
@@ -27,6 +33,7 @@ from tui.query import LogQuery
 from tui.redact import redact_json
 from tui.sources.composio import ComposioClient
 from tui.sources.errors import ApiError
+from tui.tail import Gap, LiveTail, Retrying, Stopped, TailBatch
 
 EXIT_OK = 0
 EXIT_API_ERROR = 1
@@ -37,14 +44,26 @@ _KEY_FLAGS = ("--api-key", "--key", "--apikey", "--token", "--composio-api-key")
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
+    # Shared options are given before or after the command (`toolwatch --demo list` and
+    # `toolwatch list --demo`). A subcommand's own default would overwrite a value given
+    # before it, so none has one here; _COMMON_DEFAULTS fills them in after parsing.
     common.add_argument(
         "--demo",
         action="store_true",
+        default=argparse.SUPPRESS,
         help="use a built-in Composio-compatible server with live sample traffic (no key needed)",
+    )
+    common.add_argument(
+        "--faults",
+        metavar="SPEC",
+        default=argparse.SUPPRESS,
+        help="with --demo: make the built-in server misbehave, e.g. 5xx=0.2,429=0.05,late=0.1 "
+        "(toolwatch demo-server --help lists every fault)",
     )
     common.add_argument(
         "--log-level",
         metavar="LEVEL",
+        default=argparse.SUPPRESS,
         help="debug|info|warning|error|off: write a debug log (also TOOLWATCH_LOG_LEVEL)",
     )
 
@@ -64,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         default="2",
         help="seconds between polls (default 2)",
+    )
+    parser.add_argument(
+        "--lag",
+        metavar="SECONDS",
+        default=f"{DEFAULT_LAG_S:g}",
+        help=f"how late a log may become visible and still be shown (default {DEFAULT_LAG_S:g})",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -88,6 +113,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --trace: show credential headers of network requests unredacted",
     )
 
+    p_tail = sub.add_parser(
+        "tail",
+        parents=[common],
+        help="follow the logs as JSON lines, oldest first, each once, until stopped",
+    )
+    p_tail.add_argument(
+        "--interval",
+        metavar="SECONDS",
+        default=argparse.SUPPRESS,  # keeps `toolwatch --interval S tail` working too
+        help="seconds between polls (default 2)",
+    )
+    p_tail.add_argument("--count", metavar="N", help="stop after printing N logs")
+    p_tail.add_argument("--for", dest="for_s", metavar="SECONDS", help="stop after SECONDS")
+    p_tail.add_argument(
+        "--last",
+        metavar="N",
+        help="of the logs already there when it starts, print only the newest N "
+        "(default: the newest page, up to 100; 0: only logs that arrive later)",
+    )
+    p_tail.add_argument(
+        "--lag",
+        metavar="SECONDS",
+        default=argparse.SUPPRESS,  # keeps `toolwatch --lag S tail` working too
+        help="how late a log may become visible and still be printed "
+        f"(default {DEFAULT_LAG_S:g}); older late logs are missed",
+    )
+
     sub.add_parser(
         "demo-server",
         help="run the built-in Composio-compatible server standalone "
@@ -109,42 +161,63 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(args_list)
+    for name, default in _COMMON_DEFAULTS.items():
+        if not hasattr(args, name):
+            setattr(args, name, default)
     try:
         debuglog.configure(args.log_level)
+        if args.faults is not None and not args.demo:
+            raise ConfigError(
+                "--faults makes the built-in demo server misbehave; add --demo, or run "
+                "`toolwatch demo-server --faults ...` and point toolwatch at it"
+            )
         if args.command == "list":
             if args.limit < 1:
                 raise ConfigError(f"--limit must be at least 1, not {args.limit}")
             return _run_headless(args, _ListCommand(args))
         if args.command == "get":
             return _run_headless(args, _GetCommand(args))
+        if args.command == "tail":
+            return _run_headless(args, _TailCommand(args))
         return _run_tui(args)
     except ConfigError as error:
         print(f"toolwatch: {error}", file=sys.stderr)
         return EXIT_USAGE
 
 
-@contextmanager
-def _settings(args: argparse.Namespace, interval: float = 2.0) -> Iterator[Settings]:
-    if args.demo:
-        from tui.demo import DemoServer
+_COMMON_DEFAULTS: dict[str, object] = {"demo": False, "faults": None, "log_level": None}
 
-        with DemoServer() as server:
+
+@contextmanager
+def _settings(
+    args: argparse.Namespace, interval: float = 2.0, lag: float = DEFAULT_LAG_S
+) -> Iterator[Settings]:
+    if args.demo:
+        from tui.demo import DemoServer, parse_fault_spec
+
+        try:
+            faults = None if args.faults is None else parse_fault_spec(args.faults)
+        except ValueError as error:
+            raise ConfigError(f"--faults: {error}") from None
+        with DemoServer(faults=faults) as server:
             debuglog.register_secret(server.api_key)
             yield Settings(
                 base_url=server.url,
                 api_key=Secret(server.api_key),
                 demo=True,
                 poll_interval=interval,
+                lag_s=lag,
             )
     else:
-        settings = settings_from_env(poll_interval=interval)
+        settings = settings_from_env(poll_interval=interval, lag_s=lag)
         debuglog.register_secret(settings.api_key.reveal())
         yield settings
 
 
 def _run_tui(args: argparse.Namespace) -> int:
     interval = parse_interval(args.interval)
-    with _settings(args, interval) as settings:
+    lag = parse_seconds("--lag", args.lag)
+    with _settings(args, interval, lag) as settings:
         from tui.app import ToolwatchApp
 
         ToolwatchApp(settings).run()
@@ -221,6 +294,84 @@ class _GetCommand(_Job):
             out.write(jsonout.dumps(data, indent=2) + "\n")
             out.flush()
         return EXIT_OK
+
+
+class _TailCommand(_Job):
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.interval = parse_interval(args.interval)
+        self.lag = parse_seconds("--lag", args.lag)
+        self.for_s = None if args.for_s is None else parse_seconds("--for", args.for_s)
+        if self.for_s == 0:
+            raise ConfigError("--for must be more than 0 seconds")
+        self.count = None if args.count is None else parse_count("--count", args.count, least=1)
+        self.last = None if args.last is None else parse_count("--last", args.last, least=0)
+        self._first = True
+
+    async def run(self, settings: Settings, out: TextIO) -> int:
+        async with _client(settings) as client:
+            # Gaps are reported on stderr; nothing here fills them, so none are kept.
+            tail = LiveTail(client, lag_s=self.lag, keep_gaps=False)
+            # --for also cuts short a poll or a backoff wait in progress.
+            timer = asyncio.timeout(self.for_s)
+            try:
+                async with timer:
+                    return await self._follow(tail, out, timer.when())
+            except TimeoutError:
+                if not timer.expired():
+                    raise
+                return EXIT_OK
+
+    async def _follow(self, tail: LiveTail, out: TextIO, deadline: float | None) -> int:
+        loop = asyncio.get_running_loop()
+        printed = 0
+        failing = False  # in a run of failed polls, whose first message gave the hint
+        # Close the generator (and any request it has in flight) when we stop.
+        async with aclosing(tail.run(self.interval)) as events:
+            async for event in events:
+                if isinstance(event, Stopped):
+                    _warn(_explain(event.error))
+                    return EXIT_API_ERROR
+                if isinstance(event, Retrying):
+                    hint = "" if failing or not event.error.hint else f" {event.error.hint}"
+                    _warn(f"{event.error}; retrying in {round(event.delay, 1):g} s.{hint}")
+                    failing = True
+                else:
+                    failing = False
+                    printed += self._print(event, out, printed)
+                if printed == self.count or (deadline is not None and loop.time() >= deadline):
+                    break
+        return EXIT_OK
+
+    def _print(self, batch: TailBatch, out: TextIO, printed: int) -> int:
+        for problem in batch.skipped:
+            _warn(f"skipped an unreadable log: {problem}")
+        if batch.gap is not None:
+            _warn(_gap_message(batch.gap))
+        entries = batch.entries
+        if self.last is not None and self._first:
+            # The logs already there: only the newest --last of them (oldest first).
+            entries = entries[len(entries) - self.last :] if self.last else []
+        self._first = False
+        if self.count is not None:
+            entries = entries[: self.count - printed]
+        for entry in entries:
+            out.write(jsonout.dumps(entry.raw) + "\n")
+        out.flush()
+        return len(entries)
+
+
+def _gap_message(gap: Gap) -> str:
+    def clock(ms: int) -> str:
+        return datetime.fromtimestamp(ms / 1000, UTC).strftime("%H:%M:%S")
+
+    return (
+        f"gap: logs between {clock(gap.from_ms)} and {clock(gap.to_ms)} UTC were not loaded: "
+        "more arrived than one poll reads; narrow the query or poll more often (--interval)"
+    )
+
+
+def _warn(message: str) -> None:
+    print(f"toolwatch: {message}", file=sys.stderr, flush=True)
 
 
 def _client(settings: Settings) -> ComposioClient:

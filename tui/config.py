@@ -7,6 +7,7 @@ Composio's own SDKs use): a flag would leave it in ``ps`` and shell history.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from urllib.parse import urlsplit
 from tui.constants import DEFAULT_BASE_URL, ENV_API_KEY, ENV_BASE_URL
 
 DEFAULT_POLL_INTERVAL = 2.0
+DEFAULT_LAG_S = 30.0
 MIN_POLL_INTERVAL = 0.2
 
 
@@ -64,16 +66,33 @@ class Settings:
     demo: bool = False
     poll_interval: float = DEFAULT_POLL_INTERVAL
     tz: tzinfo | None = None  # None: the machine's local time
-    lag_s: float = 30.0  # how late a log may become visible and still be caught
+    lag_s: float = DEFAULT_LAG_S  # how late a log may become visible and still be caught
 
 
 def parse_interval(text: str) -> float:
+    value = parse_seconds("--interval", text)
+    if value < MIN_POLL_INTERVAL:
+        raise ConfigError(f"--interval must be at least {MIN_POLL_INTERVAL} s, not {value:g}")
+    return value
+
+
+def parse_count(flag: str, text: str, *, least: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise ConfigError(f"{flag} takes a number of logs, not {text!r}") from None
+    if value < least:
+        raise ConfigError(f"{flag} must be at least {least}, not {value}")
+    return value
+
+
+def parse_seconds(flag: str, text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise ConfigError(f"--interval takes seconds, such as 2 or 0.5, not {text!r}") from None
-    if value < MIN_POLL_INTERVAL:
-        raise ConfigError(f"--interval must be at least {MIN_POLL_INTERVAL} s, not {value:g}")
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise ConfigError(f"{flag} takes seconds, 0 or more, such as 10 or 0.5, not {text!r}")
     return value
 
 
@@ -95,7 +114,10 @@ def normalize_base_url(url: str) -> str:
 
 
 def settings_from_env(
-    env: Mapping[str, str] | None = None, *, poll_interval: float = DEFAULT_POLL_INTERVAL
+    env: Mapping[str, str] | None = None,
+    *,
+    poll_interval: float = DEFAULT_POLL_INTERVAL,
+    lag_s: float = DEFAULT_LAG_S,
 ) -> Settings:
     """Settings for the real API; raises ConfigError with NO_KEY_MESSAGE when there is no key."""
     env = os.environ if env is None else env
@@ -103,4 +125,4 @@ def settings_from_env(
     if not key:
         raise ConfigError(NO_KEY_MESSAGE)
     base = normalize_base_url(env.get(ENV_BASE_URL) or DEFAULT_BASE_URL)
-    return Settings(base_url=base, api_key=Secret(key), poll_interval=poll_interval)
+    return Settings(base_url=base, api_key=Secret(key), poll_interval=poll_interval, lag_s=lag_s)

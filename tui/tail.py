@@ -33,16 +33,16 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass, field
 
+from tui.config import DEFAULT_LAG_S
 from tui.constants import MAX_LIMIT
 from tui.models.entry import LogEntry
 from tui.query import LogQuery, TimeRange
 from tui.sources.base import LogPage, LogSource
 from tui.sources.errors import ApiError, RateLimitedError
 
-DEFAULT_LAG_S = 30.0
 DEFAULT_MAX_PAGES = 100  # one poll reads at most 10,000 logs before it reports a gap
 # A live window has no end; the API wants one, so it ends this far past our clock,
 # which also absorbs any skew between our clock and the server's timestamps.
@@ -177,6 +177,7 @@ class LiveTail:
         clock: Callable[[], float] = time.time,
         sleep: Sleep = asyncio.sleep,
         backoff: Backoff | None = None,
+        keep_gaps: bool = True,
     ) -> None:
         if not 1 <= page_size <= MAX_LIMIT:
             raise ValueError(f"page_size must be 1..{MAX_LIMIT}, not {page_size}")
@@ -205,6 +206,9 @@ class LiveTail:
         self._oldest_ids: set[str] = set()
         self.more_older: bool | None = None  # None: not known yet
         self.gaps: list[Gap] = []
+        # Whether gaps are kept for fill_gap: a headless tail only reports them, and the
+        # ids it would keep for each grow with it.
+        self.keep_gaps = keep_gaps
         # Ids delivered inside each open gap's range: the dedupe window forgets them as
         # it moves on, and filling the gap reads them again.
         self._gap_ids: dict[Gap, set[str]] = {}
@@ -322,6 +326,8 @@ class LiveTail:
     def _add_gap(self, from_ms: int, low_ms: int | None) -> Gap:
         """Report ``[from_ms, low_ms]`` as not read; overlapping gaps become one."""
         gap = Gap(from_ms=from_ms, to_ms=max(from_ms, low_ms if low_ms is not None else from_ms))
+        if not self.keep_gaps:
+            return gap
         held = {**self._seen, **{k: e.timestamp_ms for k, e in self._pending.items()}}
         ids = {key for key, ts in held.items() if gap.from_ms <= ts <= gap.to_ms}
         # Successive cut-short walks overlap: keep one gap for one stretch of time.
@@ -335,7 +341,7 @@ class LiveTail:
             self._gap_ids.pop(self.gaps.pop(0), None)
         return gap
 
-    async def run(self, interval: float) -> AsyncIterator[TailEvent]:
+    async def run(self, interval: float) -> AsyncGenerator[TailEvent, None]:
         """Poll every ``interval`` seconds, backing off after failures, until a fatal one.
 
         Yields each poll's batch, a `Retrying` before every wait after a failure, and a

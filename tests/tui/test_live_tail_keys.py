@@ -157,3 +157,8 @@ async def test_a_gap_is_shown_and_g_loads_it(app_factory, demo_server):
         assert not app.tail.gaps
         assert all(app.store.entry_by_id(i) is not None for i in burst)
         assert "gap" not in status(app)
+
+
+async def test_lag_setting_reaches_the_engine(demo_server):
+    app = ToolwatchApp(settings_for(demo_server, lag_s=75), clock=fixed_clock)
+    assert app.tail.lag_ms == 75_000

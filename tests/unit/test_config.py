@@ -46,3 +46,21 @@ def test_interval():
 def test_secret_hides_itself():
     s = Secret("hunter2")
     assert "hunter2" not in f"{s} {s!r} {[s]}"
+
+
+def test_seconds_and_counts_reject_what_is_not_a_finite_number():
+    import pytest
+
+    from tui.config import ConfigError, parse_count, parse_interval, parse_seconds
+
+    for bad in ("nan", "inf", "-1", "soon"):
+        with pytest.raises(ConfigError, match="--interval"):
+            parse_interval(bad)
+        with pytest.raises(ConfigError, match="--lag"):
+            parse_seconds("--lag", bad)
+    assert parse_interval("0.5") == 0.5 and parse_seconds("--for", "0") == 0
+    with pytest.raises(ConfigError, match="at least 0.2"):
+        parse_interval("0.1")
+    with pytest.raises(ConfigError, match="--last must be at least 0"):
+        parse_count("--last", "-1", least=0)
+    assert parse_count("--count", "3", least=1) == 3
