@@ -33,3 +33,11 @@ def test_clean_never_leaves_a_control_character(value):
     out = clean(value, max_len=None, one_line=False)
     assert not has_unsafe(out)
     assert all(ch in "\n\t" or ord(ch) >= 0x20 for ch in out)
+
+
+def test_invisible_characters_become_visible():
+    from tui.sanitize import clean
+
+    assert clean("\u200b\u200d\ufeff") == "\\u200b\\u200d\\ufeff"
+    assert clean("us\u00ader_1\u2060") == "us\\xader_1\\u2060"
+    assert clean("plain user_1 ✓ é") == "plain user_1 ✓ é"
