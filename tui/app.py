@@ -263,11 +263,10 @@ class ToolwatchApp(App[None]):
         gaps = self.tail.gaps
         if not gaps:
             return None
-        first = min(g.from_ms for g in gaps)
-        last = max(g.to_ms for g in gaps)
-        span = f"{self._hms(first)} and {self._hms(last)}"
-        more = f" ({len(gaps)} stretches)" if len(gaps) > 1 else ""
-        return f"gap: logs between {span}{more} not loaded — press g to load"
+        # The newest gap is the one g loads first.
+        text = f"gap: {gaps[-1].describe(self._hms)}"
+        more = f" (+{len(gaps) - 1} older)" if len(gaps) > 1 else ""
+        return f"{text}{more} — press g to load"
 
     def _hms(self, ms: int) -> str:
         return datetime.fromtimestamp(ms / 1000, tz=self.settings.tz).strftime("%H:%M:%S")

@@ -362,11 +362,11 @@ class _TailCommand(_Job):
 
 def _gap_message(gap: Gap) -> str:
     def clock(ms: int) -> str:
-        return datetime.fromtimestamp(ms / 1000, UTC).strftime("%H:%M:%S")
+        return datetime.fromtimestamp(ms / 1000, UTC).strftime("%H:%M:%S UTC")
 
     return (
-        f"gap: logs between {clock(gap.from_ms)} and {clock(gap.to_ms)} UTC were not loaded: "
-        "more arrived than one poll reads; narrow the query or poll more often (--interval)"
+        f"gap: {gap.describe(clock)}: more arrived than one poll reads; narrow the query "
+        "or poll more often (--interval)"
     )
 
 

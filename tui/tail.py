@@ -60,10 +60,30 @@ Sleep = Callable[[float], Awaitable[None]]
 
 @dataclass(frozen=True)
 class Gap:
-    """Logs with timestamps in ``[from_ms, to_ms]`` that a poll could not load in budget."""
+    """Logs with timestamps in ``[from_ms, to_ms]`` that a poll could not load in budget.
+
+    From ``new_from_ms`` up, new logs are certainly missing; below it (or throughout,
+    when it is None) only the re-check for late logs was skipped."""
 
     from_ms: int
     to_ms: int
+    new_from_ms: int | None = None
+
+    def describe(self, clock: Callable[[int], str]) -> str:
+        """One line for a person, times written by ``clock``."""
+        if self.new_from_ms is not None:
+            return f"logs between {clock(self.new_from_ms)} and {clock(self.to_ms)} not loaded"
+        return f"late logs between {clock(self.from_ms)} and {clock(self.to_ms)} may be missing"
+
+    def without(self, from_ms: int, to_ms: int) -> list[Gap]:
+        """What is left of this gap once ``[from_ms, to_ms]`` has been loaded."""
+        if to_ms < self.from_ms or from_ms > self.to_ms:
+            return [self]
+        # The edges are kept inclusive: logs sharing the edge millisecond are read again.
+        pieces = [(self.from_ms, from_ms)] if self.from_ms < from_ms else []
+        pieces += [(to_ms, self.to_ms)] if to_ms < self.to_ms else []
+        new = self.new_from_ms
+        return [Gap(lo, hi, None if new is None or new > hi else max(new, lo)) for lo, hi in pieces]
 
 
 @dataclass(frozen=True)
@@ -242,7 +262,7 @@ class LiveTail:
                 if page.next_cursor is None or not page.entries:
                     break
                 if walk.pages >= self.max_pages:
-                    gap = self._add_gap(walk.sweep_from_ms, walk.low_ms)
+                    gap = self._add_gap(walk.sweep_from_ms, walk.low_ms, None)
                     break
                 walk.cursor = page.next_cursor
                 continue
@@ -257,7 +277,7 @@ class LiveTail:
                     continue
             elif walk.pages >= self.max_pages:
                 assert walk.low_ms is not None
-                gap = self._add_gap(walk.floor_ms, walk.low_ms)
+                gap = self._add_gap(walk.floor_ms, walk.low_ms, walk.old_head_ms)
                 walk.settles_to = self._settled(walk)
             elif walk.phase == "head":
                 # Pin the rest to what page 1 showed: arrivals cannot shift these pages.
@@ -323,9 +343,12 @@ class LiveTail:
         walk.settles_to = self._settled(walk)
         return True
 
-    def _add_gap(self, from_ms: int, low_ms: int | None) -> Gap:
+    def _add_gap(self, from_ms: int, low_ms: int | None, new_from_ms: int | None) -> Gap:
         """Report ``[from_ms, low_ms]`` as not read; overlapping gaps become one."""
-        gap = Gap(from_ms=from_ms, to_ms=max(from_ms, low_ms if low_ms is not None else from_ms))
+        to_ms = max(from_ms, low_ms if low_ms is not None else from_ms)
+        if new_from_ms is not None and new_from_ms >= to_ms:
+            new_from_ms = None  # the cut came below the old head: only late logs missed
+        gap = Gap(from_ms, to_ms, new_from_ms)
         if not self.keep_gaps:
             return gap
         held = {**self._seen, **{k: e.timestamp_ms for k, e in self._pending.items()}}
@@ -334,7 +357,12 @@ class LiveTail:
         for other in [g for g in self.gaps if g.from_ms <= gap.to_ms and gap.from_ms <= g.to_ms]:
             self.gaps.remove(other)
             ids |= self._gap_ids.pop(other, set())
-            gap = Gap(min(gap.from_ms, other.from_ms), max(gap.to_ms, other.to_ms))
+            news = [n for n in (gap.new_from_ms, other.new_from_ms) if n is not None]
+            gap = Gap(
+                min(gap.from_ms, other.from_ms),
+                max(gap.to_ms, other.to_ms),
+                min(news) if news else None,
+            )
         self._gap_ids[gap] = ids
         self.gaps.append(gap)
         if len(self.gaps) > MAX_GAPS:
@@ -390,32 +418,39 @@ class LiveTail:
         return self._deliver(list(fresh.values()), page.skipped, more_older=self.more_older)
 
     async def fill_gap(self) -> TailBatch:
-        """Load the newest gap; shrinks it to what is left if even this is cut short."""
+        """Load the newest gap; what is left of it stays if even this is cut short.
+
+        A poll may run meanwhile and merge new gaps with this one, so what was loaded is
+        taken out of whatever gaps there are when it is done."""
         if not self.gaps:
             return TailBatch([], self.clock())
         gap = self.gaps[-1]
         query = self._ranged(gap.from_ms, gap.to_ms)
-        already = self._gap_ids.get(gap, set())
+        already = set(self._gap_ids.get(gap, set()))
         fresh: dict[str, LogEntry] = {}
         skipped: list[str] = []
         cursor: str | None = None
-        low: int | None = None
+        loaded_from = gap.to_ms
         for _ in range(GAP_FILL_PAGES):
             page = await self.source.list_logs(query, limit=self.page_size, cursor=cursor)
             self._hold([e for e in page.entries if e.id not in already], fresh)
             skipped += page.skipped
-            low = min((e.timestamp_ms for e in page.entries), default=low)
+            loaded_from = min((e.timestamp_ms for e in page.entries), default=loaded_from)
             if page.next_cursor is None or not page.entries:
-                self.gaps.remove(gap)
-                self._gap_ids.pop(gap, None)
+                loaded_from = gap.from_ms
                 break
             cursor = page.next_cursor
-        else:
-            if low is not None and low > gap.from_ms:
-                smaller = Gap(gap.from_ms, low)
-                self.gaps[self.gaps.index(gap)] = smaller
-                self._gap_ids[smaller] = self._gap_ids.pop(gap, set())
+        self._mark_loaded(loaded_from, gap.to_ms)
         return self._deliver(list(fresh.values()), skipped)
+
+    def _mark_loaded(self, from_ms: int, to_ms: int) -> None:
+        gaps: list[Gap] = []
+        for gap in self.gaps:
+            ids = self._gap_ids.pop(gap, set())
+            for piece in gap.without(from_ms, to_ms):
+                gaps.append(piece)
+                self._gap_ids[piece] = self._gap_ids.get(piece, set()) | ids
+        self.gaps = gaps
 
     # -- bookkeeping ----------------------------------------------------------------
 

@@ -59,7 +59,7 @@ def test_seconds_and_counts_reject_what_is_not_a_finite_number():
         with pytest.raises(ConfigError, match="--lag"):
             parse_seconds("--lag", bad)
     assert parse_interval("0.5") == 0.5 and parse_seconds("--for", "0") == 0
-    with pytest.raises(ConfigError, match="at least 0.2"):
+    with pytest.raises(ConfigError, match=r"at least 0\.2"):
         parse_interval("0.1")
     with pytest.raises(ConfigError, match="--last must be at least 0"):
         parse_count("--last", "-1", least=0)

@@ -344,3 +344,52 @@ async def test_backfill_reaches_every_older_log_once(page_size: int, count: int)
 
 def test_gap_is_plain_data() -> None:
     assert Gap(1, 2) == Gap(1, 2)
+
+
+def test_gap_without_a_loaded_stretch() -> None:
+    gap = Gap(100, 200, new_from_ms=150)
+    assert gap.without(0, 99) == [gap]
+    assert gap.without(0, 300) == []
+    assert gap.without(120, 300) == [Gap(100, 120, None)]
+    assert gap.without(0, 160) == [Gap(160, 200, 160)]
+    assert gap.without(120, 170) == [Gap(100, 120, None), Gap(170, 200, 170)]
+
+
+def test_gap_says_what_is_certain() -> None:
+    def clock(ms: int) -> str:
+        return str(ms)
+
+    assert Gap(1, 9, new_from_ms=5).describe(clock) == "logs between 5 and 9 not loaded"
+    assert Gap(1, 9).describe(clock) == "late logs between 1 and 9 may be missing"
+
+
+async def test_a_poll_merging_gaps_while_one_is_filled_loses_nothing() -> None:
+    clock, api, tail = make(page_size=5, lag_s=0, max_pages=2)
+    burst(api, clock, 2)
+    await tail.poll()
+    clock.now += 2
+    first = burst(api, clock, 30)
+    got = [e.id for e in (await tail.poll()).entries]
+    assert len(tail.gaps) == 1
+    original = api.list_logs
+    polled = False
+
+    async def poll_midway(query, *, limit=20, cursor=None):  # type: ignore[no-untyped-def]
+        nonlocal polled
+        if not polled and cursor is not None:
+            polled = True  # a poll runs while the gap is being filled, and merges gaps
+            clock.now += 1
+            second.extend(burst(api, clock, 30))
+            api.list_logs = original  # type: ignore[method-assign]
+            got.extend(e.id for e in (await tail.poll()).entries)
+            api.list_logs = poll_midway  # type: ignore[method-assign]
+        return await original(query, limit=limit, cursor=cursor)
+
+    second: list[str] = []
+    api.list_logs = poll_midway  # type: ignore[method-assign]
+    got.extend(e.id for e in (await tail.fill_gap()).entries)
+    api.list_logs = original  # type: ignore[method-assign]
+    assert polled
+    while tail.gaps:
+        got.extend(e.id for e in (await tail.fill_gap()).entries)
+    assert sorted(got) == sorted(first + second)
