@@ -11,8 +11,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import aclosing, contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TextIO
 
@@ -29,7 +31,8 @@ from tui.config import (
     settings_from_env,
 )
 from tui.constants import DEFAULT_LIMIT, ENV_API_KEY, ENV_BASE_URL, MAX_LIMIT
-from tui.query import LogQuery
+from tui.models.entry import LogEntry
+from tui.query import LogQuery, QuerySyntaxError, TimeRange, parse_query, parse_time
 from tui.redact import redact_json
 from tui.sources.composio import ComposioClient
 from tui.sources.errors import ApiError
@@ -40,6 +43,34 @@ EXIT_API_ERROR = 1
 EXIT_USAGE = 2
 
 _KEY_FLAGS = ("--api-key", "--key", "--apikey", "--token", "--composio-api-key")
+_TIME_FORMS = (
+    "15m, 2h, 7d, 30s, 1w (back from now), an ISO time such as 2026-04-17 or "
+    "2026-04-17T10:00 (with seconds, Z or +02:00; no zone means UTC) or epoch milliseconds"
+)
+
+
+def _add_query_flags(parser: argparse.ArgumentParser, *, counted: str, until: bool) -> None:
+    parser.add_argument(
+        "--query",
+        "-q",
+        metavar="QUERY",
+        default="",
+        help="only logs matching QUERY, in the language of the TUI's query bar, sent as the "
+        "same API filters: tool:X (is), -user:X (is not), toolkit~X (contains), "
+        "-session~X (does not contain), failed, ok, since:15m, until:TIME; terms are "
+        "AND-combined. Bare words keep only logs whose message contains every word "
+        "(case-insensitive), checked here on the logs fetched; nothing else changes "
+        f"(the request is the same, {counted})",
+    )
+    parser.add_argument(
+        "--since",
+        metavar="TIME",
+        help=f"only logs from TIME on, as since: in --query: {_TIME_FORMS}",
+    )
+    if until:
+        parser.add_argument(
+            "--until", metavar="TIME", help="only logs up to TIME, as until: in --query"
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,6 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=f"{DEFAULT_LAG_S:g}",
         help=f"how late a log may become visible and still be shown (default {DEFAULT_LAG_S:g})",
     )
+    parser.add_argument(
+        "--query",
+        "-q",
+        metavar="QUERY",
+        default=None,
+        help="start with this query in the bar instead of the last one applied",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p_list = sub.add_parser(
@@ -101,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_LIMIT,
         help=f"how many logs (default {DEFAULT_LIMIT}; more than {MAX_LIMIT} pages through)",
     )
+    _add_query_flags(p_list, counted="--limit counts the logs fetched", until=True)
 
     p_get = sub.add_parser("get", parents=[common], help="print one log's detail as JSON")
     p_get.add_argument("log_id", metavar="LOG_ID")
@@ -139,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="how late a log may become visible and still be printed "
         f"(default {DEFAULT_LAG_S:g}); older late logs are missed",
     )
+    _add_query_flags(p_tail, counted="--count and --last count the logs printed", until=False)
 
     sub.add_parser(
         "demo-server",
@@ -190,7 +230,10 @@ _COMMON_DEFAULTS: dict[str, object] = {"demo": False, "faults": None, "log_level
 
 @contextmanager
 def _settings(
-    args: argparse.Namespace, interval: float = 2.0, lag: float = DEFAULT_LAG_S
+    args: argparse.Namespace,
+    interval: float = 2.0,
+    lag: float = DEFAULT_LAG_S,
+    query_text: str | None = None,
 ) -> Iterator[Settings]:
     if args.demo:
         from tui.demo import DemoServer, parse_fault_spec
@@ -207,9 +250,12 @@ def _settings(
                 demo=True,
                 poll_interval=interval,
                 lag_s=lag,
+                query_text=query_text,
             )
     else:
-        settings = settings_from_env(poll_interval=interval, lag_s=lag)
+        settings = replace(
+            settings_from_env(poll_interval=interval, lag_s=lag), query_text=query_text
+        )
         debuglog.register_secret(settings.api_key.reveal())
         yield settings
 
@@ -217,7 +263,12 @@ def _settings(
 def _run_tui(args: argparse.Namespace) -> int:
     interval = parse_interval(args.interval)
     lag = parse_seconds("--lag", args.lag)
-    with _settings(args, interval, lag) as settings:
+    if args.query is not None:
+        try:
+            parse_query(args.query, now_ms=int(time.time() * 1000))
+        except QuerySyntaxError as error:
+            raise ConfigError(_pointed("--query", args.query, error)) from None
+    with _settings(args, interval, lag, query_text=args.query) as settings:
         from tui.app import ToolwatchApp
 
         ToolwatchApp(settings).run()
@@ -252,9 +303,50 @@ class _Job:
         raise NotImplementedError
 
 
+def _query_from(args: argparse.Namespace) -> LogQuery:
+    """--query with --since/--until laid over it: the query the screen would run."""
+    now_ms = int(time.time() * 1000)
+    text: str = args.query
+    try:
+        query = parse_query(text, now_ms=now_ms)
+    except QuerySyntaxError as error:
+        raise ConfigError(_pointed("--query", text, error)) from None
+    since, until = args.since, getattr(args, "until", None)
+    if since is None and until is None:
+        return query
+    if query.time_range is not None:
+        raise ConfigError(
+            "a time is given both in --query (since:/until:) and as --since/--until; "
+            "give it in one place"
+        )
+    from_ms = 0 if since is None else _flag_time("--since", since, now_ms)
+    to_ms = None if until is None else _flag_time("--until", until, now_ms)
+    if to_ms is not None and to_ms < from_ms:
+        raise ConfigError(f"--until {until} is before --since {since}; swap the two times")
+    return replace(query, time_range=TimeRange(from_ms, to_ms))
+
+
+def _flag_time(flag: str, text: str, now_ms: int) -> int:
+    try:
+        return parse_time(text, now_ms=now_ms)
+    except QuerySyntaxError as error:
+        raise ConfigError(_pointed(flag, text, error)) from None
+
+
+def _pointed(flag: str, text: str, error: QuerySyntaxError) -> str:
+    """The error, then the flag's text with a caret line under the bad term."""
+    return f"{flag}: {error}\n{error.pointer(text, indent='  ')}"
+
+
+def _matching(query: LogQuery, entries: list[LogEntry]) -> list[LogEntry]:
+    """The entries whose message holds every word of the query (the words are not sent)."""
+    return [entry for entry in entries if query.matches_words(entry.message)]
+
+
 class _ListCommand(_Job):
     def __init__(self, args: argparse.Namespace) -> None:
         self.limit: int = args.limit
+        self.query = _query_from(args)
 
     async def run(self, settings: Settings, out: TextIO) -> int:
         async with _client(settings) as client:
@@ -264,8 +356,10 @@ class _ListCommand(_Job):
             # must be asked for with the same limit or pages overlap.
             page_size = min(self.limit, MAX_LIMIT)
             while remaining > 0:
-                page = await client.list_logs(LogQuery(), limit=page_size, cursor=cursor)
-                for entry in page.entries[:remaining]:
+                page = await client.list_logs(
+                    self.query.server_part, limit=page_size, cursor=cursor
+                )
+                for entry in _matching(self.query, page.entries[:remaining]):
                     out.write(jsonout.dumps(entry.raw) + "\n")
                 remaining -= len(page.entries)
                 for problem in page.skipped:
@@ -305,12 +399,13 @@ class _TailCommand(_Job):
             raise ConfigError("--for must be more than 0 seconds")
         self.count = None if args.count is None else parse_count("--count", args.count, least=1)
         self.last = None if args.last is None else parse_count("--last", args.last, least=0)
+        self.query = _query_from(args)
         self._first = True
 
     async def run(self, settings: Settings, out: TextIO) -> int:
         async with _client(settings) as client:
             # Gaps are reported on stderr; nothing here fills them, so none are kept.
-            tail = LiveTail(client, lag_s=self.lag, keep_gaps=False)
+            tail = LiveTail(client, self.query, lag_s=self.lag, keep_gaps=False)
             # --for also cuts short a poll or a backoff wait in progress.
             timer = asyncio.timeout(self.for_s)
             try:
@@ -347,7 +442,7 @@ class _TailCommand(_Job):
             _warn(f"skipped an unreadable log: {problem}")
         if batch.gap is not None:
             _warn(_gap_message(batch.gap))
-        entries = batch.entries
+        entries = _matching(self.query, batch.entries)
         if self.last is not None and self._first:
             # The logs already there: only the newest --last of them (oldest first).
             entries = entries[len(entries) - self.last :] if self.last else []

@@ -67,6 +67,7 @@ class Settings:
     poll_interval: float = DEFAULT_POLL_INTERVAL
     tz: tzinfo | None = None  # None: the machine's local time
     lag_s: float = DEFAULT_LAG_S  # how late a log may become visible and still be caught
+    query_text: str | None = None  # --query; None: restore the last query applied
 
 
 def parse_interval(text: str) -> float:

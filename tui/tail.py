@@ -39,14 +39,11 @@ from dataclasses import dataclass, field
 from tui.config import DEFAULT_LAG_S
 from tui.constants import MAX_LIMIT
 from tui.models.entry import LogEntry
-from tui.query import LogQuery, TimeRange
+from tui.query import FUTURE_SLACK_MS, LogQuery, TimeRange
 from tui.sources.base import LogPage, LogSource
 from tui.sources.errors import ApiError, RateLimitedError
 
 DEFAULT_MAX_PAGES = 100  # one poll reads at most 10,000 logs before it reports a gap
-# A live window has no end; the API wants one, so it ends this far past our clock,
-# which also absorbs any skew between our clock and the server's timestamps.
-FUTURE_SLACK_MS = 24 * 3600 * 1000
 # Filling a gap is asked for by a person and may read much more than a poll.
 GAP_FILL_PAGES = 1_000
 # How many pages below the old head a head walk reads looking for late arrivals before
@@ -305,7 +302,11 @@ class LiveTail:
 
     def _start_walk(self) -> _Walk:
         if self.head_ms is None:
-            return _Walk(query=self.query, floor_ms=None, old_head_ms=None)
+            own = self.query.time_range
+            # Never the words (they are searched for locally); an open-ended range is
+            # closed with this tail's clock, as every later walk's is.
+            query = self.query.server_part if own is None else self._ranged(own.from_ms, None)
+            return _Walk(query=query, floor_ms=None, old_head_ms=None)
         floor = self.head_ms - self.lag_ms
         if self._start_ms is not None:
             floor = max(floor, self._start_ms)
@@ -455,12 +456,14 @@ class LiveTail:
     # -- bookkeeping ----------------------------------------------------------------
 
     def _ranged(self, from_ms: int, to_ms: int | None) -> LogQuery:
-        """The tail's query narrowed to ``[from_ms, to_ms]`` (an open end: far future)."""
+        """The tail's query, without its words, narrowed to ``[from_ms, to_ms]`` (an
+        open end, here or in the query's own range: far future)."""
         own = self.query.time_range
         if own is not None:
             from_ms = max(from_ms, own.from_ms)
-            to_ms = own.to_ms if to_ms is None else min(to_ms, own.to_ms)
-        elif to_ms is None:
+            if own.to_ms is not None:
+                to_ms = own.to_ms if to_ms is None else min(to_ms, own.to_ms)
+        if to_ms is None:
             to_ms = int(self.clock() * 1000) + FUTURE_SLACK_MS
         from_ms = min(from_ms, to_ms)
         return LogQuery(filters=self.query.filters, time_range=TimeRange(from_ms, to_ms))

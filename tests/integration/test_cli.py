@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tui.demo import DemoServer
+from tui.query import parse_query
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -157,3 +158,86 @@ def test_debug_log_records_requests_but_never_the_key(server, tmp_path):
     assert "POST /api/v3.1/logs/tool_execution -> 200" in text
     assert server.api_key not in text
     assert result.stderr == ""
+
+
+# -- --query, --since, --until ---------------------------------------------------------------
+
+LIST = "/api/v3.1/logs/tool_execution"
+
+
+def list_bodies(server: DemoServer) -> list[dict]:
+    return [r.body for r in server.requests if r.method == "POST" and r.path == LIST]
+
+
+def test_list_query_sends_exactly_what_the_screen_sends():
+    text = "toolkit:gmail -user~zzz since:2020-01-01T00:00 until:2099-01-01"
+    with DemoServer(seed=11, rate=0, prefill=250) as srv:
+        result = run("list", "--query", text, "--limit", "150", env=env_for(srv))
+        bodies = list_bodies(srv)
+    assert result.returncode == 0, result.stderr
+    query = parse_query(text, now_ms=0)  # absolute times: the clock does not matter
+    assert bodies and all(
+        body == query.to_api_body(limit=100, cursor=body.get("cursor")) for body in bodies
+    )
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines and all(line["metadata"].get("toolkit_slug", "gmail") == "gmail" for line in lines)
+
+
+def test_since_and_until_flags_are_the_query_terms():
+    since, until = "2026-04-17", "2099-01-01T10:00Z"
+    text = f"failed since:{since} until:{until}"
+    with DemoServer(seed=11, rate=0, prefill=20) as srv:
+        flags = run("list", "-q", "failed", "--since", since, "--until", until, env=env_for(srv))
+        terms = run("list", "-q", text, env=env_for(srv))
+        bodies = list_bodies(srv)
+    assert flags.returncode == terms.returncode == 0, flags.stderr + terms.stderr
+    assert flags.stdout == terms.stdout
+    expected = parse_query(text, now_ms=0)
+    assert bodies == [expected.to_api_body()] * 2
+
+
+def test_a_bad_query_exits_2_with_a_caret_under_the_term():
+    result = run("list", "--query", "failed tol:GMAIL_SEND since:1h")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "toolwatch: --query: unknown field 'tol' in tol:GMAIL_SEND — did you mean tool? "
+        "Fields: tool, toolkit, status, user, session, account, auth, sandbox, request, id, "
+        'since, until; to search messages for the text, quote it: "tol:GMAIL_SEND"',
+        "  failed tol:GMAIL_SEND since:1h",
+        "         ^^^^^^^^^^^^^^",
+    ]  # judged before the key is looked for
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--since", "15x"], ["toolwatch: --since: can't read '15x' as a time", "  15x", "  ^^^"]),
+        (["--until", "2h", "--since", "1h"], ["toolwatch: --until 2h is before --since 1h"]),
+        (["-q", "since:1h", "--until", "5m"], ["toolwatch: a time is given both in --query"]),
+        (["-q", 'user:"a b'], ["toolwatch: --query: unclosed quote", '  user:"a b', "       ^"]),
+    ],
+)
+def test_bad_times_are_usage_errors(args, says):
+    result = run("list", *args)
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == len(says)
+    assert all(line.startswith(start) for line, start in zip(lines, says, strict=True))
+
+
+def test_words_filter_the_printed_logs_by_message_only():
+    with DemoServer(seed=11, rate=0, prefill=30) as srv:
+        hits = [
+            srv.add_log(message="Quota EXCEEDED for the day", status="failed")["id"],
+            srv.add_log(message="the day's quota was exceeded", status="failed")["id"],
+        ]
+        srv.add_log(message="quota fine", status="failed")
+        srv.add_log(message="Quota exceeded for the day", status="success")
+        result = run("list", "-q", 'quota "exceeded" failed', "--limit", "100", env=env_for(srv))
+        bodies = list_bodies(srv)
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == hits[::-1]
+    # The words are not sent and change nothing else: the same request as without them.
+    assert bodies == [
+        {"limit": 100, "filters": [{"field": "status", "operator": "==", "value": "failed"}]}
+    ]

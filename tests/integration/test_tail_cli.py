@@ -25,6 +25,7 @@ import pytest
 from tests.demo.conftest import FakeClock, client_for, list_all
 from tui import cli
 from tui.demo import DemoServer, FaultPlan
+from tui.query import parse_query
 from tui.tail import Backoff, LiveTail
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -359,3 +360,74 @@ def test_demo_faults_show_up_as_retries(capsys):
 def test_tui_rejects_a_bad_lag_before_starting(capsys):
     assert cli.main(["--lag", "soon"]) == 2
     assert "--lag takes seconds" in capsys.readouterr().err
+
+
+# -- --query and --since ---------------------------------------------------------------------
+
+
+def list_bodies(server: DemoServer) -> list[dict[str, Any]]:
+    return [r.body for r in server.requests if r.path == "/api/v3.1/logs/tool_execution"]
+
+
+def test_query_sends_the_screens_filters_and_words_pick_what_is_printed(env, monkeypatch, capsys):
+    text = 'toolkit:gmail -ok "ZQXJ"'
+    server, clock = live_server(prefill=20)
+    with server:
+        point_at(monkeypatch, server)
+        logs = [
+            ("GMAIL_SEND_EMAIL", "failed", "zqxj hit"),
+            ("GMAIL_SEND_EMAIL", "failed", "other"),
+            ("GMAIL_SEND_EMAIL", "success", "zqxj"),
+            ("SLACK_SEND_MESSAGE", "failed", "zqxj"),
+            ("GMAIL_FETCH_EMAILS", "failed", "ZqXj!"),
+        ]
+        added = []
+        for tool, status, message in logs:
+            clock.now += 0.1
+            added.append(server.add_log(tool_slug=tool, status=status, message=message))
+        wanted = [added[0], added[4]]
+        with Feeder(server, clock):
+            code = cli.main(["tail", "--query", text, "--for", "1", *FAST])
+        out, err = capsys.readouterr()
+        bodies = list_bodies(server)
+    assert code == 0, err
+    assert [json.loads(line)["id"] for line in out.splitlines()] == [w["id"] for w in wanted]
+    screen = parse_query(text, now_ms=0).to_api_body(limit=100)
+    assert len(bodies) > 2  # the first poll and later, narrowed ones
+    assert bodies[0] == screen  # no time in the query: none sent on the first poll
+    assert all(body["filters"] == screen["filters"] for body in bodies)
+    assert all("time_range" in body for body in bodies[1:])
+
+
+def test_since_bounds_every_request(env, monkeypatch, capsys):
+    server, clock = live_server(prefill=20)
+    with server:
+        point_at(monkeypatch, server)
+        old = server.add_log(timestamp_ms=int((clock.now - 3600) * 1000))
+        started_ms = time.time() * 1000
+        with Feeder(server, clock):
+            code = cli.main(["tail", "--since", "30m", "--for", "1", *FAST])
+        out, err = capsys.readouterr()
+        bodies = list_bodies(server)
+    assert code == 0, err
+    ids = [json.loads(line)["id"] for line in out.splitlines()]
+    assert ids and old["id"] not in ids
+    for body in bodies:
+        assert body["time_range"]["from"] >= started_ms - 30 * 60_000 - 1000
+    first = bodies[0]["time_range"]
+    assert abs(first["from"] - (started_ms - 30 * 60_000)) < 5_000
+    assert first["to"] > started_ms + 23 * 3600_000  # open-ended: a day past the clock
+
+
+def test_a_bad_tail_query_exits_2_before_looking_for_the_key(env, capsys):
+    assert cli.main(["tail", "--query", "-tool:x bogus~y"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "COMPOSIO_API_KEY" not in err
+    assert err.splitlines()[1:] == ["  -tool:x bogus~y", "          ^^^^^^^"]
+    assert err.startswith("toolwatch: --query: unknown field 'bogus' in bogus~y")
+
+
+def test_tui_query_flag_is_checked_before_the_screen_starts(capsys):
+    assert cli.main(["--demo", "--query", "failed tol:x"]) == 2
+    err = capsys.readouterr().err
+    assert "tol" in err and "^^^" in err
