@@ -18,6 +18,14 @@ def fixed_clock() -> float:
     return FIXED_NOW
 
 
+@pytest.fixture(autouse=True)
+def private_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own config and state directories, never the user's."""
+    base = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("TOOLWATCH_CONFIG_DIR", str(base / "config"))
+    monkeypatch.setenv("TOOLWATCH_STATE_DIR", str(base / "state"))
+
+
 @pytest.fixture
 def demo_server() -> Iterator[DemoServer]:
     """No live traffic (rate 0) and a frozen clock: the same logs every run."""

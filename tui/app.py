@@ -8,7 +8,7 @@ screen. Nothing in a worker touches a widget.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
@@ -18,17 +18,25 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
 
+from tui import views
+from tui.commands import ToolwatchCommands
 from tui.config import Settings
 from tui.messages import LogsArrived, PollFailed, Purpose
+from tui.models.entry import LogEntry
+from tui.query import LogQuery, QuerySyntaxError, parse_query
 from tui.screens.main import MainScreen
+from tui.screens.views import ViewsScreen
 from tui.sources.base import LogSource
 from tui.sources.composio import ComposioClient
 from tui.sources.errors import ApiError
 from tui.store import LogStore
 from tui.tail import LiveTail, Stopped, TailBatch
+from tui.views import View
+from tui.widgets.filter_sidebar import FilterSidebar
 from tui.widgets.log_table import LogTable
+from tui.widgets.query_bar import QueryBar, QueryInput
 from tui.widgets.status_line import StatusInfo
-from tui.widgets.title_bar import TitleInfo
+from tui.widgets.title_bar import DEFAULT_WHAT, TitleInfo
 
 
 def styles_dir() -> Path:
@@ -40,15 +48,29 @@ def styles_dir() -> Path:
     raise FileNotFoundError(f"toolwatch's stylesheets are missing (looked beside {here})")
 
 
+# The API fields the bar completes values for, and the LogEntry attribute holding each.
+_COMPLETED_FIELDS = {
+    "tool_slug": "tool",
+    "toolkit_slug": "toolkit",
+    "user_id": "user_id",
+    "session_id": "session_id",
+    "connected_account_id": "connected_account_id",
+    "auth_config_id": "auth_config_id",
+}
+MAX_SEEN_VALUES = 500
+
+
 class ToolwatchApp(App[None]):
     TITLE = "toolwatch"
     CSS_PATH = str(styles_dir() / "app.tcss")
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {ToolwatchCommands}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("p", "toggle_pause", "Pause", id="app.pause"),
         Binding("g", "fill_gap", "Load gap", show=False, id="app.fill_gap"),
+        Binding("v", "views", "Views", id="app.views"),
         Binding("ctrl+r", "poll_now", "Refresh", show=False, id="app.refresh"),
     ]
 
@@ -71,6 +93,10 @@ class ToolwatchApp(App[None]):
         self._source: LogSource = source or ComposioClient(
             api_key=settings.api_key.reveal(), base_url=settings.base_url
         )
+        self.log_query = LogQuery()
+        self.query_text = ""
+        self._generation = 0  # bumped by every query applied: older answers are dropped
+        self.seen_values: dict[str, set[str]] = {field: set() for field in _COMPLETED_FIELDS}
         self.tail = LiveTail(self._source, clock=clock, lag_s=settings.lag_s)
         # poll_on_interval=False (tests, screenshots): polls happen only when asked,
         # and a failure schedules no retry, so every run sees the same screen.
@@ -83,7 +109,9 @@ class ToolwatchApp(App[None]):
         self.stopped = False
         self._status = StatusInfo(source=source_label or self._describe_source())
         self._title = TitleInfo()
-        self.main_screen = MainScreen(self.store, tz=settings.tz)
+        self.main_screen = MainScreen(
+            self.store, tz=settings.tz, clock=clock, values=lambda: self.seen_values
+        )
 
     def _describe_source(self) -> str:
         where = self._source.description
@@ -94,11 +122,115 @@ class ToolwatchApp(App[None]):
     def get_default_screen(self) -> MainScreen:
         return self.main_screen
 
-    def on_mount(self) -> None:
+    def on_main_screen_ready(self, message: MainScreen.Ready) -> None:
         self._set_status(self._status)
         self._set_title(self._title)
+        self._start_query()
         self.poll_now()
         self._start_interval()
+
+    def _start_query(self) -> None:
+        """The --query given, else the last one applied; one that no longer parses is
+        left in the bar with its error, and the tail starts unfiltered."""
+        text = self.settings.query_text
+        if text is None:
+            text = views.last_query() or ""
+        try:
+            query = parse_query(text, now_ms=self._now_ms())
+        except QuerySyntaxError:
+            self.main_screen.bar.show(text)
+            return
+        self.apply_query(text, query, restart=False)
+
+    def _now_ms(self) -> int:
+        return int(self.clock() * 1000)
+
+    # -- the query ------------------------------------------------------------------------
+
+    def apply_query(self, text: str, query: LogQuery, *, restart: bool = True) -> None:
+        """Show ``query`` in the bar, the sidebar and the title; when what is asked of the
+        server changed, start the tail again for it (words only change the highlight)."""
+        changed = query.server_part != self.log_query.server_part
+        self.log_query, self.query_text = query, text
+        self.main_screen.show_query(query, text)
+        self._set_title(self._title.with_(what=text or DEFAULT_WHAT))
+        views.remember_query(text)
+        if changed and restart:
+            self._restart_tail()
+        elif changed:
+            self.tail = LiveTail(
+                self._source, query.server_part, clock=self.clock, lag_s=self.settings.lag_s
+            )
+
+    def _restart_tail(self) -> None:
+        self._generation += 1
+        for group in ("poll", "older", "gap"):
+            self.workers.cancel_group(self, group)
+        self._busy.clear()
+        self.tail = LiveTail(
+            self._source, self.log_query.server_part, clock=self.clock, lag_s=self.settings.lag_s
+        )
+        self.store.clear()
+        self.main_screen.table.rows_reset()
+        self.main_screen.table.show_empty("waiting for the first answer…")
+        state = "paused" if self.paused else "stopped" if self.stopped else "connecting"
+        self._set_status(
+            self._status.with_(state=state, loaded=0, failed=0, gap=None, error=None, retry_at=None)
+        )
+        self._set_title(self._title.with_(loaded=0, more_older=None, loading_older=False, unseen=0))
+        if self._retry_timer is not None or self._countdown is not None:
+            self._stop_retry()
+            self._start_interval()
+        self.poll_now()
+
+    def action_views(self) -> None:
+        def picked(view: View | None) -> None:
+            if view is not None:
+                self.pick_view(view)
+
+        self.push_screen(ViewsScreen(self.query_text), picked)
+
+    def pick_view(self, view: View) -> None:
+        """Apply a view; one that waits for a value (``user:``) goes to the bar to finish."""
+        if view.needs_value:
+            self.main_screen.bar.show(view.query)
+            self.main_screen.action_focus_query()
+            return
+        try:
+            query = parse_query(view.query, now_ms=self._now_ms())
+        except QuerySyntaxError:
+            self.main_screen.bar.show(view.query)  # with what is wrong
+            self.main_screen.action_focus_query()
+            return
+        self.apply_query(view.query, query)
+
+    def action_clear_query(self) -> None:
+        self.apply_query("", LogQuery())
+
+    def on_query_bar_applied(self, message: QueryBar.Applied) -> None:
+        self.apply_query(message.text, message.query)
+        self.main_screen.table.focus()
+
+    def on_query_input_dropped(self, message: QueryInput.Dropped) -> None:
+        self.apply_query("", LogQuery())
+        self.main_screen.table.focus()
+
+    def on_filter_sidebar_edited(self, message: FilterSidebar.Edited) -> None:
+        try:
+            query = parse_query(message.text, now_ms=self._now_ms())
+        except QuerySyntaxError:
+            self.main_screen.bar.show(message.text)  # shows what is wrong with it
+            return
+        self.apply_query(message.text, query)
+
+    def _note_values(self, entries: Iterable[LogEntry]) -> None:
+        """Values seen per API field, for completion in the bar (a few hundred each)."""
+        for entry in entries:
+            for field, attribute in _COMPLETED_FIELDS.items():
+                value = getattr(entry, attribute)
+                seen = self.seen_values[field]
+                if value and len(seen) < MAX_SEEN_VALUES:
+                    seen.add(value)
 
     async def on_unmount(self) -> None:
         await self._source.aclose()
@@ -156,20 +288,25 @@ class ToolwatchApp(App[None]):
         await self._fetch("gap", self.tail.fill_gap)
 
     async def _fetch(self, purpose: Purpose, call: Callable[[], Awaitable[TailBatch]]) -> None:
+        generation = self._generation
         try:
             batch = await call()
         except ApiError as error:
-            self.post_message(PollFailed(error, self.clock(), purpose))
+            self.post_message(PollFailed(error, self.clock(), purpose, generation))
         else:
-            self.post_message(LogsArrived(batch, purpose))
+            self.post_message(LogsArrived(batch, purpose, generation))
         finally:
-            self._busy.discard(purpose)
+            if generation == self._generation:
+                self._busy.discard(purpose)
 
     # -- handlers: the only code that changes the store and the screen --------------------
 
     def on_logs_arrived(self, message: LogsArrived) -> None:
+        if message.generation != self._generation:
+            return  # fetched for a query that is no longer applied
         batch = message.batch
         result = self.store.add(batch.entries)
+        self._note_values(batch.entries)
         table = self.main_screen.table
         if result.added:
             table.rows_added(result.added, older=message.purpose == "older")
@@ -182,6 +319,11 @@ class ToolwatchApp(App[None]):
             gap=self._gap_text(),
         )
         if message.purpose == "poll":
+            table.show_empty(
+                "No tool executions match this query · Esc clears it"
+                if self.query_text
+                else "No tool executions yet: new ones appear here as they happen"
+            )
             changes.update(last_poll=batch.polled_at, error=problems, retry_at=None)
             changes["state"] = "paused" if self.paused else "live"
             if self._retry_timer is not None or self._countdown is not None:
@@ -202,6 +344,8 @@ class ToolwatchApp(App[None]):
             self._request_older()
 
     def on_poll_failed(self, message: PollFailed) -> None:
+        if message.generation != self._generation:
+            return
         error = message.error
         text = f"{error}. {error.hint}" if error.hint else str(error)
         if message.purpose != "poll":

@@ -13,16 +13,24 @@ from tui.tail import TailBatch
 Purpose = Literal["poll", "older", "gap"]
 
 
+# Every message carries the generation of the query it was fetched for: applying a new
+# query starts a new generation, and what arrives for an old one is dropped.
+
+
 class LogsArrived(Message):
-    def __init__(self, batch: TailBatch, purpose: Purpose = "poll") -> None:
+    def __init__(self, batch: TailBatch, purpose: Purpose = "poll", generation: int = 0) -> None:
         super().__init__()
         self.batch = batch
         self.purpose = purpose
+        self.generation = generation
 
 
 class PollFailed(Message):
-    def __init__(self, error: ApiError, at: float, purpose: Purpose = "poll") -> None:
+    def __init__(
+        self, error: ApiError, at: float, purpose: Purpose = "poll", generation: int = 0
+    ) -> None:
         super().__init__()
         self.error = error
         self.at = at
         self.purpose = purpose
+        self.generation = generation

@@ -89,6 +89,8 @@ class LogStore:
         self._db.execute("PRAGMA journal_mode=OFF")
         self._db.execute("PRAGMA synchronous=OFF")
         self._db.execute(_SCHEMA)
+        # Local search walks from the cursor in time order and stops at the first match.
+        self._db.execute("CREATE INDEX IF NOT EXISTS logs_time ON logs (timestamp_ms, rowid)")
         self._ts: array[int] = array("q")
         self._rowids: array[int] = array("q")
         self._cache: OrderedDict[int, RowView] = OrderedDict()
@@ -224,12 +226,37 @@ class LogStore:
         rec = self._db.execute("SELECT rowid FROM logs WHERE id = ?", (log_id,)).fetchone()
         return None if rec is None else self.entry(int(rec[0]))
 
+    def find(self, words: Sequence[str], start: int, *, older: bool = True) -> int | None:
+        """View index of the nearest row past ``start`` whose message holds every word
+        (case-insensitive), towards older rows or newer ones; None when there is none."""
+        if not words or not len(self):
+            return None
+        start = max(0, min(start, len(self) - 1))
+        rowid = self.rowid_at(start)
+        ts = self._ts[len(self._ts) - 1 - start]
+        # The view order is (timestamp, rowid), newest first.
+        if older:
+            where, order = "(timestamp_ms < ? OR (timestamp_ms = ? AND rowid < ?))", "DESC"
+        else:
+            where, order = "(timestamp_ms > ? OR (timestamp_ms = ? AND rowid > ?))", "ASC"
+        likes = " AND ".join("message LIKE ? ESCAPE '\\'" for _ in words)
+        found = self._db.execute(
+            f"SELECT rowid, timestamp_ms FROM logs WHERE {where} AND {likes} "
+            f"ORDER BY timestamp_ms {order}, rowid {order} LIMIT 1",
+            (ts, ts, rowid, *(f"%{_escape_like(w)}%" for w in words)),
+        ).fetchone()
+        return None if found is None else self.index_of(int(found[0]), int(found[1]))
+
     # -- lifetime ------------------------------------------------------------
 
     def close(self) -> None:
         self._db.close()
         if self._owns_file and self._path is not None:
             self._path.unlink(missing_ok=True)
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _row_values(entry: LogEntry) -> tuple[object, ...]:

@@ -35,3 +35,27 @@ def test_live_table_80x24(snap_compare, snapshot_app):
 
 def test_live_table_120x40_cursor_moved(snap_compare, snapshot_app):
     assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=_loaded_cursor_down)
+
+
+async def _bar_with_an_error(pilot) -> None:
+    await _loaded(pilot)
+    await pilot.press("slash")
+    bar_input = pilot.app.query_one("#query-input")
+    bar_input.cursor_blink = False  # a blinking cursor would make the SVG differ run to run
+    await pilot.press(*"failed toolkit:gmail tol:x")
+    await pilot.pause()
+
+
+async def _query_applied(pilot) -> None:
+    await _loaded(pilot)
+    await pilot.press("slash", *"failed", "enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_query_bar_error_and_sidebar_120x40(snap_compare, snapshot_app):
+    assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=_bar_with_an_error)
+
+
+def test_query_applied_sidebar_hidden_80x24(snap_compare, snapshot_app):
+    assert snap_compare(snapshot_app, terminal_size=(80, 24), run_before=_query_applied)

@@ -86,3 +86,20 @@ def test_any_arrival_order_holds_each_id_once_sorted_by_time(batches):
     for index, row in enumerate(rows):
         assert row.timestamp_ms == first_ts[int(row.id[4:])]
         assert store.index_of(row.rowid, row.timestamp_ms) == index
+
+
+def test_find_walks_from_a_row_towards_older_or_newer_matches():
+    store = LogStore(":memory:")
+    messages = ["a Timeout b", "fine", "TIMEOUT again", "100%_done", "timeout", "fine"]
+    store.add([entry(i, 1000 + i // 2, message=m) for i, m in enumerate(messages)])
+    # View order, newest first: log_5 log_4 log_3 log_2 log_1 log_0 (ties by arrival).
+    assert view_ids(store) == ["log_5", "log_4", "log_3", "log_2", "log_1", "log_0"]
+    assert store.find(["timeout"], 0) == 1  # log_4, case-insensitive
+    assert store.find(["timeout"], 1) == 3  # log_2
+    assert store.find(["timeout"], 3) == 5  # log_0
+    assert store.find(["timeout"], 5) is None
+    assert store.find(["timeout"], 5, older=False) == 3
+    assert store.find(["timeout", "again"], 0) == 3  # every word
+    assert store.find(["100%_"], 0) == 2  # LIKE wildcards are literal
+    assert store.find(["0%d"], 0) is None
+    assert store.find([], 0) is None

@@ -1,40 +1,109 @@
-"""MainScreen: the title, the live log table and the status line."""
+"""MainScreen: the title, the query bar, the filter sidebar beside the live log table,
+and the status line."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from datetime import tzinfo
+from typing import ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.events import Resize
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from tui.query import LogQuery
 from tui.store import LogStore
+from tui.widgets.filter_sidebar import FilterSidebar
 from tui.widgets.log_table import LogTable
+from tui.widgets.query_bar import QueryBar
 from tui.widgets.status_line import StatusInfo, StatusLine
 from tui.widgets.title_bar import TitleBar, TitleInfo
 
+# Below this width the table needs every column it has: the sidebar starts hidden.
+SIDEBAR_MIN_WIDTH = 100
+
 
 class MainScreen(Screen[None]):
-    def __init__(self, store: LogStore, *, tz: tzinfo | None = None) -> None:
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash,colon", "focus_query", "Filter", key_display="/", id="screen.filter"),
+        Binding("f2", "toggle_sidebar", "Sidebar", id="screen.sidebar"),
+        Binding("escape", "app.clear_query", "Clear query", show=False, id="screen.clear_query"),
+        Binding("n", "next_match", "Next match", show=False, id="screen.next_match"),
+        Binding("N", "previous_match", "Previous match", show=False, id="screen.prev_match"),
+    ]
+
+    def __init__(
+        self,
+        store: LogStore,
+        *,
+        tz: tzinfo | None = None,
+        clock: Callable[[], float],
+        values: Callable[[], Mapping[str, Iterable[str]]],
+    ) -> None:
         super().__init__()
         self.store = store
         self._tz = tz
+        self._clock = clock
+        self._values = values
+        self._sidebar_choice: bool | None = None  # None: by width
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="title-bar")
-        yield LogTable(self.store, tz=self._tz, id="log-table")
+        yield QueryBar(clock=self._clock, values=self._values, id="query-bar")
+        with Horizontal(id="body"):
+            yield FilterSidebar(id="filter-sidebar")
+            yield LogTable(self.store, tz=self._tz, id="log-table")
         yield StatusLine(tz=self._tz, id="status-line")
         yield Footer()
 
+    class Ready(Message):
+        """The screen's widgets exist: the app may start the query and the polling."""
+
     def on_mount(self) -> None:
         self.query_one(LogTable).focus()
+        self.post_message(self.Ready())
+
+    def on_resize(self, event: Resize) -> None:
+        if self._sidebar_choice is None:
+            self.sidebar.display = event.size.width >= SIDEBAR_MIN_WIDTH
 
     @property
     def table(self) -> LogTable:
         return self.query_one(LogTable)
+
+    @property
+    def bar(self) -> QueryBar:
+        return self.query_one(QueryBar)
+
+    @property
+    def sidebar(self) -> FilterSidebar:
+        return self.query_one(FilterSidebar)
 
     def show_status(self, info: StatusInfo) -> None:
         self.query_one(StatusLine).info = info
 
     def show_title(self, info: TitleInfo) -> None:
         self.query_one(TitleBar).show(info)
+
+    def show_query(self, query: LogQuery, text: str) -> None:
+        """Both views of the applied query, and the words the table highlights."""
+        self.bar.show(text)
+        self.sidebar.show(query, text)
+        self.table.search(query.words)
+
+    def action_focus_query(self) -> None:
+        self.bar.input.focus()
+
+    def action_toggle_sidebar(self) -> None:
+        self._sidebar_choice = not self.sidebar.display
+        self.sidebar.display = self._sidebar_choice
+
+    def action_next_match(self) -> None:
+        self.table.next_match(older=True)
+
+    def action_previous_match(self) -> None:
+        self.table.next_match(older=False)

@@ -87,6 +87,27 @@ def _layout(width: int) -> tuple[Column, ...]:
     )
 
 
+def _highlighted(text: str, words: tuple[str, ...], style: Style, match: Style) -> list[Segment]:
+    """``text`` as segments, each case-insensitive occurrence of a word in ``match``."""
+    lowered = text.lower()
+    marks = [False] * len(text)
+    for word in words:
+        needle = word.lower()
+        if not needle or len(needle) != len(word):
+            continue  # case folding that changes length cannot be mapped back
+        at = lowered.find(needle)
+        while at >= 0:
+            marks[at : at + len(needle)] = [True] * len(needle)
+            at = lowered.find(needle, at + len(needle))
+    segments: list[Segment] = []
+    start = 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or marks[i] != marks[start]:
+            segments.append(Segment(text[start:i], match if marks[start] else style))
+            start = i
+    return segments
+
+
 def message_without_tool(message: str, tool: str) -> str:
     """Messages often start with the tool slug the row already shows; drop it there."""
     if tool and message.startswith(tool):
@@ -106,6 +127,7 @@ class LogTable(ScrollView, can_focus=True):
         "log-table--status-ok",
         "log-table--status-failed",
         "log-table--time",
+        "log-table--match",
     }
 
     DEFAULT_CSS = """
@@ -121,6 +143,7 @@ class LogTable(ScrollView, can_focus=True):
     LogTable > .log-table--status-ok { color: $text-success; }
     LogTable > .log-table--status-failed { color: $text-error; text-style: bold; }
     LogTable > .log-table--time { color: $text-muted; }
+    LogTable > .log-table--match { background: $warning 40%; text-style: bold; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -186,6 +209,8 @@ class LogTable(ScrollView, can_focus=True):
         self._time_format: Callable[[int], str] = self._format_time
         self._following = True
         self.unseen = 0  # rows that arrived while not following
+        self.words: tuple[str, ...] = ()  # local search: highlighted, n/N jump between
+        self.empty_text = "waiting for the first answer…"  # shown while there are no rows
 
     # -- public API ------------------------------------------------------------
 
@@ -226,7 +251,8 @@ class LogTable(ScrollView, can_focus=True):
         self.refresh()
 
     def rows_reset(self) -> None:
-        """Call after the store was cleared or replaced."""
+        """Call after the store was cleared or replaced: follows the newest again."""
+        self._set_following(True)
         self._strip_cache.clear()
         self._update_virtual_size()
         self._set_cursor(0, keep_anchor=False)
@@ -235,6 +261,27 @@ class LogTable(ScrollView, can_focus=True):
 
     def move_cursor(self, index: int) -> None:
         self._set_cursor(index)
+
+    def show_empty(self, text: str) -> None:
+        """What the table says while it has no rows."""
+        if text != self.empty_text:
+            self.empty_text = text
+            self.refresh()
+
+    def search(self, words: tuple[str, ...]) -> None:
+        """Highlight ``words`` in messages; n and N then jump between rows holding them."""
+        if words != self.words:
+            self.words = words
+            self._strip_cache.clear()
+            self.refresh()
+
+    def next_match(self, *, older: bool = True) -> bool:
+        """Move to the next row (older, or newer) whose message holds every search word."""
+        found = self.store.find(self.words, self.cursor_row, older=older)
+        if found is None:
+            return False
+        self._set_cursor(found)
+        return True
 
     # -- sizing ----------------------------------------------------------------
 
@@ -348,6 +395,10 @@ class LogTable(ScrollView, can_focus=True):
         index = int(self.scroll_y) + y - 1
         row = self.store.row(index) if index < len(self.store) else None
         if row is None:
+            if y == 2 and not len(self.store) and self.empty_text:
+                style = self.rich_style + self.get_component_rich_style("log-table--time")
+                text = _fit(self.empty_text, width - 2)
+                return Strip([Segment("  " + text, style)]).adjust_cell_length(width, style)
             return Strip.blank(width, self.rich_style)
         is_cursor = index == self.cursor_row
         key = (row.rowid, is_cursor, self.has_focus, width)
@@ -388,10 +439,15 @@ class LogTable(ScrollView, can_focus=True):
         cells = self._cells(columns, width, values)
         styles: list[Style] = [base + time_style, base + status_style] + [base] * (len(cells) - 2)
         segments: list[Segment] = []
+        match_style = base + self.get_component_rich_style("log-table--match")
+        last = len(cells) - 1
         for i, (cell, style) in enumerate(zip(cells, styles, strict=True)):
             if i:
                 segments.append(Segment(" ", base))
-            segments.append(Segment(cell, style))
+            if i == last and self.words:
+                segments += _highlighted(cell, self.words, style, match_style)
+            else:
+                segments.append(Segment(cell, style))
         strip = Strip(segments).adjust_cell_length(width, base)
         if cursor:
             # post_style: the cursor's background must win over each cell's own.

@@ -10,10 +10,12 @@ from textual.widgets import Static
 
 from tui.sanitize import clean
 
+DEFAULT_WHAT = "all tool executions, newest first"
+
 
 @dataclass(frozen=True)
 class TitleInfo:
-    what: str = "all tool executions, newest first"
+    what: str = DEFAULT_WHAT  # the query applied, or what showing everything means
     loaded: int = 0
     more_older: bool | None = None  # None: not known yet
     loading_older: bool = False

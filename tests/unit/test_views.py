@@ -1,0 +1,92 @@
+"""Saved views in config.toml and the last query in state.json."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui.config import ConfigError
+from tui.views import (
+    BUILTIN_VIEWS,
+    all_views,
+    config_path,
+    delete_view,
+    last_query,
+    remember_query,
+    save_view,
+    state_path,
+    user_views,
+)
+
+
+def test_builtin_views_are_the_guide_recipes():
+    names = [v.name for v in BUILTIN_VIEWS]
+    assert names == ["failed in the last hour", "failures for a user", "one toolkit failing"]
+    assert [v.needs_value for v in BUILTIN_VIEWS] == [False, True, True]
+    assert all_views() == list(BUILTIN_VIEWS)  # no config file yet
+
+
+def test_save_replace_and_delete_keep_the_rest_of_the_file():
+    path = config_path()
+    path.parent.mkdir(parents=True)
+    path.write_text('theme = "dark"\n\n[keys]\nquit = "ctrl+q"\n', encoding="utf-8")
+    save_view("gmail failures", "toolkit:gmail failed")
+    save_view("slow", "tool~SEARCH")
+    save_view("gmail failures", "toolkit:gmail failed since:1h")
+    assert [(v.name, v.query) for v in user_views()] == [
+        ("slow", "tool~SEARCH"),
+        ("gmail failures", "toolkit:gmail failed since:1h"),
+    ]
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert data["theme"] == "dark" and data["keys"] == {"quit": "ctrl+q"}
+    delete_view("slow")
+    assert [v.name for v in user_views()] == ["gmail failures"]
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    name=st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=40).filter(
+        str.strip
+    ),
+    query=st.text(st.characters(exclude_categories=("Cs",)), max_size=60),
+)
+def test_any_name_and_query_survive_the_file(name, query):
+    """Quotes, backslashes, newlines and control characters must not break the TOML."""
+    clean_name = " ".join(name.split())
+    if any(v.name == clean_name for v in BUILTIN_VIEWS):
+        return
+    save_view(name, query)
+    saved = {v.name: v.query for v in user_views()}
+    assert saved[clean_name] == query
+
+
+def test_bad_config_says_what_is_wrong():
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("[[views]]\nname = 'x'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="needs a name and a query"):
+        user_views()
+    path.write_text("views = [ not toml", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        user_views()
+
+
+def test_view_names_are_checked():
+    with pytest.raises(ConfigError, match="built-in"):
+        save_view("failed in the last hour", "failed")
+    with pytest.raises(ConfigError, match="needs a name"):
+        save_view("   ", "failed")
+    with pytest.raises(ConfigError, match="cannot be saved"):
+        save_view("odd", "user:\ud800")
+    assert user_views() == []  # and the file was not touched
+
+
+def test_last_query_round_trips_and_tolerates_a_broken_file():
+    assert last_query() is None
+    remember_query('user:"a b" failed')
+    assert last_query() == 'user:"a b" failed'
+    state_path().write_text("{broken", encoding="utf-8")
+    assert last_query() is None

@@ -1,0 +1,44 @@
+"""The command palette's toolwatch commands: views, and the query and sidebar actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from tui.config import ConfigError
+from tui.views import BUILTIN_VIEWS, View, all_views
+
+if TYPE_CHECKING:
+    from tui.app import ToolwatchApp
+
+
+class ToolwatchCommands(Provider):
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        app: ToolwatchApp = self.app  # type: ignore[assignment]
+        try:
+            views: list[View] = all_views()
+        except ConfigError:
+            views = list(BUILTIN_VIEWS)  # the views screen says what is wrong
+        commands: list[tuple[str, Callable[[], object], str]] = [
+            (f"View: {view.name}", partial(app.pick_view, view), view.query) for view in views
+        ]
+        commands += [
+            ("Views…", app.action_views, "pick, save or delete views"),
+            ("Clear the query", app.action_clear_query, "show every tool execution"),
+            ("Toggle the filter sidebar", app.main_screen.action_toggle_sidebar, "F2"),
+        ]
+        return commands
+
+    async def discover(self) -> Hits:
+        for name, run, help_text in self._commands():
+            yield DiscoveryHit(name, run, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, run, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), run, help=help_text)
