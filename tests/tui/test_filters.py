@@ -88,14 +88,13 @@ async def test_sidebar_and_bar_stay_in_step(app_factory, demo_server):
         await type_query(pilot, "toolkit:gmail tool~SEND")
         assert sidebar.query_one("#side-toolkit").value == "gmail"
         # A sidebar control changes the bar, and keeps the term it does not own.
-        app.query_one("#side-status").focus()
-        await pilot.press("down", "enter")  # any -> failed
+        await pilot.click("#side-status-failed")  # the first click counts
         await settle(app, pilot)
         text = app.query_one(QueryBar).text
         assert "failed" in text and "toolkit:gmail" in text and "tool~SEND" in text
         assert all(r.failed and r.toolkit == "gmail" for r in rows(app))
         app.query_one("#side-time").focus()
-        await pilot.press("down", "down", "enter")  # all time -> last 15m -> last 1h
+        await pilot.press("down", "down", "enter")  # by keyboard: all -> 15m -> 1h
         await settle(app, pilot)
         assert "since:1h" in app.query_one(QueryBar).text
         assert list_bodies(demo_server)[-1]["time_range"]["from"] == (fixed_clock() - 3600) * 1000

@@ -71,7 +71,12 @@ class FilterSidebar(VerticalScroll):
         border-right: vkey $primary-background;
     }
     FilterSidebar > Label { margin-top: 1; color: $text-muted; text-style: bold; }
-    FilterSidebar RadioSet { width: 100%; border: none; background: $panel; padding: 0; }
+    /* Focus must not add a border: the buttons would move between mouse down and up,
+       and the first click on them would be lost. */
+    FilterSidebar RadioSet, FilterSidebar RadioSet:focus {
+        width: 100%; border: none; background: $panel; padding: 0;
+    }
+    FilterSidebar RadioSet:focus { background: $boost; }
     FilterSidebar Input { margin-left: 1; }
     """
 
