@@ -7,6 +7,8 @@ The README shows the files this writes next to it.
 from __future__ import annotations
 
 import asyncio
+import os
+import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import UTC
 from pathlib import Path
@@ -16,6 +18,7 @@ from textual.pilot import Pilot
 from tui.app import ToolwatchApp
 from tui.config import Secret, Settings
 from tui.demo import DemoServer
+from tui.views import ENV_STATE_DIR
 
 HERE = Path(__file__).resolve().parent
 FROZEN_NOW = 1_776_421_500.0  # 2026-04-17T10:25:00Z
@@ -29,9 +32,15 @@ async def _move_down(pilot: Pilot[None]) -> None:
     await pilot.press(*["down"] * 6)
 
 
+async def _filtered(pilot: Pilot[None]) -> None:
+    await pilot.press("slash", *"failed since:1h", "enter")
+    await pilot.app.workers.wait_for_complete()
+
+
 SHOTS: list[tuple[str, tuple[int, int], Callable[[Pilot[None]], Awaitable[None]]]] = [
     ("live-table-120x40.svg", (120, 40), _move_down),
     ("live-table-80x24.svg", (80, 24), _noop),
+    ("filtered-140x40.svg", (140, 40), _filtered),
 ]
 
 
@@ -39,7 +48,13 @@ async def render(
     name: str, size: tuple[int, int], before: Callable[[Pilot[None]], Awaitable[None]]
 ) -> None:
     with DemoServer(seed=7, rate=0, prefill=300, clock=lambda: FROZEN_NOW) as server:
-        settings = Settings(base_url=server.url, api_key=Secret(server.api_key), demo=True, tz=UTC)
+        settings = Settings(
+            base_url=server.url,
+            api_key=Secret(server.api_key),
+            demo=True,
+            tz=UTC,
+            query_text="",  # never the last query of whoever runs this
+        )
         app = ToolwatchApp(
             settings,
             clock=lambda: FROZEN_NOW,
@@ -58,8 +73,10 @@ async def render(
 
 
 async def main() -> None:
-    for name, size, before in SHOTS:
-        await render(name, size, before)
+    with tempfile.TemporaryDirectory() as state:
+        os.environ[ENV_STATE_DIR] = state  # leave the runner's own state file alone
+        for name, size, before in SHOTS:
+            await render(name, size, before)
 
 
 if __name__ == "__main__":
