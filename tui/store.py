@@ -89,8 +89,6 @@ class LogStore:
         self._db.execute("PRAGMA journal_mode=OFF")
         self._db.execute("PRAGMA synchronous=OFF")
         self._db.execute(_SCHEMA)
-        # Local search walks from the cursor in time order and stops at the first match.
-        self._db.execute("CREATE INDEX IF NOT EXISTS logs_time ON logs (timestamp_ms, rowid)")
         self._ts: array[int] = array("q")
         self._rowids: array[int] = array("q")
         self._cache: OrderedDict[int, RowView] = OrderedDict()
@@ -226,26 +224,37 @@ class LogStore:
         rec = self._db.execute("SELECT rowid FROM logs WHERE id = ?", (log_id,)).fetchone()
         return None if rec is None else self.entry(int(rec[0]))
 
-    def find(self, words: Sequence[str], start: int, *, older: bool = True) -> int | None:
-        """View index of the nearest row past ``start`` whose message holds every word
-        (case-insensitive), towards older rows or newer ones; None when there is none."""
-        if not words or not len(self):
-            return None
-        start = max(0, min(start, len(self) - 1))
-        rowid = self.rowid_at(start)
-        ts = self._ts[len(self._ts) - 1 - start]
-        # The view order is (timestamp, rowid), newest first.
-        if older:
-            where, order = "(timestamp_ms < ? OR (timestamp_ms = ? AND rowid < ?))", "DESC"
-        else:
-            where, order = "(timestamp_ms > ? OR (timestamp_ms = ? AND rowid > ?))", "ASC"
+    def find(
+        self, words: Sequence[str], start: int, *, older: bool = True, limit: int | None = None
+    ) -> tuple[int | None, int]:
+        """The nearest row past ``start`` whose message holds every word (case-insensitive),
+        towards older rows or newer ones, looking at no more than ``limit`` rows.
+
+        Returns ``(view index or None, where the look stopped)``, so a caller can go on
+        from there in slices and keep the screen answering keys on a million rows."""
+        n = len(self)
+        step = 1 if older else -1
+        first = start + step
+        last = n - 1 if older else 0
+        if not words or not n or (first > last if older else first < last):
+            return None, last
+        if limit is not None:
+            last = min(last, first + limit - 1) if older else max(last, first - limit + 1)
         likes = " AND ".join("message LIKE ? ESCAPE '\\'" for _ in words)
-        found = self._db.execute(
-            f"SELECT rowid, timestamp_ms FROM logs WHERE {where} AND {likes} "
-            f"ORDER BY timestamp_ms {order}, rowid {order} LIMIT 1",
-            (ts, ts, rowid, *(f"%{_escape_like(w)}%" for w in words)),
-        ).fetchone()
-        return None if found is None else self.index_of(int(found[0]), int(found[1]))
+        params = [f"%{_escape_like(w)}%" for w in words]
+        indexes = range(first, last + step, step)
+        for chunk_start in range(0, len(indexes), 500):
+            chunk = indexes[chunk_start : chunk_start + 500]
+            by_rowid = {self.rowid_at(i): i for i in chunk}
+            found = self._db.execute(
+                f"SELECT rowid FROM logs WHERE rowid IN ({', '.join('?' * len(by_rowid))}) "
+                f"AND {likes}",
+                (*by_rowid, *params),
+            ).fetchall()
+            if found:
+                hits = [by_rowid[int(r[0])] for r in found]
+                return (min(hits) if older else max(hits)), last
+        return None, last
 
     # -- lifetime ------------------------------------------------------------
 

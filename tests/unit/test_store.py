@@ -94,12 +94,30 @@ def test_find_walks_from_a_row_towards_older_or_newer_matches():
     store.add([entry(i, 1000 + i // 2, message=m) for i, m in enumerate(messages)])
     # View order, newest first: log_5 log_4 log_3 log_2 log_1 log_0 (ties by arrival).
     assert view_ids(store) == ["log_5", "log_4", "log_3", "log_2", "log_1", "log_0"]
-    assert store.find(["timeout"], 0) == 1  # log_4, case-insensitive
-    assert store.find(["timeout"], 1) == 3  # log_2
-    assert store.find(["timeout"], 3) == 5  # log_0
-    assert store.find(["timeout"], 5) is None
-    assert store.find(["timeout"], 5, older=False) == 3
-    assert store.find(["timeout", "again"], 0) == 3  # every word
-    assert store.find(["100%_"], 0) == 2  # LIKE wildcards are literal
-    assert store.find(["0%d"], 0) is None
-    assert store.find([], 0) is None
+
+    def find(words, start, **kw):
+        return store.find(words, start, **kw)[0]
+
+    assert find(["timeout"], 0) == 1  # log_4, case-insensitive
+    assert find(["timeout"], 1) == 3  # log_2
+    assert find(["timeout"], 3) == 5  # log_0
+    assert find(["timeout"], 5) is None
+    assert find(["timeout"], 5, older=False) == 3
+    assert find(["timeout", "again"], 0) == 3  # every word
+    assert find(["100%_"], 0) == 2  # LIKE wildcards are literal
+    assert find(["0%d"], 0) is None
+    assert find([], 0) is None
+    # A bounded look says where it stopped, so the next look goes on from there.
+    assert store.find(["timeout"], 1, limit=1) == (None, 2)
+    assert store.find(["timeout"], 2, limit=1) == (3, 3)
+
+
+def test_find_over_many_rows_in_slices():
+    store = LogStore(":memory:")
+    store.add([entry(i, i, message="needle" if i in (3, 2_500) else "hay") for i in range(3_000)])
+    found, stopped = store.find(["needle"], 0, limit=400)
+    assert found is None and stopped == 400
+    found, stopped = store.find(["needle"], stopped, limit=400)
+    assert found == 3_000 - 1 - 2_500
+    assert store.find(["needle"], 0)[0] == 499
+    assert store.find(["needle"], 2_999, older=False)[0] == 2_996

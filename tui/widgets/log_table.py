@@ -16,6 +16,7 @@ from sanitized strings as plain segments: nothing is parsed as markup.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -32,6 +33,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.store import LogStore, RowView
+
+# Rows a search looks at before it lets the event loop run again (a few ms of work).
+SEARCH_SLICE = 5_000
 
 
 @dataclass(frozen=True)
@@ -275,13 +279,27 @@ class LogTable(ScrollView, can_focus=True):
             self._strip_cache.clear()
             self.refresh()
 
-    def next_match(self, *, older: bool = True) -> bool:
-        """Move to the next row (older, or newer) whose message holds every search word."""
-        found = self.store.find(self.words, self.cursor_row, older=older)
-        if found is None:
-            return False
-        self._set_cursor(found)
-        return True
+    def next_match(self, *, older: bool = True) -> None:
+        """Move to the next row (older, or newer) whose message holds every search word.
+
+        Searched in slices from the cursor between which the screen keeps answering
+        keys; pressing again starts over from where the cursor is."""
+        if self.words:
+            self.run_worker(self._find(older), group="search", exclusive=True)
+
+    async def _find(self, older: bool) -> None:
+        words, position = self.words, self.cursor_row
+        while True:
+            found, stopped = self.store.find(words, position, older=older, limit=SEARCH_SLICE)
+            if found is not None:
+                self._set_cursor(found)
+                return
+            if stopped in (0, len(self.store) - 1) or stopped == position:
+                which = "older" if older else "newer"
+                self.notify(f"No {which} loaded log holds {' '.join(words)!r}", timeout=3)
+                return
+            position = stopped
+            await asyncio.sleep(0)  # let keys and repaints through between slices
 
     # -- sizing ----------------------------------------------------------------
 
