@@ -208,3 +208,26 @@ async def test_answers_for_an_old_query_never_reach_the_new_table(app_factory, d
         await type_query(pilot, "failed")
         await settle(app, pilot)
         assert rows(app) and all(r.failed for r in rows(app))
+
+
+async def test_the_bar_completes_fields_and_values_seen(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        bar = app.query_one(QueryBar)
+        toolkits = {r.toolkit for r in rows(app)}
+        tools = {r.tool for r in rows(app) if r.toolkit == "gmail"}
+        assert "gmail" in toolkits and tools
+        await pilot.press("slash", *"failed toolk")
+        await settle(app, pilot)
+        await pilot.press("tab")  # a field name
+        assert bar.text == "failed toolkit:"
+        await pilot.press(*"gm")
+        await settle(app, pilot)
+        await pilot.press("tab")  # a value seen in the loaded logs
+        assert bar.text == "failed toolkit:gmail"
+        await pilot.press("space", *"tool:GMAIL_")
+        await settle(app, pilot)
+        await pilot.press("tab")
+        assert bar.text.startswith("failed toolkit:gmail tool:GMAIL_")
+        assert bar.text.removeprefix("failed toolkit:gmail tool:") in tools
