@@ -63,12 +63,14 @@ def entry_from_wire(item: WireLogItem | dict[str, Any], *, source: str = "compos
         status=wire.status,
         level=wire.level,
         type=wire.type,
-        toolkit=_first(meta, ("toolkit_slug",), ("toolkit", "slug"), ("toolkit",)),
-        tool=_first(meta, ("tool_slug",), ("tool", "slug"), ("tool",)),
-        user_id=_first(meta, ("user_id",)),
-        session_id=_first(meta, ("session_id",)) or context_session or "",
-        connected_account_id=_first(meta, ("connected_account_id",), ("connected_account", "id")),
-        auth_config_id=_first(meta, ("auth_config_id",), ("auth_config", "id")),
+        toolkit=first_text(meta, ("toolkit_slug",), ("toolkit", "slug"), ("toolkit",)),
+        tool=first_text(meta, ("tool_slug",), ("tool", "slug"), ("tool",)),
+        user_id=first_text(meta, ("user_id",)),
+        session_id=first_text(meta, ("session_id",)) or context_session or "",
+        connected_account_id=first_text(
+            meta, ("connected_account_id",), ("connected_account", "id")
+        ),
+        auth_config_id=first_text(meta, ("auth_config_id",), ("auth_config", "id")),
         duration_ms=_duration_ms(wire),
         message=wire.message or "",
         parent_log_id=parent.log_id if parent is not None else None,
@@ -120,7 +122,7 @@ def _text(value: object) -> str | None:
     return None
 
 
-def _first(obj: dict[str, Any], *paths: tuple[str, ...]) -> str:
+def first_text(obj: dict[str, Any], *paths: tuple[str, ...]) -> str:
     """The first path through nested objects that ends in text (or a number), else ""."""
     for path in paths:
         node: object = obj

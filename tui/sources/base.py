@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from tui.models.entry import LogEntry
+from tui.models.wire import WireLogDetail, WireTrace
 from tui.query import LogQuery
 
 
@@ -32,3 +33,11 @@ class LogSource(Protocol):
     ) -> LogPage: ...
 
     async def aclose(self) -> None: ...
+
+
+class DetailSource(Protocol):
+    """What the detail pane needs from a source: one log's detail and its per-step log."""
+
+    async def get_detail(self, log_id: str) -> WireLogDetail: ...
+
+    async def get_trace(self, log_id: str) -> WireTrace: ...
