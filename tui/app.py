@@ -8,10 +8,11 @@ screen. Nothing in a worker touches a widget.
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from textual import work
 from textual.app import App
@@ -21,17 +22,20 @@ from textual.timer import Timer
 from tui import views
 from tui.commands import ToolwatchCommands
 from tui.config import Settings
-from tui.messages import LogsArrived, PollFailed, Purpose
+from tui.diagnose import diagnose
+from tui.messages import CallFailed, CallLoaded, LogsArrived, PollFailed, Purpose
+from tui.models.call import CallDetail, fetch_call
 from tui.models.entry import LogEntry
 from tui.query import LogQuery, QuerySyntaxError, parse_query
 from tui.screens.main import MainScreen
 from tui.screens.views import ViewsScreen
-from tui.sources.base import LogSource
+from tui.sources.base import DetailSource, LogSource
 from tui.sources.composio import ComposioClient
 from tui.sources.errors import ApiError
 from tui.store import LogStore
 from tui.tail import LiveTail, Stopped, TailBatch
 from tui.views import View
+from tui.widgets.detail_pane import DetailPane
 from tui.widgets.filter_sidebar import FilterSidebar
 from tui.widgets.log_table import LogTable
 from tui.widgets.query_bar import QueryBar, QueryInput
@@ -58,6 +62,7 @@ _COMPLETED_FIELDS = {
     "auth_config_id": "auth_config_id",
 }
 MAX_SEEN_VALUES = 500
+MAX_CACHED_CALLS = 64  # details kept so moving back to a row is instant
 
 
 class ToolwatchApp(App[None]):
@@ -97,6 +102,7 @@ class ToolwatchApp(App[None]):
         self.query_text = ""
         self._generation = 0  # bumped by every query applied: older answers are dropped
         self.seen_values: dict[str, set[str]] = {field: set() for field in _COMPLETED_FIELDS}
+        self._calls: OrderedDict[str, CallDetail] = OrderedDict()  # recent details, LRU
         self.tail = LiveTail(self._source, clock=clock, lag_s=settings.lag_s)
         # poll_on_interval=False (tests, screenshots): polls happen only when asked,
         # and a failure schedules no retry, so every run sees the same screen.
@@ -182,6 +188,70 @@ class ToolwatchApp(App[None]):
             self._stop_retry()
             self._start_interval()
         self.poll_now()
+
+    # -- the detail pane --------------------------------------------------------------------
+
+    def on_log_table_opened(self, message: LogTable.Opened) -> None:
+        # The call being read stays put while new ones arrive (f follows again).
+        message.table.hold()
+        self.main_screen.open_detail()
+        self.show_call(message.row.id)
+
+    def on_log_table_cursor_moved(self, message: LogTable.CursorMoved) -> None:
+        if self.main_screen.detail_open and message.row is not None:
+            self.show_call(message.row.id)
+
+    def show_call(self, log_id: str) -> None:
+        """Show a call in the pane: from the cache at once, else fetched in a worker that
+        the next selection cancels."""
+        pane = self.main_screen.detail
+        cached = self._calls.get(log_id)
+        if cached is not None:
+            self._calls.move_to_end(log_id)
+            pane.show_call(cached, diagnose(cached))
+            return
+        pane.show_loading(log_id)
+        self._load_call(log_id)
+
+    @work(group="detail", exclusive=True, exit_on_error=False)
+    async def _load_call(self, log_id: str) -> None:
+        source = cast(DetailSource, self._source)
+        try:
+            call = await fetch_call(source, log_id)
+        except ApiError as error:
+            self.post_message(CallFailed(log_id, error))
+        else:
+            self.post_message(CallLoaded(call))
+
+    def on_call_loaded(self, message: CallLoaded) -> None:
+        call = message.call
+        self._calls[call.log_id] = call
+        while len(self._calls) > MAX_CACHED_CALLS:
+            self._calls.popitem(last=False)
+        pane = self.main_screen.detail
+        if pane.log_id == call.log_id:  # the selection may have moved on
+            pane.show_call(call, diagnose(call))
+
+    def on_call_failed(self, message: CallFailed) -> None:
+        pane = self.main_screen.detail
+        if pane.log_id == message.log_id:
+            error = message.error
+            pane.show_error(message.log_id, f"{error}. {error.hint}" if error.hint else str(error))
+
+    def on_detail_pane_closed(self, message: DetailPane.Closed) -> None:
+        self.main_screen.close_detail()
+
+    def on_detail_pane_open_parent(self, message: DetailPane.OpenParent) -> None:
+        table = self.main_screen.table
+        entry = self.store.entry_by_id(message.log_id)
+        index = None
+        if entry is not None:
+            rowid = self.store.rowid_of(message.log_id)
+            index = None if rowid is None else self.store.index_of(rowid, entry.timestamp_ms)
+        if index is not None:
+            table.move_cursor(index)  # the pane follows the cursor
+        else:
+            self.show_call(message.log_id)  # not loaded in the table: show it all the same
 
     def action_views(self) -> None:
         def picked(view: View | None) -> None:

@@ -6,6 +6,7 @@ from typing import Literal
 
 from textual.message import Message
 
+from tui.models.call import CallDetail
 from tui.sources.errors import ApiError
 from tui.tail import TailBatch
 
@@ -34,3 +35,18 @@ class PollFailed(Message):
         self.at = at
         self.purpose = purpose
         self.generation = generation
+
+
+class CallLoaded(Message):
+    """A call's detail and per-step log, ready for the detail pane."""
+
+    def __init__(self, call: CallDetail) -> None:
+        super().__init__()
+        self.call = call
+
+
+class CallFailed(Message):
+    def __init__(self, log_id: str, error: ApiError) -> None:
+        super().__init__()
+        self.log_id = log_id
+        self.error = error

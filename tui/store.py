@@ -220,9 +220,13 @@ class LogStore:
         # Stored values were sanitized when the entry was built; skip revalidation.
         return LogEntry.model_construct(**values)
 
-    def entry_by_id(self, log_id: str) -> LogEntry | None:
+    def rowid_of(self, log_id: str) -> int | None:
         rec = self._db.execute("SELECT rowid FROM logs WHERE id = ?", (log_id,)).fetchone()
-        return None if rec is None else self.entry(int(rec[0]))
+        return None if rec is None else int(rec[0])
+
+    def entry_by_id(self, log_id: str) -> LogEntry | None:
+        rowid = self.rowid_of(log_id)
+        return None if rowid is None else self.entry(rowid)
 
     def find(
         self, words: Sequence[str], start: int, *, older: bool = True, limit: int | None = None

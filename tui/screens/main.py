@@ -17,6 +17,7 @@ from textual.widgets import Footer
 
 from tui.query import LogQuery
 from tui.store import LogStore
+from tui.widgets.detail_pane import DetailPane
 from tui.widgets.filter_sidebar import FilterSidebar
 from tui.widgets.log_table import LogTable
 from tui.widgets.query_bar import QueryBar
@@ -25,6 +26,8 @@ from tui.widgets.title_bar import TitleBar, TitleInfo
 
 # Below this width the table needs every column it has: the sidebar starts hidden.
 SIDEBAR_MIN_WIDTH = 100
+# From this width the detail pane opens beside the table; below it, under the table.
+SIDE_BY_SIDE_WIDTH = 120
 
 
 class MainScreen(Screen[None]):
@@ -32,6 +35,7 @@ class MainScreen(Screen[None]):
         Binding("slash,colon", "focus_query", "Filter", key_display="/", id="screen.filter"),
         Binding("f2", "toggle_sidebar", "Sidebar", id="screen.sidebar"),
         Binding("escape", "app.clear_query", "Clear query", show=False, id="screen.clear_query"),
+        Binding("z", "zoom_detail", "Full screen", show=False, id="screen.zoom_detail"),
         Binding("n", "next_match", "Next match", show=False, id="screen.next_match"),
         Binding("N", "previous_match", "Previous match", show=False, id="screen.prev_match"),
     ]
@@ -57,6 +61,7 @@ class MainScreen(Screen[None]):
         with Horizontal(id="body"):
             yield FilterSidebar(id="filter-sidebar")
             yield LogTable(self.store, tz=self._tz, id="log-table")
+            yield DetailPane(tz=self._tz, id="detail-pane")
         yield StatusLine(tz=self._tz, id="status-line")
         yield Footer()
 
@@ -70,6 +75,41 @@ class MainScreen(Screen[None]):
     def on_resize(self, event: Resize) -> None:
         if self._sidebar_choice is None:
             self.sidebar.display = event.size.width >= SIDEBAR_MIN_WIDTH
+        self._arrange(event.size.width)
+
+    def _arrange(self, width: int) -> None:
+        beside = width >= SIDE_BY_SIDE_WIDTH
+        body = self.query_one("#body")
+        body.set_class(not beside, "-stacked")
+
+    @property
+    def detail(self) -> DetailPane:
+        return self.query_one(DetailPane)
+
+    @property
+    def detail_open(self) -> bool:
+        return bool(self.detail.display)
+
+    def open_detail(self) -> None:
+        self._arrange(self.size.width)
+        self.detail.display = True
+
+    def close_detail(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+        self.detail.display = False
+        self.table.focus()
+
+    def action_zoom_detail(self) -> None:
+        if not self.detail_open:
+            return
+        if self.maximized is not None:
+            self.minimize()
+            self.table.focus()
+        elif self.maximize(self.detail, container=False):
+            # The table is hidden now: keys go to the pane, not to whatever Textual
+            # would focus next (the query bar, which would take them as text).
+            self.detail.focus_tabs()
 
     @property
     def table(self) -> LogTable:

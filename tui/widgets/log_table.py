@@ -239,8 +239,13 @@ class LogTable(ScrollView, can_focus=True):
         following = self.following
         self._update_virtual_size()
         if following or self._cursor_anchor is None:
+            before = self._cursor_anchor
             self._set_cursor(0, keep_anchor=False)
             self.scroll_to(y=0, animate=False)
+            self._remember_anchor()
+            if self._cursor_anchor != before:
+                # The cursor stayed on index 0 but a newer log is under it now.
+                self.post_message(self.CursorMoved(self, self.selected))
         else:
             if not older:
                 self._set_following(False, self.unseen + count)
@@ -372,6 +377,10 @@ class LogTable(ScrollView, can_focus=True):
 
     def action_page_down(self) -> None:
         self._set_cursor(self.cursor_row + self._page())
+
+    def hold(self) -> None:
+        """Stop following: the cursor stays on its log while new ones arrive above."""
+        self._set_following(False)
 
     def action_first(self) -> None:
         self.action_follow()

@@ -1,0 +1,241 @@
+"""Pilot tests for issue 5: the detail pane, its tabs, layout, cache, parent and safety."""
+
+from __future__ import annotations
+
+import time
+
+from textual.widgets import TabbedContent
+
+from tests.conftest import FIXED_NOW
+from tests.tui.pilot import settle
+from tui.demo import FaultPlan
+from tui.widgets.detail_pane import DetailPane
+from tui.widgets.json_view import JsonView
+from tui.widgets.log_table import LogTable
+from tui.widgets.timeline import TimelineView
+
+DETAIL = "/api/v3.1/logs/tool_execution/"
+NOW_MS = int(FIXED_NOW * 1000)
+HOSTILE = "[/bold] [@click=app.quit]x[/] \x1b]52;c;ZXZpbA==\x07 \x9b31m \u202eevil"
+
+
+def pane(app) -> DetailPane:
+    return app.query_one(DetailPane)
+
+
+def summary(app) -> str:
+    return str(app.query_one("#detail-summary").render())
+
+
+async def open_newest(app, pilot) -> None:
+    await settle(app, pilot)
+    await pilot.press("home", "enter")
+    await settle(app, pilot)
+    await settle(app, pilot)  # the JSON views lay out in threads, then post
+
+
+def detail_requests(server) -> int:
+    return sum(1 for r in server.requests if r.path.startswith(DETAIL))
+
+
+async def test_enter_opens_the_pane_beside_the_table_when_wide(app_factory, demo_server):
+    demo_server.add_log(tool_slug="GMAIL_SEND_EMAIL", toolkit_slug="gmail", status="success")
+    app = app_factory()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await open_newest(app, pilot)
+        detail = pane(app)
+        table = app.query_one(LogTable)
+        assert detail.display and detail.call is not None
+        assert detail.region.x > table.region.x and detail.region.y == table.region.y
+        assert "GMAIL_SEND_EMAIL" in summary(app) and "toolkit" in summary(app)
+        assert "diagnosis" not in summary(app)
+
+
+async def test_below_the_table_when_narrow_and_full_screen_with_z(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_newest(app, pilot)
+        detail, table = pane(app), app.query_one(LogTable)
+        assert detail.region.y > table.region.y and detail.region.x == table.region.x
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_newest(app, pilot)
+        await pilot.press("z")
+        await pilot.pause()
+        assert app.screen.maximized is pane(app)
+        await pilot.press("z")
+        await pilot.pause()
+        assert app.screen.maximized is None
+        await pilot.press("tab")  # into the pane, whose Esc closes it
+        pane(app).action_close()
+        await pilot.pause()
+        assert not pane(app).display and app.query_one(LogTable).has_focus
+
+
+async def test_each_failure_pattern_is_diagnosed_in_the_summary(app_factory, demo_server):
+    expected = {
+        "unauthorized": "re-authenticate",
+        "forbidden": "scope",
+        "invalid_input": "input",
+        "tool_not_found": "slug",
+        "no_account": "connected account",
+    }
+    for failure in expected:
+        demo_server.add_log(failure=failure, message=f"{failure} marker")
+    app = app_factory()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("home", "enter")
+        await settle(app, pilot)
+        table = app.query_one(LogTable)
+        seen = {}
+        for _ in expected:
+            await settle(app, pilot)
+            row = table.selected
+            assert row is not None and row.failed
+            text = summary(app)
+            assert "FAILED" in text and "diagnosis" in text
+            seen[row.message] = text
+            await pilot.press("down")
+        for failure, word in expected.items():
+            text = next(t for m, t in seen.items() if m.startswith(failure))
+            assert word in text.lower(), (failure, text)
+
+
+async def test_moving_the_cursor_follows_and_moving_back_is_instant(app_factory, demo_server):
+    app = app_factory()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await open_newest(app, pilot)
+        first = pane(app).log_id
+        await pilot.press("down")
+        await settle(app, pilot)
+        assert pane(app).log_id != first and pane(app).call is not None
+        fetched = detail_requests(demo_server)
+        await pilot.press("up")
+        await pilot.pause()
+        assert pane(app).log_id == first and pane(app).call is not None  # no wait
+        assert detail_requests(demo_server) == fetched  # from the cache
+
+
+async def test_tabs_on_a_success_and_a_failure(app_factory, demo_server):
+    success = dict(tool_slug="GMAIL_SEND_EMAIL", toolkit_slug="gmail", status="success")
+    demo_server.add_log(**success, timestamp_ms=NOW_MS - 1_000)
+    demo_server.add_log(failure="unauthorized", timestamp_ms=NOW_MS)  # the newest
+    app = app_factory()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await open_newest(app, pilot)  # the failure; the next row down is a success
+        for expect_failure in (True, False):
+            call = pane(app).call
+            assert call is not None and call.failed is expect_failure
+            tabs = app.query_one(TabbedContent)
+            tabs.active = "tab-timeline"
+            await settle(app, pilot)
+            options = app.query_one(TimelineView).query_one("OptionList")
+            assert options.option_count >= len(call.steps) >= 1
+            tabs.active = "tab-json"
+            await settle(app, pilot)
+            lines = app.query_one("#detail-json", JsonView).lines
+            assert any(call.log_id in line for line in lines)
+            tabs.active = "tab-io"
+            await settle(app, pilot)
+            assert app.query_one("#detail-response", JsonView).lines
+            tabs.active = "tab-summary"
+            app.query_one(LogTable).focus()
+            await pilot.press("down")
+            await settle(app, pilot)
+            await settle(app, pilot)
+
+
+async def test_credentials_in_network_requests_are_redacted(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await open_newest(app, pilot)
+        call = pane(app).call
+        assert call is not None
+        headers = [h for step in call.steps for r in step.requests for h in r.headers.items()]
+        secret = [(k, v) for k, v in headers if k.lower() in ("authorization", "x-api-key")]
+        assert secret and all("••" in v for _, v in secret)
+        lines = "\n".join(app.query_one("#detail-json", JsonView).lines)
+        assert "Bearer ey" not in lines and "sk-" not in lines
+
+
+async def test_enter_in_the_pane_opens_the_parent_call(app_factory, demo_server):
+    meta = "COMPOSIO_MULTI_EXECUTE_TOOL"
+    parent = demo_server.add_log(tool_slug=meta, timestamp_ms=NOW_MS - 1_000)
+    demo_server.add_log(parent={"log_id": parent["id"], "tool_slug": meta}, timestamp_ms=NOW_MS)
+    app = app_factory()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await open_newest(app, pilot)
+        assert pane(app).call is not None and pane(app).call.parent_log_id == parent["id"]
+        assert "parent" in summary(app)
+        pane(app).action_parent()
+        await settle(app, pilot)
+        assert app.query_one(LogTable).selected.id == parent["id"]
+        assert pane(app).log_id == parent["id"]
+
+
+async def test_a_5mb_response_opens_without_freezing_the_screen(app_factory, demo_server):
+    demo_server.set_fault_plan(FaultPlan(huge_rate=1.0, huge_bytes=5 << 20))
+    demo_server.add_log(message="huge")
+    demo_server.advance()
+    app = app_factory()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one(LogTable)
+        await pilot.press("home", "enter")
+        await pilot.pause(0.05)
+        # While the detail is fetched and laid out, keys still move the cursor promptly.
+        started = time.perf_counter()
+        await pilot.press("down")
+        took = time.perf_counter() - started
+        assert table.cursor_row == 1
+        assert took < 0.5, f"a key took {took:.2f} s while a 5 MB detail loaded"
+        await pilot.press("up")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        view = app.query_one("#detail-json", JsonView)
+        assert view.lines and len(view.lines) <= 20_000
+
+
+async def test_hostile_keys_and_values_render_literally_in_every_tab(app_factory, demo_server):
+    demo_server.add_log(
+        message=HOSTILE,
+        user_id=HOSTILE,
+        arguments={HOSTILE: HOSTILE, "[bold]k[/bold]": [HOSTILE]},
+        response={"data": {HOSTILE: {"[@click=app.quit]": HOSTILE}}},
+    )
+    app = app_factory()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await open_newest(app, pilot)
+        tabs = app.query_one(TabbedContent)
+        for tab in ("tab-summary", "tab-timeline", "tab-json", "tab-io"):
+            tabs.active = tab
+            await settle(app, pilot)
+            await pilot.pause()
+            shot = app.export_screenshot()
+            assert "\x1b]52" not in shot and "\x9b" not in shot and "\u202e" not in shot
+        lines = "\n".join(app.query_one("#detail-request", JsonView).lines)
+        assert "[@click=app.quit]" in lines and "[/bold]" in lines  # literal, not markup
+        assert "\\x1b]52" in lines or "\\u001b]52" in lines
+        await pilot.press("escape")
+        assert app.is_running
+
+
+async def test_the_pane_shows_the_highlighted_row_as_logs_arrive(app_factory, demo_server):
+    app = app_factory()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await open_newest(app, pilot)
+        table = app.query_one(LogTable)
+        opened = pane(app).log_id
+        assert not table.following  # opening holds the table on the call being read
+        demo_server.add_log(message="arrived while reading")
+        app.poll_now()
+        await settle(app, pilot)
+        assert table.selected.id == opened and pane(app).log_id == opened
+        await pilot.press("f")  # follow: the pane follows the newest too
+        await settle(app, pilot)
+        newest = demo_server.add_log(message="arrived while following")
+        app.poll_now()
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert table.selected.id == newest["id"] == pane(app).log_id

@@ -1,0 +1,178 @@
+"""DetailPane: what happened in one call, and why it failed.
+
+Tabs: Summary (who, what, when, the parent call, and for failures the error and a
+diagnosis with its evidence), Timeline (steps and network requests as a waterfall),
+JSON (the whole detail) and Request/Response (the tool's input and its answer). The
+pane only shows what the app hands it (``show_loading``, ``show_call``,
+``show_error``): workers fetch, the app decides, the pane draws. Every string comes
+through the model's sanitizer and is drawn through ``Text``, never markup.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Static, TabbedContent, TabPane
+
+from tui.diagnose import Diagnosis
+from tui.models.call import CallDetail
+from tui.sanitize import clean
+from tui.widgets.json_view import JsonView
+from tui.widgets.timeline import TimelineView
+
+
+def _when(ms: int | None, tz: tzinfo | None) -> str:
+    if ms is None:
+        return "—"
+    return datetime.fromtimestamp(ms / 1000, tz=tz).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+
+
+def _duration(ms: float | None) -> str:
+    if ms is None:
+        return "—"
+    return f"{ms:,.0f} ms" if ms < 10_000 else f"{ms / 1000:,.2f} s"
+
+
+def summary_text(call: CallDetail, diagnosis: Diagnosis | None, tz: tzinfo | None) -> Text:
+    """The Summary tab: one fact a line, the failure and its diagnosis first."""
+    text = Text()
+
+    def line(label: str, value: str, style: str = "") -> None:
+        if value:
+            text.append(f"{label:<14}", "dim")
+            text.append(clean(value, max_len=500) + "\n", style)
+
+    status_style = "bold red" if call.failed else "bold green"
+    text.append(clean(call.tool or "(unknown tool)", max_len=200), "bold")
+    text.append("  ")
+    text.append("FAILED" if call.failed else (call.status or "?"), status_style)
+    text.append("\n\n")
+    if call.failed:
+        line("error", call.error or call.message or "(no message)", "red")
+        if diagnosis is not None:
+            text.append("\n")
+            text.append("diagnosis     ", "dim")
+            text.append(clean(diagnosis.title, max_len=300) + "\n", "bold yellow")
+            text.append(" " * 14 + clean(diagnosis.advice, max_len=500) + "\n")
+            for evidence in diagnosis.evidence:
+                text.append(" " * 14 + "· " + clean(evidence, max_len=200) + "\n", "italic")
+        else:
+            line("diagnosis", "no known failure pattern matched; see Timeline and JSON")
+        text.append("\n")
+    line("toolkit", call.toolkit)
+    line("user", call.user_id)
+    line("account", call.connected_account_id)
+    line("auth config", call.auth_config_id)
+    line("session", call.session_id)
+    line("trace", call.trace_id)
+    line("request", call.request_id)
+    source = " / ".join(
+        v for v in (call.source_host, call.source_framework, call.source_language) if v
+    )
+    line("source", source)
+    line("version", call.version)
+    line("started", _when(call.started_ms, tz))
+    line("ended", _when(call.ended_ms, tz))
+    line("duration", _duration(call.duration_ms))
+    if call.parent_log_id:
+        parent = f"{call.parent_tool or 'meta-tool call'} {call.parent_log_id}  (Enter opens it)"
+        line("parent", parent, "underline")
+    line("log id", call.log_id)
+    if call.trace_note:
+        text.append("\n" + clean(call.trace_note, max_len=300) + "\n", "italic dim")
+    text.rstrip()
+    return text
+
+
+class DetailPane(Vertical, can_focus=False):
+    ALLOW_MAXIMIZE = True  # z: full screen (containers are not maximizable by default)
+    DEFAULT_CSS = """
+    DetailPane { background: $surface; border-left: vkey $primary-background; }
+    DetailPane #detail-head { height: 1; background: $panel; padding: 0 1; }
+    DetailPane TabbedContent { height: 1fr; }
+    DetailPane TabPane { padding: 0 1; }
+    DetailPane #detail-summary-scroll { height: 1fr; }
+    DetailPane .half { height: 1fr; }
+    DetailPane .caption { color: $text-muted; text-style: bold; height: 1; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close detail", id="detail.close"),
+        Binding("enter", "parent", "Open parent", show=False, id="detail.parent"),
+    ]
+
+    class Closed(Message):
+        """Esc in the pane: hide it and go back to the table."""
+
+    class OpenParent(Message):
+        def __init__(self, log_id: str) -> None:
+            super().__init__()
+            self.log_id = log_id
+
+    def __init__(self, *, tz: tzinfo | None = None, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._tz = tz
+        self.call: CallDetail | None = None
+        self.log_id: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="detail-head", markup=False)
+        with TabbedContent(id="detail-tabs"):
+            with TabPane("Summary", id="tab-summary"), VerticalScroll(id="detail-summary-scroll"):
+                yield Static("", id="detail-summary", markup=False)
+            with TabPane("Timeline", id="tab-timeline"):
+                yield TimelineView(id="detail-timeline")
+            with TabPane("JSON", id="tab-json"):
+                yield JsonView(id="detail-json")
+            with TabPane("Request/Response", id="tab-io"):
+                yield Static("request (the tool's input)", classes="caption")
+                yield JsonView(id="detail-request", empty="No input arguments recorded.")
+                yield Static("response", classes="caption")
+                yield JsonView(id="detail-response", empty="No response body recorded.")
+
+    def _head(self, text: Text) -> None:
+        self.query_one("#detail-head", Static).update(text)
+
+    def show_loading(self, log_id: str) -> None:
+        self.log_id, self.call = log_id, None
+        self._head(Text.assemble(("loading ", "italic"), clean(log_id, max_len=100), " …"))
+
+    def show_error(self, log_id: str, message: str) -> None:
+        self.log_id, self.call = log_id, None
+        self._head(Text.assemble(clean(log_id, max_len=100), "  ", (message, "red")))
+
+    def show_call(self, call: CallDetail, diagnosis: Diagnosis | None) -> None:
+        self.log_id, self.call = call.log_id, call
+        state = ("FAILED", "bold red") if call.failed else ("ok", "bold green")
+        self._head(
+            Text.assemble(
+                state,
+                "  ",
+                (clean(call.tool, max_len=80), "bold"),
+                "  ",
+                (clean(call.log_id, max_len=60), "dim"),
+                ("  · Esc closes · z full screen", "dim"),
+                no_wrap=True,
+                overflow="ellipsis",
+            )
+        )
+        self.query_one("#detail-summary", Static).update(summary_text(call, diagnosis, self._tz))
+        self.query_one(TimelineView).show(call)
+        self.query_one("#detail-json", JsonView).show(call.detail_json)
+        self.query_one("#detail-request", JsonView).show(call.arguments)
+        self.query_one("#detail-response", JsonView).show(call.response)
+
+    def focus_tabs(self) -> None:
+        self.query_one(TabbedContent).query_one("Tabs").focus()
+
+    def action_close(self) -> None:
+        self.post_message(self.Closed())
+
+    def action_parent(self) -> None:
+        if self.call is not None and self.call.parent_log_id:
+            self.post_message(self.OpenParent(self.call.parent_log_id))

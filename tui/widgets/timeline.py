@@ -1,0 +1,138 @@
+"""TimelineView: the call's steps and their network requests as a waterfall on one axis.
+
+One row per step (``fetch_connection_details``, ``tool_execution``, …) with a bar as
+long as its share of the call, coloured by status; under each step its requests
+(method, URL, status, time) as bars too. Selecting a request shows its headers, params
+and body below (headers already redacted by the model). All text is sanitized by the
+model and drawn through ``Text``, never markup.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.models.call import CallDetail, NetworkCall, Step
+from tui.sanitize import clean
+from tui.widgets.json_view import JsonView
+
+BAR_WIDTH = 28
+_OK = {"success", "ok"}
+
+
+def bar(start: int | None, end: int | None, span: tuple[int, int] | None, width: int) -> str:
+    """``width`` cells with the stretch ``start..end`` of ``span`` filled in."""
+    if span is None or start is None or end is None or span[1] <= span[0]:
+        return "·" * width
+    total = span[1] - span[0]
+    left = round((start - span[0]) / total * width)
+    right = round((end - span[0]) / total * width)
+    left = max(0, min(width - 1, left))
+    right = max(left + 1, min(width, right))
+    return "·" * left + "█" * (right - left) + "·" * (width - right)
+
+
+def _ms(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.0f} ms" if value < 10_000 else f"{value / 1000:,.1f} s"
+
+
+def _status_style(status: str | int | None) -> str:
+    if isinstance(status, int):
+        return "green" if status < 400 else "bold red"
+    return "green" if (status or "").lower() in _OK else "bold red"
+
+
+class TimelineView(Vertical):
+    DEFAULT_CSS = """
+    TimelineView { height: 1fr; }
+    TimelineView OptionList { height: auto; max-height: 60%; border: none; padding: 0; }
+    TimelineView OptionList:focus { border: none; }
+    TimelineView #timeline-caption { color: $text-muted; height: auto; }
+    TimelineView JsonView { height: 1fr; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._requests: dict[int, NetworkCall] = {}
+
+    def compose(self) -> ComposeResult:
+        yield OptionList(id="timeline-rows")
+        yield Static("", id="timeline-caption", markup=False)
+        yield JsonView(empty="Select a request to see its headers, params and body.")
+
+    def show(self, call: CallDetail) -> None:
+        options = self.query_one(OptionList)
+        options.clear_options()
+        self._requests = {}
+        span = call.span_ms
+        caption = "" if span else "No timings: bars cannot be drawn."
+        if call.trace_note:
+            caption = call.trace_note
+        if not call.steps:
+            caption = caption or "This call has no per-step log."
+        for step in call.steps:
+            options.add_option(Option(self._step_row(step, span)))
+            for request in step.requests:
+                self._requests[options.option_count] = request
+                options.add_option(Option(self._request_row(request, span)))
+        self.query_one("#timeline-caption", Static).update(caption)
+        self.query_one(JsonView).show(None)
+        if self._requests:
+            first = min(self._requests)
+            options.highlighted = first
+
+    def _step_row(self, step: Step, span: tuple[int, int] | None) -> Text:
+        return Text.assemble(
+            (bar(step.started_ms, step.ended_ms, span, BAR_WIDTH), _status_style(step.status)),
+            " ",
+            (f"{clean(step.kind, max_len=40):<26}", "bold"),
+            (f"{clean(step.status, max_len=12):<8}", _status_style(step.status)),
+            f"{_ms(step.duration_ms):>10}",
+            ("  " + clean(step.message, max_len=80) if step.message else "", "dim"),
+            no_wrap=True,
+            overflow="ellipsis",
+        )
+
+    def _request_row(self, request: NetworkCall, span: tuple[int, int] | None) -> Text:
+        end = None
+        if request.at_ms is not None and request.duration_ms is not None:
+            end = request.at_ms + round(request.duration_ms)
+        status = "—" if request.status is None else str(request.status)
+        return Text.assemble(
+            (bar(request.at_ms, end, span, BAR_WIDTH), _status_style(request.status)),
+            "   ",
+            (f"{clean(request.method, max_len=8):<7}", "bold"),
+            (f"{status:<5}", _status_style(request.status)),
+            f"{_ms(request.duration_ms):>9}  ",
+            clean(request.url, max_len=300),
+            no_wrap=True,
+            overflow="ellipsis",
+        )
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        request = self._requests.get(event.option_index)
+        view = self.query_one(JsonView)
+        if request is None:
+            view.show(None, empty="A step: select one of its requests below it.")
+            return
+        shown: dict[str, Any] = {
+            "method": request.method,
+            "url": request.url,
+            "status": request.status,
+            "headers": request.headers,
+        }
+        if request.params is not None:
+            shown["params"] = request.params
+        if request.body is not None:
+            shown["body"] = request.body
+        if request.message:
+            shown["message"] = request.message
+        view.show(shown)
