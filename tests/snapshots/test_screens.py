@@ -59,3 +59,29 @@ def test_query_bar_error_and_sidebar_120x40(snap_compare, snapshot_app):
 
 def test_query_applied_sidebar_hidden_80x24(snap_compare, snapshot_app):
     assert snap_compare(snapshot_app, terminal_size=(80, 24), run_before=_query_applied)
+
+
+async def _detail_open(pilot) -> None:
+    await _loaded(pilot)
+    await pilot.press("down", "down", "enter")  # a failure, with its diagnosis
+    for _ in range(3):  # the detail, then the JSON views laid out in threads
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def _detail_full_screen(pilot) -> None:
+    await _detail_open(pilot)
+    await pilot.press("z")
+    await pilot.pause()
+
+
+def test_detail_beside_the_table_200x50(snap_compare, snapshot_app):
+    assert snap_compare(snapshot_app, terminal_size=(200, 50), run_before=_detail_open)
+
+
+def test_detail_under_the_table_120x40(snap_compare, snapshot_app):
+    assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=_detail_open)
+
+
+def test_detail_full_screen_80x24(snap_compare, snapshot_app):
+    assert snap_compare(snapshot_app, terminal_size=(80, 24), run_before=_detail_full_screen)

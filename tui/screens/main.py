@@ -26,8 +26,9 @@ from tui.widgets.title_bar import TitleBar, TitleInfo
 
 # Below this width the table needs every column it has: the sidebar starts hidden.
 SIDEBAR_MIN_WIDTH = 100
-# From this width the detail pane opens beside the table; below it, under the table.
-SIDE_BY_SIDE_WIDTH = 120
+# Wider than this, the detail pane opens beside the table; up to it, under the table
+# (at 120 columns, with the sidebar, side by side leaves neither enough room).
+STACKED_UP_TO_WIDTH = 120
 
 
 class MainScreen(Screen[None]):
@@ -78,7 +79,7 @@ class MainScreen(Screen[None]):
         self._arrange(event.size.width)
 
     def _arrange(self, width: int) -> None:
-        beside = width >= SIDE_BY_SIDE_WIDTH
+        beside = width > STACKED_UP_TO_WIDTH
         body = self.query_one("#body")
         body.set_class(not beside, "-stacked")
 
