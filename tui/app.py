@@ -26,7 +26,8 @@ from tui.diagnose import diagnose
 from tui.messages import CallFailed, CallLoaded, LogsArrived, PollFailed, Purpose
 from tui.models.call import CallDetail, fetch_call
 from tui.models.entry import LogEntry
-from tui.query import LogQuery, QuerySyntaxError, parse_query
+from tui.query import Filter, LogQuery, QuerySyntaxError, TimeRange, parse_query
+from tui.screens.diff import DiffScreen
 from tui.screens.main import MainScreen
 from tui.screens.views import ViewsScreen
 from tui.sources.base import DetailSource, LogSource
@@ -76,6 +77,9 @@ class ToolwatchApp(App[None]):
         Binding("p", "toggle_pause", "Pause", id="app.pause"),
         Binding("g", "fill_gap", "Load gap", show=False, id="app.fill_gap"),
         Binding("v", "views", "Views", id="app.views"),
+        Binding("m", "mark", "Mark", show=False, id="app.mark"),
+        Binding("d", "diff_marked", "Diff with mark", show=False, id="app.diff_marked"),
+        Binding("b", "diff_last_success", "Diff last success", show=False, id="app.diff_success"),
         Binding("ctrl+r", "poll_now", "Refresh", show=False, id="app.refresh"),
     ]
 
@@ -103,6 +107,7 @@ class ToolwatchApp(App[None]):
         self._generation = 0  # bumped by every query applied: older answers are dropped
         self.seen_values: dict[str, set[str]] = {field: set() for field in _COMPLETED_FIELDS}
         self._calls: OrderedDict[str, CallDetail] = OrderedDict()  # recent details, LRU
+        self._marked: str | None = None  # m: the log d compares with
         self.tail = LiveTail(self._source, clock=clock, lag_s=settings.lag_s)
         # poll_on_interval=False (tests, screenshots): polls happen only when asked,
         # and a failure schedules no retry, so every run sees the same screen.
@@ -237,6 +242,76 @@ class ToolwatchApp(App[None]):
         if pane.log_id == message.log_id:
             error = message.error
             pane.show_error(message.log_id, f"{error}. {error.hint}" if error.hint else str(error))
+
+    # -- diff ---------------------------------------------------------------------------
+
+    def _current_log_id(self) -> str | None:
+        pane = self.main_screen.detail
+        if self.main_screen.detail_open and pane.log_id:
+            return pane.log_id
+        row = self.main_screen.table.selected
+        return None if row is None else row.id
+
+    def action_mark(self) -> None:
+        log_id = self._current_log_id()
+        if log_id is not None:
+            self._marked = log_id
+            self.notify(f"Marked {log_id}: d on another log shows what differs.", timeout=3)
+
+    def action_diff_marked(self) -> None:
+        current = self._current_log_id()
+        if self._marked is None:
+            self.notify("Mark a log with m first, then press d on another.", timeout=3)
+        elif current is not None and current != self._marked:
+            self._diff(self._marked, current, "")
+
+    def action_diff_last_success(self) -> None:
+        current = self._current_log_id()
+        if current is not None:
+            self._diff_with_last_success(current)
+
+    async def _call(self, log_id: str) -> CallDetail:
+        cached = self._calls.get(log_id)
+        if cached is not None:
+            return cached
+        call = await fetch_call(cast(DetailSource, self._source), log_id)
+        self._calls[log_id] = call
+        return call
+
+    @work(group="diff", exclusive=True, exit_on_error=False)
+    async def _diff(self, first_id: str, second_id: str, why: str) -> None:
+        await self._show_diff(first_id, second_id, why)
+
+    async def _show_diff(self, first_id: str, second_id: str, why: str) -> None:
+        try:
+            first, second = await self._call(first_id), await self._call(second_id)
+        except ApiError as error:
+            self.notify(f"Could not compare: {error}", severity="error")
+            return
+        self.push_screen(DiffScreen(first, second, why=why))
+
+    @work(group="diff", exclusive=True, exit_on_error=False)
+    async def _diff_with_last_success(self, log_id: str) -> None:
+        """Against the newest success of the same tool before this call (else the newest)."""
+        try:
+            call = await self._call(log_id)
+            tool = Filter("tool_slug", "==", call.tool)
+            ok = Filter("status", "==", "success")
+            found = None
+            if call.started_ms is not None:
+                before = LogQuery(filters=(tool, ok), time_range=TimeRange(0, call.started_ms))
+                found = (await self._source.list_logs(before, limit=1)).entries
+            if not found:
+                anytime = LogQuery(filters=(tool, ok))
+                found = (await self._source.list_logs(anytime, limit=1)).entries
+        except ApiError as error:
+            self.notify(f"Could not look for a success: {error}", severity="error")
+            return
+        if not found or found[0].id == log_id:
+            self.notify(f"No successful call of {call.tool} to compare with.", timeout=4)
+            return
+        why = f"the last successful {call.tool} call against this one"
+        await self._show_diff(found[0].id, log_id, why)
 
     def on_detail_pane_closed(self, message: DetailPane.Closed) -> None:
         self.main_screen.close_detail()

@@ -9,6 +9,7 @@ from textual.widgets import TabbedContent
 from tests.conftest import FIXED_NOW
 from tests.tui.pilot import settle
 from tui.demo import FaultPlan
+from tui.screens.diff import DiffScreen
 from tui.widgets.detail_pane import DetailPane
 from tui.widgets.json_view import JsonView
 from tui.widgets.log_table import LogTable
@@ -239,3 +240,39 @@ async def test_the_pane_shows_the_highlighted_row_as_logs_arrive(app_factory, de
         await settle(app, pilot)
         await settle(app, pilot)
         assert table.selected.id == newest["id"] == pane(app).log_id
+
+
+async def test_b_diffs_a_failure_against_the_last_success_of_the_tool(app_factory, demo_server):
+    same = dict(tool_slug="GMAIL_SEND_EMAIL", toolkit_slug="gmail")
+    good = demo_server.add_log(**same, status="success", timestamp_ms=NOW_MS - 5_000)
+    demo_server.add_log(**same, failure="invalid_input", timestamp_ms=NOW_MS)
+    app = app_factory()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await open_newest(app, pilot)
+        await pilot.press("b")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, DiffScreen)
+        assert screen.first.log_id == good["id"] and screen.second.failed
+        paths = {c.path for c in screen.changes}
+        assert "status" in paths and "error" in paths
+        body = str(screen.query_one("#diff-body").render())
+        assert "status" in body and "→" in body
+        await pilot.press("escape")
+        assert not isinstance(app.screen, DiffScreen)
+
+
+async def test_m_marks_and_d_diffs_two_calls(app_factory, demo_server):
+    app = app_factory()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await open_newest(app, pilot)
+        await pilot.press("d")  # nothing marked yet: says so, opens nothing
+        await pilot.pause()
+        assert not isinstance(app.screen, DiffScreen)
+        first = pane(app).log_id
+        await pilot.press("m", "down")
+        await settle(app, pilot)
+        await pilot.press("d")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DiffScreen)
+        assert app.screen.first.log_id == first and app.screen.second.log_id == pane(app).log_id
