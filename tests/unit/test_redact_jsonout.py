@@ -33,3 +33,25 @@ def test_json_output_escapes_c1_and_bidi_but_keeps_text_readable():
     assert "\x1b" not in line and "\x9b" not in line and "\u202e" not in line
     assert "héllo" in line
     assert json.loads(line) == {"m": "héllo \x1b]52;c;eA==\x07 \x9b31m \u202e"}
+
+
+def test_credentials_outside_headers_are_masked_too():
+    from tui.redact import redact_json, redact_url
+
+    url = "https://api.x.com/v1/me?access_token=ya29.a0AfH6SMBexample123&limit=5&sig=abcdefghijklmn"
+    masked = redact_url(url)
+    assert "ya29.a0AfH6SMBexample" not in masked and "abcdefghijk" not in masked
+    assert "limit=5" in masked and masked.startswith("https://api.x.com/v1/me?access_token=")
+    data = {
+        "request": {"url": url, "params": {"api_key": "sk_live_0123456789abc", "q": "hi"}},
+        "json": {"password": "hunter2", "client_secret": "cs_0123456789abcdef", "n": 3},
+        "context": {"session_id": "trs_7Hq2", "request_id": "req_1", "next": "x"},
+    }
+    out = redact_json(data)
+    flat = str(out)
+    for secret in ("sk_live_0123456789", "hunter2", "cs_0123456789abcd", "ya29.a0AfH6SMB"):
+        assert secret not in flat
+    assert out["context"] == data["context"]  # ids are not secrets
+    assert out["request"]["params"]["q"] == "hi" and out["json"]["n"] == 3
+    assert data["json"]["password"] == "hunter2"  # the original is untouched
+    assert redact_url("plain text = fine") == "plain text = fine"

@@ -32,7 +32,7 @@ from tui.models.wire import (
     WireTraceApp,
     parse_error_body,
 )
-from tui.redact import redact_headers, redact_json
+from tui.redact import redact_headers, redact_json, redact_url
 from tui.sanitize import clean
 from tui.sources.base import DetailSource
 from tui.sources.errors import ApiError, NotFoundError, UnreadableBody
@@ -345,7 +345,7 @@ def _network(log: WireStepLog) -> NetworkCall:
     request, response = log.request, log.response
     return NetworkCall(
         method=clean(request.method if request else "", max_len=_SHORT),
-        url=clean(request.url if request else ""),
+        url=clean(redact_url(request.url) if request else ""),
         status=response.status if response else None,
         at_ms=log.time,
         duration_ms=parse_duration_ms(response.time) if response else None,
