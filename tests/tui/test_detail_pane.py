@@ -9,6 +9,7 @@ from textual.widgets import TabbedContent
 from tests.conftest import FIXED_NOW
 from tests.tui.pilot import settle
 from tui.demo import FaultPlan
+from tui.query import LogQuery
 from tui.screens.diff import DiffScreen
 from tui.widgets.detail_pane import DetailPane
 from tui.widgets.json_view import JsonView
@@ -276,3 +277,34 @@ async def test_m_marks_and_d_diffs_two_calls(app_factory, demo_server):
         await settle(app, pilot)
         assert isinstance(app.screen, DiffScreen)
         assert app.screen.first.log_id == first and app.screen.second.log_id == pane(app).log_id
+
+
+async def test_json_folds_by_key_and_finds_the_query_words(app_factory, demo_server):
+    demo_server.add_log(
+        arguments={"to": "alice@example.com", "nested": {"deep": {"needle": "found me"}}},
+        timestamp_ms=NOW_MS,
+    )
+    app = app_factory()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await open_newest(app, pilot)
+        app.query_one(TabbedContent).active = "tab-json"
+        await settle(app, pilot)
+        view = app.query_one("#detail-json", JsonView)
+        view.focus()
+        whole = len(view._visible)
+        await pilot.press("c")  # collapse: only the top-level keys remain
+        folded = len(view._visible)
+        assert folded < whole / 2 and view.folded
+        await pilot.press("e")
+        assert len(view._visible) == whole
+        await pilot.press("home", "enter")  # the opening line folds the whole document
+        assert len(view._visible) == 1
+        await pilot.press("space")
+        assert len(view._visible) == whole
+        # The query's words are searched in the JSON too; n opens folds to reach them.
+        await pilot.press("c")
+        app.apply_query("needle", LogQuery(words=("needle",)))
+        await settle(app, pilot)
+        view.focus()
+        await pilot.press("n")
+        assert "needle" in view._lines[view._visible[view.cursor]]

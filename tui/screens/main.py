@@ -135,6 +135,7 @@ class MainScreen(Screen[None]):
         self.bar.show(text)
         self.sidebar.show(query, text)
         self.table.search(query.words)
+        self.detail.search(query.words)
 
     def action_focus_query(self) -> None:
         self.bar.input.focus()

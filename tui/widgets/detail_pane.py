@@ -167,6 +167,11 @@ class DetailPane(Vertical, can_focus=False):
         self.query_one("#detail-request", JsonView).show(call.arguments)
         self.query_one("#detail-response", JsonView).show(call.response)
 
+    def search(self, words: tuple[str, ...]) -> None:
+        """Highlight the query's words in every JSON view of the pane (n/N there jump)."""
+        for view in self.query(JsonView):
+            view.search(words)
+
     def focus_tabs(self) -> None:
         self.query_one(TabbedContent).query_one("Tabs").focus()
 

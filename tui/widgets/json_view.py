@@ -51,6 +51,22 @@ def layout(value: Any, *, max_lines: int = MAX_LINES) -> tuple[list[str], int]:
     return [clean(line, max_len=None) for line in lines[:max_lines]], total
 
 
+def blocks(lines: list[str]) -> tuple[dict[int, int], list[int]]:
+    """For each line that opens an object or array, the line that closes it; and for
+    each line, the line of the innermost block holding it (-1 at the top)."""
+    closers: dict[int, int] = {}
+    parents: list[int] = []
+    stack: list[int] = []
+    for n, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped[:1] in ("}", "]") and stack:
+            closers[stack.pop()] = n
+        parents.append(stack[-1] if stack else -1)
+        if stripped.endswith(("{", "[")):
+            stack.append(n)
+    return closers, parents
+
+
 def _shorten(value: Any) -> Any:
     if isinstance(value, str) and len(value) > MAX_STRING:
         return f"{value[:MAX_STRING]}… ({len(value):,} characters; o opens all of it)"
@@ -70,6 +86,8 @@ class JsonView(ScrollView, can_focus=True):
         "json-view--number",
         "json-view--literal",
         "json-view--note",
+        "json-view--cursor",
+        "json-view--match",
     }
     DEFAULT_CSS = """
     JsonView { background: $surface; overflow-x: auto; scrollbar-size: 1 1; }
@@ -78,14 +96,22 @@ class JsonView(ScrollView, can_focus=True):
     JsonView > .json-view--number { color: $text-warning; }
     JsonView > .json-view--literal { color: $text-primary; text-style: italic; }
     JsonView > .json-view--note { color: $text-muted; text-style: italic; }
+    JsonView > .json-view--cursor { background: $primary 20%; }
+    JsonView:focus > .json-view--cursor { background: $primary 45%; }
+    JsonView > .json-view--match { background: $warning 40%; text-style: bold; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "scroll_up", "Up", show=False),
-        Binding("down,j", "scroll_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "scroll_home", "Top", show=False),
-        Binding("end", "scroll_end", "Bottom", show=False),
+        Binding("up,k", "move(-1)", "Up", show=False),
+        Binding("down,j", "move(1)", "Down", show=False),
+        Binding("pageup", "move(-20)", "Page up", show=False),
+        Binding("pagedown", "move(20)", "Page down", show=False),
+        Binding("home", "move(-1000000000)", "Top", show=False),
+        Binding("end", "move(1000000000)", "Bottom", show=False),
+        Binding("enter,space", "toggle_fold", "Fold", id="json.fold"),
+        Binding("c", "fold_all", "Collapse all", show=False, id="json.collapse_all"),
+        Binding("e", "unfold_all", "Expand all", show=False, id="json.expand_all"),
+        Binding("n", "next_match(1)", "Next match", show=False, id="json.next_match"),
+        Binding("N", "next_match(-1)", "Previous match", show=False, id="json.prev_match"),
         Binding("o", "open_pager", "Open in $PAGER", id="json.open_pager"),
     ]
 
@@ -100,6 +126,12 @@ class JsonView(ScrollView, can_focus=True):
         self._note = empty
         self._generation = 0
         self.value: Any = None
+        self._closers: dict[int, int] = {}
+        self._parents: list[int] = []
+        self.folded: set[int] = set()  # lines whose block is folded
+        self._visible: list[int] = []  # line numbers as shown, folds taken out
+        self.cursor = 0  # index into the visible lines
+        self.words: tuple[str, ...] = ()  # highlighted; n/N jump between lines holding them
 
     def show(self, value: Any, *, empty: str | None = None) -> None:
         """Lay ``value`` out off the event loop and show it; ``empty`` when it is None."""
@@ -126,10 +158,82 @@ class JsonView(ScrollView, can_focus=True):
 
     def _set(self, lines: list[str], total: int, note: str) -> None:
         self._lines, self._total, self._note = lines, total, note
-        width = max((len(line) for line in lines[:2_000]), default=0) + 1
-        self.virtual_size = Size(width, len(lines) + (1 if note else 0))
+        self._closers, self._parents = blocks(lines)
+        self.folded = set()
+        self.cursor = 0
+        self._relayout()
         self.scroll_to(0, 0, animate=False)
+
+    def _relayout(self) -> None:
+        visible: list[int] = []
+        n = 0
+        while n < len(self._lines):
+            visible.append(n)
+            n = self._closers[n] + 1 if n in self.folded else n + 1
+        self._visible = visible
+        self.cursor = max(0, min(self.cursor, len(visible) - 1))
+        width = max((len(line) for line in self._lines[:2_000]), default=0) + 1
+        self.virtual_size = Size(width, len(visible) + (1 if self._note else 0))
         self.refresh()
+
+    # -- cursor, folding and search ---------------------------------------------------
+
+    def _go(self, index: int) -> None:
+        self.cursor = max(0, min(index, len(self._visible) - 1))
+        top, height = int(self.scroll_offset.y), max(1, self.size.height)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False)
+        self.refresh()
+
+    def action_move(self, delta: int) -> None:
+        self._go(self.cursor + delta)
+
+    def action_toggle_fold(self) -> None:
+        if not self._visible:
+            return
+        line = self._visible[self.cursor]
+        if line not in self._closers:
+            return
+        self.folded ^= {line}
+        self._relayout()
+
+    def action_fold_all(self) -> None:
+        """Fold every block under the top level, so the document reads as its keys."""
+        self.folded = {n for n in self._closers if self._parents[n] == 0}
+        self.cursor = 0
+        self._relayout()
+        self.scroll_to(y=0, animate=False)
+
+    def action_unfold_all(self) -> None:
+        self.folded = set()
+        self._relayout()
+
+    def search(self, words: tuple[str, ...]) -> None:
+        self.words = tuple(w.lower() for w in words if w)
+        self.refresh()
+
+    def _matches(self, line: str) -> bool:
+        lowered = line.lower()
+        return bool(self.words) and all(word in lowered for word in self.words)
+
+    def action_next_match(self, step: int) -> None:
+        """The next line (down, or up) holding every word, opening folds on the way."""
+        if not self.words or not self._visible:
+            return
+        here = self._visible[self.cursor]
+        order = range(here + step, len(self._lines) if step > 0 else -1, step)
+        found = next((n for n in order if self._matches(self._lines[n])), None)
+        if found is None:
+            self.notify("No further line holds " + " ".join(self.words), timeout=2)
+            return
+        parent = self._parents[found]
+        while parent >= 0:  # unfold the blocks that hide it
+            self.folded.discard(parent)
+            parent = self._parents[parent]
+        self._relayout()
+        self._go(self._visible.index(found))
 
     def action_open_pager(self) -> None:
         """The whole JSON, uncut, in ``$PAGER`` (``less`` by default), the TUI suspended."""
@@ -169,9 +273,22 @@ class JsonView(ScrollView, can_focus=True):
         index = scroll_y + y
         width = self.size.width
         base = self.rich_style
-        if index < len(self._lines):
-            strip = Strip(self._segments(self._lines[index], base))
-        elif index == len(self._lines) and self._note:
+        if index == self.cursor and self._visible:
+            base = base + self.get_component_rich_style("json-view--cursor")
+        if index < len(self._visible):
+            number = self._visible[index]
+            line = self._lines[number]
+            segments = self._segments(line, base)
+            if number in self.folded:
+                hidden = self._closers[number] - number - 1
+                closing = self._lines[self._closers[number]].strip()
+                style = base + self.get_component_rich_style("json-view--note")
+                segments.append(Segment(f" … {hidden:,} lines … {closing}", style))
+            if self._matches(line):
+                match = base + self.get_component_rich_style("json-view--match")
+                segments = [Segment(seg.text, match) for seg in segments]
+            strip = Strip(segments)
+        elif index == len(self._visible) and self._note:
             style = base + self.get_component_rich_style("json-view--note")
             strip = Strip([Segment(self._note, style)])
         else:
