@@ -19,6 +19,7 @@ from tui.app import ToolwatchApp
 from tui.config import Secret, Settings
 from tui.demo import DemoServer
 from tui.views import ENV_STATE_DIR
+from tui.widgets.log_table import LogTable
 
 HERE = Path(__file__).resolve().parent
 FROZEN_NOW = 1_776_421_500.0  # 2026-04-17T10:25:00Z
@@ -37,10 +38,21 @@ async def _filtered(pilot: Pilot[None]) -> None:
     await pilot.app.workers.wait_for_complete()
 
 
+async def _detail(pilot: Pilot[None]) -> None:
+    table = pilot.app.query_one(LogTable)
+    failed = next(n for n, row in enumerate(table.store.rows(0, 100)) if row.failed)
+    table.move_cursor(failed)  # the newest failure, to show its diagnosis
+    await pilot.press("enter")
+    for _ in range(3):  # the detail, then the JSON views laid out in threads
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
 SHOTS: list[tuple[str, tuple[int, int], Callable[[Pilot[None]], Awaitable[None]]]] = [
     ("live-table-120x40.svg", (120, 40), _move_down),
     ("live-table-80x24.svg", (80, 24), _noop),
     ("filtered-140x40.svg", (140, 40), _filtered),
+    ("detail-200x50.svg", (200, 50), _detail),
 ]
 
 

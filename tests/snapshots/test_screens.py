@@ -6,6 +6,7 @@ import pytest
 
 from tests.conftest import fixed_clock, settings_for
 from tui.app import ToolwatchApp
+from tui.widgets.log_table import LogTable
 
 
 @pytest.fixture
@@ -63,7 +64,10 @@ def test_query_applied_sidebar_hidden_80x24(snap_compare, snapshot_app):
 
 async def _detail_open(pilot) -> None:
     await _loaded(pilot)
-    await pilot.press("down", "down", "enter")  # a failure, with its diagnosis
+    table = pilot.app.query_one(LogTable)
+    failed = next(n for n, row in enumerate(table.store.rows(0, 100)) if row.failed)
+    table.move_cursor(failed)  # the newest failure, to show its diagnosis
+    await pilot.press("enter")
     for _ in range(3):  # the detail, then the JSON views laid out in threads
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
