@@ -19,7 +19,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
 
-from tui import views
+from tui import debuglog, views
 from tui.commands import ToolwatchCommands
 from tui.config import Settings
 from tui.diagnose import diagnose
@@ -32,7 +32,7 @@ from tui.screens.main import MainScreen
 from tui.screens.views import ViewsScreen
 from tui.sources.base import DetailSource, LogSource
 from tui.sources.composio import ComposioClient
-from tui.sources.errors import ApiError
+from tui.sources.errors import ApiError, InternalError
 from tui.store import LogStore
 from tui.tail import LiveTail, Stopped, TailBatch
 from tui.views import View
@@ -43,6 +43,8 @@ from tui.widgets.query_bar import QueryBar, QueryInput
 from tui.widgets.status_line import StatusInfo
 from tui.widgets.title_bar import DEFAULT_WHAT, TitleInfo
 
+log = debuglog.get_logger("app")
+
 
 def styles_dir() -> Path:
     """The stylesheets: inside the package when installed, top-level styles/ in a checkout."""
@@ -51,6 +53,13 @@ def styles_dir() -> Path:
         if (candidate / "app.tcss").is_file():
             return candidate
     raise FileNotFoundError(f"toolwatch's stylesheets are missing (looked beside {here})")
+
+
+def internal_error(bug: Exception) -> InternalError:
+    """An unexpected exception as an error the status line can show (key scrubbed)."""
+    log.exception("unexpected error in a worker")
+    detail = debuglog.scrub(f"{type(bug).__name__}: {bug}")
+    return InternalError(detail=detail)
 
 
 # The API fields the bar completes values for, and the LogEntry attribute holding each.
@@ -225,6 +234,8 @@ class ToolwatchApp(App[None]):
             call = await fetch_call(source, log_id)
         except ApiError as error:
             self.post_message(CallFailed(log_id, error))
+        except Exception as bug:
+            self.post_message(CallFailed(log_id, internal_error(bug)))
         else:
             self.post_message(CallLoaded(call))
 
@@ -438,6 +449,9 @@ class ToolwatchApp(App[None]):
             batch = await call()
         except ApiError as error:
             self.post_message(PollFailed(error, self.clock(), purpose, generation))
+        except Exception as bug:
+            # A bug must not stop polling in silence: say so, log it, keep trying.
+            self.post_message(PollFailed(internal_error(bug), self.clock(), purpose, generation))
         else:
             self.post_message(LogsArrived(batch, purpose, generation))
         finally:

@@ -162,3 +162,20 @@ async def test_a_gap_is_shown_and_g_loads_it(app_factory, demo_server):
 async def test_lag_setting_reaches_the_engine(demo_server):
     app = ToolwatchApp(settings_for(demo_server, lag_s=75), clock=fixed_clock)
     assert app.tail.lag_ms == 75_000
+
+
+async def test_a_bug_while_polling_is_said_and_polling_goes_on(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(app, pilot)
+
+        async def broken() -> None:
+            raise KeyError("a field toolwatch did not expect")
+
+        app.tail.poll = broken  # type: ignore[method-assign]
+        app.poll_now()
+        await settle(app, pilot)
+        status = app.query_one(StatusLine).info
+        assert status is not None and status.state == "retrying"
+        assert "toolwatch hit a bug" in str(status.error) and "KeyError" in str(status.error)
+        assert len(app.store) == 100  # the rows on screen stay

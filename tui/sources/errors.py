@@ -162,3 +162,14 @@ class UnreadableBody(ApiError):
         "The answer was not what the Composio API sends. If COMPOSIO_BASE_URL points at a "
         "proxy or another service, fix it; otherwise run with --log-level debug and report it."
     )
+
+
+class InternalError(ApiError):
+    """Not the server's fault: toolwatch itself failed while fetching or reading."""
+
+    title = "toolwatch hit a bug"
+    default_hint = (
+        "The details are in the debug log (toolwatch --help says where; run with "
+        "--log-level debug); please report it. toolwatch keeps trying."
+    )
+    retryable = True
