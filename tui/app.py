@@ -198,9 +198,7 @@ class ToolwatchApp(App[None]):
             self._status.with_(state=state, loaded=0, failed=0, gap=None, error=None, retry_at=None)
         )
         self._set_title(self._title.with_(loaded=0, more_older=None, loading_older=False, unseen=0))
-        if self._retry_timer is not None or self._countdown is not None:
-            self._stop_retry()
-            self._start_interval()
+        self._end_backoff()
         self.poll_now()
 
     # -- the detail pane --------------------------------------------------------------------
@@ -239,11 +237,14 @@ class ToolwatchApp(App[None]):
         else:
             self.post_message(CallLoaded(call))
 
-    def on_call_loaded(self, message: CallLoaded) -> None:
-        call = message.call
+    def _remember_call(self, call: CallDetail) -> None:
         self._calls[call.log_id] = call
         while len(self._calls) > MAX_CACHED_CALLS:
             self._calls.popitem(last=False)
+
+    def on_call_loaded(self, message: CallLoaded) -> None:
+        call = message.call
+        self._remember_call(call)
         pane = self.main_screen.detail
         if pane.log_id == call.log_id:  # the selection may have moved on
             pane.show_call(call, diagnose(call))
@@ -251,8 +252,7 @@ class ToolwatchApp(App[None]):
     def on_call_failed(self, message: CallFailed) -> None:
         pane = self.main_screen.detail
         if pane.log_id == message.log_id:
-            error = message.error
-            pane.show_error(message.log_id, f"{error}. {error.hint}" if error.hint else str(error))
+            pane.show_error(message.log_id, message.error.explain())
 
     # -- diff ---------------------------------------------------------------------------
 
@@ -286,7 +286,7 @@ class ToolwatchApp(App[None]):
         if cached is not None:
             return cached
         call = await fetch_call(cast(DetailSource, self._source), log_id)
-        self._calls[log_id] = call
+        self._remember_call(call)
         return call
 
     @work(group="diff", exclusive=True, exit_on_error=False)
@@ -328,14 +328,9 @@ class ToolwatchApp(App[None]):
         self.main_screen.close_detail()
 
     def on_detail_pane_open_parent(self, message: DetailPane.OpenParent) -> None:
-        table = self.main_screen.table
-        entry = self.store.entry_by_id(message.log_id)
-        index = None
-        if entry is not None:
-            rowid = self.store.rowid_of(message.log_id)
-            index = None if rowid is None else self.store.index_of(rowid, entry.timestamp_ms)
+        index = self.store.index_of_id(message.log_id)
         if index is not None:
-            table.move_cursor(index)  # the pane follows the cursor
+            self.main_screen.table.move_cursor(index)  # the pane follows the cursor
         else:
             self.show_call(message.log_id)  # not loaded in the table: show it all the same
 
@@ -352,13 +347,8 @@ class ToolwatchApp(App[None]):
             self.main_screen.bar.show(view.query)
             self.main_screen.action_focus_query()
             return
-        try:
-            query = parse_query(view.query, now_ms=self._now_ms())
-        except QuerySyntaxError:
-            self.main_screen.bar.show(view.query)  # with what is wrong
+        if not self._apply_text(view.query):
             self.main_screen.action_focus_query()
-            return
-        self.apply_query(view.query, query)
 
     def action_clear_query(self) -> None:
         self.apply_query("", LogQuery())
@@ -372,12 +362,17 @@ class ToolwatchApp(App[None]):
         self.main_screen.table.focus()
 
     def on_filter_sidebar_edited(self, message: FilterSidebar.Edited) -> None:
+        self._apply_text(message.text)
+
+    def _apply_text(self, text: str) -> bool:
+        """Apply query text; text that does not parse goes to the bar, which says why."""
         try:
-            query = parse_query(message.text, now_ms=self._now_ms())
+            query = parse_query(text, now_ms=self._now_ms())
         except QuerySyntaxError:
-            self.main_screen.bar.show(message.text)  # shows what is wrong with it
-            return
-        self.apply_query(message.text, query)
+            self.main_screen.bar.show(text)
+            return False
+        self.apply_query(text, query)
+        return True
 
     def _note_values(self, entries: Iterable[LogEntry]) -> None:
         """Values seen per API field, for completion in the bar (a few hundred each)."""
@@ -399,10 +394,10 @@ class ToolwatchApp(App[None]):
             self._poll_timer = self.set_interval(self.settings.poll_interval, self.poll_now)
 
     def _stop_timers(self) -> None:
-        for timer in (self._poll_timer, self._retry_timer, self._countdown):
-            if timer is not None:
-                timer.stop()
-        self._poll_timer = self._retry_timer = self._countdown = None
+        self._stop_retry()
+        if self._poll_timer is not None:
+            self._poll_timer.stop()
+            self._poll_timer = None
 
     def action_poll_now(self) -> None:
         if self.paused:
@@ -485,9 +480,7 @@ class ToolwatchApp(App[None]):
             )
             changes.update(last_poll=batch.polled_at, error=problems, retry_at=None)
             changes["state"] = "paused" if self.paused else "live"
-            if self._retry_timer is not None or self._countdown is not None:
-                self._stop_retry()
-                self._start_interval()
+            self._end_backoff()
         elif problems:
             changes["error"] = problems
         self._set_status(self._status.with_(**changes))
@@ -506,7 +499,7 @@ class ToolwatchApp(App[None]):
         if message.generation != self._generation:
             return
         error = message.error
-        text = f"{error}. {error.hint}" if error.hint else str(error)
+        text = error.explain()
         if message.purpose != "poll":
             what = "older logs" if message.purpose == "older" else "the gap"
             self._set_title(self._title.with_(loading_older=False))
@@ -539,6 +532,12 @@ class ToolwatchApp(App[None]):
             if timer is not None:
                 timer.stop()
         self._retry_timer = self._countdown = None
+
+    def _end_backoff(self) -> None:
+        """A retry is no longer wanted: stop it and its countdown, poll on the interval."""
+        if self._retry_timer is not None or self._countdown is not None:
+            self._stop_retry()
+            self._start_interval()
 
     def _tick(self) -> None:
         if self._status.state == "retrying":

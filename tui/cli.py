@@ -280,7 +280,7 @@ def _run_headless(args: argparse.Namespace, job: _Job) -> int:
         try:
             return asyncio.run(job.run(settings, sys.stdout))
         except ApiError as error:
-            print(f"toolwatch: {_explain(error)}", file=sys.stderr)
+            print(f"toolwatch: {error.explain()}", file=sys.stderr)
             return EXIT_API_ERROR
         except KeyboardInterrupt:
             return 130
@@ -288,14 +288,6 @@ def _run_headless(args: argparse.Namespace, job: _Job) -> int:
             # `toolwatch list | head` closed the pipe: not an error worth a traceback.
             sys.stderr.close()
             return EXIT_OK
-
-
-def _explain(error: ApiError) -> str:
-    return (
-        f"{error} {error.hint}".strip()
-        if error.hint and error.hint not in str(error)
-        else str(error)
-    )
 
 
 class _Job:
@@ -424,7 +416,7 @@ class _TailCommand(_Job):
         async with aclosing(tail.run(self.interval)) as events:
             async for event in events:
                 if isinstance(event, Stopped):
-                    _warn(_explain(event.error))
+                    _warn(event.error.explain())
                     return EXIT_API_ERROR
                 if isinstance(event, Retrying):
                     hint = "" if failing or not event.error.hint else f" {event.error.hint}"

@@ -220,13 +220,16 @@ class LogStore:
         # Stored values were sanitized when the entry was built; skip revalidation.
         return LogEntry.model_construct(**values)
 
-    def rowid_of(self, log_id: str) -> int | None:
-        rec = self._db.execute("SELECT rowid FROM logs WHERE id = ?", (log_id,)).fetchone()
-        return None if rec is None else int(rec[0])
+    def index_of_id(self, log_id: str) -> int | None:
+        """View index of the log with this id, or None when it is not held."""
+        rec = self._db.execute(
+            "SELECT rowid, timestamp_ms FROM logs WHERE id = ?", (log_id,)
+        ).fetchone()
+        return None if rec is None else self.index_of(int(rec[0]), int(rec[1]))
 
     def entry_by_id(self, log_id: str) -> LogEntry | None:
-        rowid = self.rowid_of(log_id)
-        return None if rowid is None else self.entry(rowid)
+        rec = self._db.execute("SELECT rowid FROM logs WHERE id = ?", (log_id,)).fetchone()
+        return None if rec is None else self.entry(int(rec[0]))
 
     def find(
         self, words: Sequence[str], start: int, *, older: bool = True, limit: int | None = None

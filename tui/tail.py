@@ -264,8 +264,8 @@ class LiveTail:
                 walk.cursor = page.next_cursor
                 continue
             done = page.next_cursor is None or not page.entries
-            below = [e for e in page.entries if e.timestamp_ms < (walk.old_head_ms or 0)]
-            walk.recheck_pages += bool(below)
+            old_head = walk.old_head_ms or 0
+            walk.recheck_pages += any(e.timestamp_ms < old_head for e in page.entries)
             if done:
                 walk.settles_to = self._settled(walk)
             elif walk.recheck_pages >= RECHECK_PAGES:
@@ -331,17 +331,17 @@ class LiveTail:
         """Turn the walk into the sweep of what settled unread; False when nothing did."""
         start = self.settled_ms
         assert start is not None
-        end = min(head_read_down_to, self._settled(walk))
-        if end < start or head_read_down_to <= start:
-            # Nothing settled below what the head walk read; if it read down past the
-            # mark, all it read counts.
-            if head_read_down_to <= start:
-                walk.settles_to = self._settled(walk)
+        settled = self._settled(walk)
+        if head_read_down_to <= start:
+            walk.settles_to = settled  # the head walk read down past the mark: all counts
             return False
+        end = min(head_read_down_to, settled)
+        if end < start:
+            return False  # nothing below what it read has settled yet
         walk.query = self._ranged(start, end)
         walk.phase, walk.cursor, walk.pages = "sweep", None, 0
         walk.sweep_from_ms, walk.low_ms = start, None
-        walk.settles_to = self._settled(walk)
+        walk.settles_to = settled
         return True
 
     def _add_gap(self, from_ms: int, low_ms: int | None, new_from_ms: int | None) -> Gap:

@@ -121,3 +121,10 @@ def test_find_over_many_rows_in_slices():
     assert found == 3_000 - 1 - 2_500
     assert store.find(["needle"], 0)[0] == 499
     assert store.find(["needle"], 2_999, older=False)[0] == 2_996
+
+
+def test_index_of_id():
+    store = LogStore(":memory:")
+    store.add([entry(i, 1000 + i) for i in range(5)])
+    assert store.index_of_id("log_4") == 0 and store.index_of_id("log_0") == 4
+    assert store.index_of_id("log_missing") is None

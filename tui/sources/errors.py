@@ -55,6 +55,11 @@ class ApiError(Exception):
     def __str__(self) -> str:
         return self._line()
 
+    def explain(self) -> str:
+        """The error's line and, unless the line already says it, what to do about it."""
+        line = self._line()
+        return f"{line}. {self.hint}" if self.hint and self.hint not in line else line
+
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(status={self.status!r}, "
