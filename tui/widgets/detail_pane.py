@@ -24,6 +24,7 @@ from tui.diagnose import Diagnosis
 from tui.models.call import CallDetail
 from tui.sanitize import clean
 from tui.widgets.json_view import JsonView
+from tui.widgets.log_table import format_duration
 from tui.widgets.timeline import TimelineView
 
 
@@ -31,12 +32,6 @@ def _when(ms: int | None, tz: tzinfo | None) -> str:
     if ms is None:
         return "—"
     return datetime.fromtimestamp(ms / 1000, tz=tz).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
-
-
-def _duration(ms: float | None) -> str:
-    if ms is None:
-        return "—"
-    return f"{ms:,.0f} ms" if ms < 10_000 else f"{ms / 1000:,.2f} s"
 
 
 def summary_text(call: CallDetail, diagnosis: Diagnosis | None, tz: tzinfo | None) -> Text:
@@ -79,7 +74,7 @@ def summary_text(call: CallDetail, diagnosis: Diagnosis | None, tz: tzinfo | Non
     line("version", call.version)
     line("started", _when(call.started_ms, tz))
     line("ended", _when(call.ended_ms, tz))
-    line("duration", _duration(call.duration_ms))
+    line("duration", format_duration(call.duration_ms))
     if call.parent_log_id:
         parent = f"{call.parent_tool or 'meta-tool call'} {call.parent_log_id}  (Enter opens it)"
         line("parent", parent, "underline")

@@ -121,7 +121,6 @@ class JsonView(ScrollView, can_focus=True):
     def __init__(self, *, empty: str = "", id: str | None = None) -> None:
         super().__init__(id=id)
         self._lines: list[str] = []
-        self._total = 0
         self._empty = empty
         self._note = empty
         self._generation = 0
@@ -138,9 +137,9 @@ class JsonView(ScrollView, can_focus=True):
         self._generation += 1
         self.value = value
         if value is None:
-            self._set([], 0, empty if empty is not None else self._empty)
+            self._set([], empty if empty is not None else self._empty)
             return
-        self._set([], 0, "laying out…")
+        self._set([], "laying out…")
         self._layout(value, self._generation)
 
     @work(thread=True, exclusive=True, group="json-layout", exit_on_error=False)
@@ -149,15 +148,15 @@ class JsonView(ScrollView, can_focus=True):
         note = ""
         if total > len(lines):
             note = f"showing the first {len(lines):,} of {total:,} lines · o opens all of it"
-        self.app.call_from_thread(self._laid, lines, total, note, generation)
+        self.app.call_from_thread(self._laid, lines, note, generation)
 
-    def _laid(self, lines: list[str], total: int, note: str, generation: int) -> None:
+    def _laid(self, lines: list[str], note: str, generation: int) -> None:
         if generation == self._generation:  # a newer value may have been asked for
-            self._set(lines, total, note)
+            self._set(lines, note)
             self.post_message(self.Laid())
 
-    def _set(self, lines: list[str], total: int, note: str) -> None:
-        self._lines, self._total, self._note = lines, total, note
+    def _set(self, lines: list[str], note: str) -> None:
+        self._lines, self._note = lines, note
         self._closers, self._parents = blocks(lines)
         self.folded = set()
         self.cursor = 0
@@ -263,10 +262,6 @@ class JsonView(ScrollView, can_focus=True):
     @property
     def lines(self) -> list[str]:
         return self._lines
-
-    @property
-    def note(self) -> str:
-        return self._note
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset

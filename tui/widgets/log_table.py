@@ -45,9 +45,11 @@ class Column:
     right: bool = False
 
 
-def format_duration(ms: int | None) -> str:
+def format_duration(ms: float | None) -> str:
+    """One way to write a duration, wherever it is shown: 309ms, 1.11s, 39.7s, 2m05s."""
     if ms is None:
         return "—"
+    ms = round(ms)
     if ms < 1_000:
         return f"{ms}ms"
     if ms < 10_000:

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from tui.models.call import CallDetail, NetworkCall, Step
 from tui.sanitize import clean
 from tui.widgets.json_view import JsonView
+from tui.widgets.log_table import format_duration
 
 BAR_WIDTH = 28
 _OK = {"success", "ok"}
@@ -35,12 +36,6 @@ def bar(start: int | None, end: int | None, span: tuple[int, int] | None, width:
     left = max(0, min(width - 1, left))
     right = max(left + 1, min(width, right))
     return "·" * left + "█" * (right - left) + "·" * (width - right)
-
-
-def _ms(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:,.0f} ms" if value < 10_000 else f"{value / 1000:,.1f} s"
 
 
 def _status_style(status: str | int | None) -> str:
@@ -94,7 +89,7 @@ class TimelineView(Vertical):
             " ",
             (f"{clean(step.kind, max_len=40):<26}", "bold"),
             (f"{clean(step.status, max_len=12):<8}", _status_style(step.status)),
-            f"{_ms(step.duration_ms):>10}",
+            f"{format_duration(step.duration_ms):>10}",
             ("  " + clean(step.message, max_len=80) if step.message else "", "dim"),
             no_wrap=True,
             overflow="ellipsis",
@@ -110,7 +105,7 @@ class TimelineView(Vertical):
             "   ",
             (f"{clean(request.method, max_len=8):<7}", "bold"),
             (f"{status:<5}", _status_style(request.status)),
-            f"{_ms(request.duration_ms):>9}  ",
+            f"{format_duration(request.duration_ms):>9}  ",
             clean(request.url, max_len=300),
             no_wrap=True,
             overflow="ellipsis",
