@@ -28,9 +28,13 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from tui.constants import DEFAULT_LIMIT, FILTER_FIELDS, FILTER_OPERATORS, MAX_LIMIT
+from tui.models.normalize import wire_text
+
+if TYPE_CHECKING:
+    from tui.models.entry import LogEntry
 
 # A live window has no end; the API wants one, so it ends this far past our clock,
 # which also absorbs any skew between our clock and the server's timestamps.
@@ -134,6 +138,20 @@ class Filter:
     def to_api(self) -> dict[str, str]:
         return {"field": self.field, "operator": self.operator, "value": self.value}
 
+    def accepts(self, text: str) -> bool:
+        """Whether a log whose ``field`` reads ``text`` passes, as the server decides:
+        exact or substring, case-sensitive; an absent value is ``""``."""
+        if self.operator == "==":
+            return text == self.value
+        if self.operator == "!=":
+            return text != self.value
+        if self.operator == "contains":
+            return self.value in text
+        return self.value not in text
+
+    def matches(self, entry: LogEntry) -> bool:
+        return self.accepts(field_text(entry, self.field))
+
 
 @dataclass(frozen=True)
 class TimeRange:
@@ -157,6 +175,12 @@ class TimeRange:
     def to_api(self, *, now_ms: int | None = None) -> dict[str, int]:
         now = int(time.time() * 1000) if now_ms is None else now_ms
         return {"from": self.from_ms, "to": self.end_ms(now)}
+
+    def contains(self, ms: int) -> bool:
+        """Whether a log stamped ``ms`` is in range: both bounds inclusive, as the server
+        takes ``from`` and ``to``. An open end has no bound here (what is sent closes it
+        ``FUTURE_SLACK_MS`` past the clock)."""
+        return self.from_ms <= ms and (self.to_ms is None or ms <= self.to_ms)
 
 
 @dataclass(frozen=True)
@@ -195,6 +219,41 @@ class LogQuery:
         """Whether ``message`` contains every word (case-insensitive)."""
         folded = message.casefold()
         return all(word.casefold() in folded for word in self.words)
+
+    def matches(self, entry: LogEntry) -> bool:
+        """Whether ``entry`` answers the whole query, evaluated here rather than by the
+        server: the time range, every filter (``Filter.accepts``), and the words."""
+        if self.time_range is not None and not self.time_range.contains(entry.timestamp_ms):
+            return False
+        return all(f.matches(entry) for f in self.filters) and self.matches_words(entry.message)
+
+
+# -- evaluating filters locally ------------------------------------------------------------
+
+# The LogEntry attribute for each field, for entries that carry no Composio wire object.
+_ENTRY_ATTRIBUTES: Final = {
+    "tool_slug": "tool",
+    "toolkit_slug": "toolkit",
+    "connected_account_id": "connected_account_id",
+    "auth_config_id": "auth_config_id",
+    "status": "status",
+    "user_id": "user_id",
+    "session_id": "session_id",
+    "log_id": "id",
+}
+
+
+def field_text(entry: LogEntry, api_field: str) -> str:
+    """The text a filter on ``api_field`` compares for ``entry``.
+
+    For a Composio log it is the wire's own text (``entry.raw``), as the server compares
+    it, not the sanitized display attribute (which escapes control characters and cuts
+    long values). An entry without a wire object falls back to its attribute."""
+    if entry.raw and entry.source == "composio":
+        return wire_text(entry.raw, api_field)
+    attribute = _ENTRY_ATTRIBUTES.get(api_field)
+    value = getattr(entry, attribute) if attribute is not None else ""
+    return value if isinstance(value, str) else ""
 
 
 def field_for(name: str) -> str | None:

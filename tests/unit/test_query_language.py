@@ -480,3 +480,218 @@ def test_the_types_still_guard_what_is_sent() -> None:
     # A start further out than the slack still makes a range the API takes.
     far = NOW + 10 * FUTURE_SLACK_MS
     assert TimeRange(far).to_api(now_ms=NOW) == {"from": far, "to": far}
+
+
+# -- evaluating queries locally (issue 6: files are filtered here, not by a server) ---------
+# Imported here so the tests above stay as they were.
+
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from typing import Any  # noqa: E402
+
+from tui.models.entry import LogEntry  # noqa: E402
+from tui.models.normalize import (  # noqa: E402
+    entry_from_wire,
+    wire_text,
+    wire_texts,
+)
+from tui.query import field_text  # noqa: E402
+
+
+def wire_log(**fields: Any) -> dict[str, Any]:
+    log: dict[str, Any] = {"id": "log_1", "timestamp": "2026-04-17T10:25:00Z", "metadata": {}}
+    log.update(fields)
+    return log
+
+
+@pytest.mark.parametrize(
+    ("operator", "value", "text", "passes"),
+    [
+        ("==", "gmail", "gmail", True),
+        ("==", "gmail", "Gmail", False),  # case-sensitive, as the server compares
+        ("==", "gmail", "gmail ", False),
+        ("==", "", "", True),  # an absent value is ""
+        ("==", "", "x", False),
+        ("!=", "gmail", "Gmail", True),
+        ("!=", "", "", False),
+        ("contains", "mail", "gmail", True),
+        ("contains", "MAIL", "gmail", False),
+        ("contains", "", "", True),
+        ("not_contains", "mail", "slack", True),
+        ("not_contains", "mail", "gmail", False),
+        ("not_contains", "", "anything", False),
+    ],
+)
+def test_filters_accept_as_the_server_compares(
+    operator: str, value: str, text: str, passes: bool
+) -> None:
+    assert Filter("toolkit_slug", operator, value).accepts(text) is passes
+
+
+@given(st.sampled_from(FILTER_FIELDS), values, values)
+def test_negated_operators_are_the_complement(api_field: str, value: str, text: str) -> None:
+    def accepts(operator: str) -> bool:
+        return Filter(api_field, operator, value).accepts(text)
+
+    assert accepts("!=") is not accepts("==")
+    assert accepts("not_contains") is not accepts("contains")
+    assert not accepts("==") or accepts("contains")
+
+
+def test_each_field_is_read_where_the_wire_keeps_it() -> None:
+    log = wire_log(
+        status="failed",
+        metadata={
+            "tool": {"slug": "SLACK_SEND", "version": "1"},  # nested, as some logs have it
+            "toolkit": "slack",  # a bare name
+            "connected_account": {"id": "ca_1"},
+            "auth_config_id": "ac_1",
+            "user_id": 42,  # a number reads as text
+            "sandbox_id": "sbx_1",
+        },
+        context={"session_id": "trs_1", "request_id": "req_1"},  # as a detail has them
+    )
+    assert {f: wire_text(log, f) for f in FILTER_FIELDS} == {
+        "tool_slug": "SLACK_SEND",
+        "toolkit_slug": "slack",
+        "connected_account_id": "ca_1",
+        "auth_config_id": "ac_1",
+        "status": "failed",
+        "user_id": "42",
+        "session_id": "trs_1",
+        "sandbox_id": "sbx_1",
+        "request_id": "req_1",
+        "log_id": "log_1",
+    }
+    entry = entry_from_wire(log)
+    # Where LogEntry has the field, it agrees with the wire.
+    assert (entry.tool, entry.toolkit, entry.session_id) == ("SLACK_SEND", "slack", "trs_1")
+    assert all(field_text(entry, f) == wire_text(log, f) for f in FILTER_FIELDS)
+
+
+def test_absent_and_odd_values_read_as_nothing() -> None:
+    log = wire_log(metadata=["not", "an", "object"], context="nor this", status=True)
+    assert {wire_text(log, f) for f in FILTER_FIELDS} == {"", "log_1"}
+    flat = wire_log(metadata={"tool_slug": "", "tool": {"slug": "NESTED"}, "user_id": None})
+    assert wire_text(flat, "tool_slug") == "NESTED"  # an empty value gives way to the next
+    assert wire_text(flat, "user_id") == ""
+
+
+def test_filters_compare_the_raw_value_not_the_display_one() -> None:
+    # The server compares what it stores; LogEntry escapes control characters for display.
+    entry = entry_from_wire(wire_log(metadata={"user_id": "\x1b[31mred\tuser"}))
+    assert entry.user_id == "\\x1b[31mred user"
+    assert Filter("user_id", "==", "\x1b[31mred\tuser").matches(entry)
+    assert not Filter("user_id", "contains", "\\x1b").matches(entry)
+
+
+def test_an_entry_without_a_composio_wire_object_is_read_from_its_attributes() -> None:
+    entry = LogEntry(id="b_1", timestamp_ms=5, tool="BUILD", user_id="u", source="buddy")
+    assert field_text(entry, "tool_slug") == "BUILD"
+    assert field_text(entry, "log_id") == "b_1"
+    assert field_text(entry, "request_id") == ""  # LogEntry has no such attribute
+    bare = LogEntry(id="c_1", timestamp_ms=5, status="failed")  # raw={}
+    assert parse_query("failed", now_ms=0).matches(bare)
+
+
+wire_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.floats(allow_nan=False, allow_infinity=False, width=16),
+    st.sampled_from(["", "a", "GMAIL_SEND_EMAIL", "0"]),
+    st.lists(st.just(1), max_size=1),
+)
+nested_values = st.one_of(
+    wire_values, st.dictionaries(st.sampled_from(["slug", "id", "x"]), wire_values, max_size=3)
+)
+wire_keys = st.sampled_from(
+    [
+        "tool_slug",
+        "tool",
+        "toolkit_slug",
+        "toolkit",
+        "connected_account_id",
+        "connected_account",
+        "auth_config_id",
+        "auth_config",
+        "user_id",
+        "session_id",
+        "sandbox_id",
+        "sandbox",
+        "request_id",
+        "id",
+        "status",
+    ]
+)
+wire_objects = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": wire_values,
+        "status": wire_values,
+        "request_id": wire_values,
+        "metadata": st.one_of(wire_values, st.dictionaries(wire_keys, nested_values, max_size=6)),
+        "context": st.one_of(wire_values, st.dictionaries(wire_keys, nested_values, max_size=3)),
+    },
+)
+
+
+@given(wire_objects)
+def test_reading_every_field_at_once_agrees_with_reading_each(raw: dict[str, Any]) -> None:
+    assert wire_texts(raw) == tuple(wire_text(raw, f) for f in FILTER_FIELDS)
+
+
+@given(wire_objects, st.sampled_from(FILTER_FIELDS))
+def test_a_log_matches_a_filter_on_its_own_value(raw: dict[str, Any], api_field: str) -> None:
+    raw = {"type": "tool.execution", **raw}  # never empty: an entry with a wire object
+    entry = LogEntry(id="x", timestamp_ms=0, raw=raw)
+    own = wire_text(raw, api_field)
+    assert Filter(api_field, "==", own).matches(entry)
+    assert not Filter(api_field, "!=", own).matches(entry)
+    assert Filter(api_field, "contains", own[1:]).matches(entry)
+
+
+def test_time_ranges_include_both_bounds() -> None:
+    closed = TimeRange(100, 200)
+    assert [closed.contains(ms) for ms in (99, 100, 150, 200, 201)] == [
+        False,
+        True,
+        True,
+        True,
+        False,
+    ]
+    assert TimeRange(100).contains(MAX_MS) and not TimeRange(100).contains(99)
+    assert TimeRange(7, 7).contains(7)
+
+
+def test_a_query_matches_when_its_range_filters_and_words_all_do() -> None:
+    entry = entry_from_wire(
+        wire_log(
+            timestamp="2026-04-17T10:00:00Z",
+            status="failed",
+            message="Rate LIMIT exceeded",
+            metadata={"toolkit_slug": "gmail", "user_id": "u1"},
+        )
+    )
+    at = APRIL_17 + 10 * 3_600_000
+
+    def matches(text: str) -> bool:
+        return parse_query(text, now_ms=at).matches(entry)
+
+    assert matches("")
+    assert matches("failed toolkit~mail -user:u2 rate limit")  # words: any case
+    assert not matches("failed toolkit~mail -user:u1")
+    assert not matches("ok")
+    assert not matches("timeout")
+    assert matches("since:2026-04-17T10:00 until:2026-04-17T10:00")  # inclusive
+    assert not matches("since:2026-04-17T10:00:01")
+    assert not matches("tool:x tool:y")  # repeated fields are AND-combined: nothing
+    query = parse_query("failed timeout", now_ms=at)
+    assert not query.matches(entry) and query.server_part.matches(entry)
+
+
+@pytest.mark.parametrize("first", ["tui.query", "tui.models.normalize", "tui.sources.base"])
+def test_query_imports_without_a_cycle_in_any_order(first: str) -> None:
+    code = f"import {first}, tui.query, tui.sources.jsonl, tui.tail"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 from pydantic import ValidationError
 
@@ -54,8 +54,6 @@ def entry_from_wire(item: WireLogItem | dict[str, Any], *, source: str = "compos
             detail=f"log {wire.id}: unreadable timestamp {wire.timestamp[:40]!r}"
         ) from None
 
-    meta = wire.metadata
-    context_session = wire.context.session_id if isinstance(wire, WireLogDetail) else None
     parent = wire.parent
     return LogEntry(
         id=wire.id,
@@ -63,14 +61,12 @@ def entry_from_wire(item: WireLogItem | dict[str, Any], *, source: str = "compos
         status=wire.status,
         level=wire.level,
         type=wire.type,
-        toolkit=first_text(meta, ("toolkit_slug",), ("toolkit", "slug"), ("toolkit",)),
-        tool=first_text(meta, ("tool_slug",), ("tool", "slug"), ("tool",)),
-        user_id=first_text(meta, ("user_id",)),
-        session_id=first_text(meta, ("session_id",)) or context_session or "",
-        connected_account_id=first_text(
-            meta, ("connected_account_id",), ("connected_account", "id")
-        ),
-        auth_config_id=first_text(meta, ("auth_config_id",), ("auth_config", "id")),
+        toolkit=wire_text(raw, "toolkit_slug"),
+        tool=wire_text(raw, "tool_slug"),
+        user_id=wire_text(raw, "user_id"),
+        session_id=wire_text(raw, "session_id"),
+        connected_account_id=wire_text(raw, "connected_account_id"),
+        auth_config_id=wire_text(raw, "auth_config_id"),
         duration_ms=_duration_ms(wire),
         message=wire.message or "",
         parent_log_id=parent.log_id if parent is not None else None,
@@ -78,6 +74,78 @@ def entry_from_wire(item: WireLogItem | dict[str, Any], *, source: str = "compos
         source=source,
         raw=raw,
     )
+
+
+# Where a Composio log (A.2 list item, A.3 detail) keeps each field a filter names, as
+# paths from the log's root: entry_from_wire reads LogEntry's fields from these, and
+# local filters (files) compare them as the server does. request_id and sandbox_id have
+# no LogEntry attribute (the detail's context holds request_id; metadata sandbox_id).
+WIRE_PATHS: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
+    "tool_slug": (("metadata", "tool_slug"), ("metadata", "tool", "slug"), ("metadata", "tool")),
+    "toolkit_slug": (
+        ("metadata", "toolkit_slug"),
+        ("metadata", "toolkit", "slug"),
+        ("metadata", "toolkit"),
+    ),
+    "connected_account_id": (
+        ("metadata", "connected_account_id"),
+        ("metadata", "connected_account", "id"),
+    ),
+    "auth_config_id": (("metadata", "auth_config_id"), ("metadata", "auth_config", "id")),
+    "status": (("status",),),
+    "user_id": (("metadata", "user_id"),),
+    "session_id": (("metadata", "session_id"), ("context", "session_id")),
+    "sandbox_id": (("metadata", "sandbox_id"), ("metadata", "sandbox", "id")),
+    "request_id": (("context", "request_id"), ("metadata", "request_id"), ("request_id",)),
+    "log_id": (("id",),),
+}
+
+
+def wire_text(raw: dict[str, Any], api_field: str) -> str:
+    """The text a filter on ``api_field`` compares for the wire log ``raw``: the first of
+    its ``WIRE_PATHS`` that holds text (or a number), else ``""`` (absent)."""
+    return first_text(raw, *WIRE_PATHS[api_field])
+
+
+def wire_texts(raw: dict[str, Any]) -> tuple[str, ...]:
+    """``wire_text`` of every field, in ``FILTER_FIELDS`` order, in one pass over ``raw``
+    (for indexing many logs; spelled out for speed, and a test checks the two agree)."""
+    meta = raw.get("metadata")
+    if not isinstance(meta, dict):
+        meta = {}
+    context = raw.get("context")
+    if not isinstance(context, dict):
+        context = {}
+    get = meta.get
+    return (
+        _text_or_empty(get("tool_slug"))
+        or _text_or_empty(_inner(meta, "tool", "slug"))
+        or _text_or_empty(get("tool")),
+        _text_or_empty(get("toolkit_slug"))
+        or _text_or_empty(_inner(meta, "toolkit", "slug"))
+        or _text_or_empty(get("toolkit")),
+        _text_or_empty(get("connected_account_id"))
+        or _text_or_empty(_inner(meta, "connected_account", "id")),
+        _text_or_empty(get("auth_config_id")) or _text_or_empty(_inner(meta, "auth_config", "id")),
+        _text_or_empty(raw.get("status")),
+        _text_or_empty(get("user_id")),
+        _text_or_empty(get("session_id")) or _text_or_empty(context.get("session_id")),
+        _text_or_empty(get("sandbox_id")) or _text_or_empty(_inner(meta, "sandbox", "id")),
+        _text_or_empty(context.get("request_id"))
+        or _text_or_empty(get("request_id"))
+        or _text_or_empty(raw.get("request_id")),
+        _text_or_empty(raw.get("id")),
+    )
+
+
+def _text_or_empty(value: object) -> str:
+    """As ``first_text`` reads the end of a path: text, a number as text, else ""."""
+    return _text(value) or ""
+
+
+def _inner(obj: dict[str, Any], key: str, inner: str) -> object:
+    node = obj.get(key)
+    return node.get(inner) if isinstance(node, dict) else None
 
 
 def parse_timestamp_ms(value: str) -> int:
