@@ -17,12 +17,15 @@ from typing import ClassVar, cast
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.timer import Timer
 
 from tui import debuglog, views
 from tui.commands import ToolwatchCommands
-from tui.config import Settings
+from tui.config import ConfigError, Settings
+from tui.copy_keys import COPY_BINDINGS, CopyKeys
 from tui.diagnose import diagnose
+from tui.keymap import load_keymap
 from tui.messages import CallFailed, CallLoaded, LogsArrived, PollFailed, Purpose
 from tui.models.call import CallDetail, fetch_call
 from tui.models.entry import LogEntry
@@ -55,6 +58,20 @@ def styles_dir() -> Path:
     raise FileNotFoundError(f"toolwatch's stylesheets are missing (looked beside {here})")
 
 
+def binding_ids() -> set[str]:
+    """Every binding id a [keymap] may name."""
+    from tui.widgets.json_view import JsonView
+
+    owners = (ToolwatchApp, MainScreen, LogTable, QueryInput, DetailPane, JsonView)
+    ids = set()
+    for owner in (*owners, ViewsScreen, DiffScreen):
+        for cls in owner.__mro__:
+            for binding in cls.__dict__.get("BINDINGS", []):
+                if isinstance(binding, Binding) and binding.id:
+                    ids.add(binding.id)
+    return ids
+
+
 def internal_error(bug: Exception) -> InternalError:
     """An unexpected exception as an error the status line can show (key scrubbed)."""
     log.exception("unexpected error in a worker")
@@ -75,7 +92,7 @@ MAX_SEEN_VALUES = 500
 MAX_CACHED_CALLS = 64  # details kept so moving back to a row is instant
 
 
-class ToolwatchApp(App[None]):
+class ToolwatchApp(CopyKeys):
     TITLE = "toolwatch"
     CSS_PATH = str(styles_dir() / "app.tcss")
     ENABLE_COMMAND_PALETTE = True
@@ -83,6 +100,7 @@ class ToolwatchApp(App[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("f1", "toggle_help", "Help", id="app.help"),
         Binding("p", "toggle_pause", "Pause", id="app.pause"),
         Binding("g", "fill_gap", "Load gap", show=False, id="app.fill_gap"),
         Binding("v", "views", "Views", id="app.views"),
@@ -90,6 +108,7 @@ class ToolwatchApp(App[None]):
         Binding("d", "diff_marked", "Diff with mark", show=False, id="app.diff_marked"),
         Binding("b", "diff_last_success", "Diff last success", show=False, id="app.diff_success"),
         Binding("ctrl+r", "poll_now", "Refresh", show=False, id="app.refresh"),
+        *COPY_BINDINGS,
     ]
 
     def __init__(
@@ -108,8 +127,10 @@ class ToolwatchApp(App[None]):
         self.store = store if store is not None else LogStore()
         # Neither needs a running loop to be built; building them here keeps
         # them non-optional for every handler below.
-        self._source: LogSource = source or ComposioClient(
-            api_key=settings.api_key.reveal(), base_url=settings.base_url
+        self._source: LogSource = (
+            source
+            if source is not None  # not `or`: a FileSource with nothing read yet is falsy
+            else ComposioClient(api_key=settings.api_key.reveal(), base_url=settings.base_url)
         )
         self.log_query = LogQuery()
         self.query_text = ""
@@ -133,6 +154,36 @@ class ToolwatchApp(App[None]):
             self.store, tz=settings.tz, clock=clock, values=lambda: self.seen_values
         )
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Toasts are never markup: they show ids, tool names and errors from the API,
+        where ``[@click=app.quit]`` would become a button (every caller, widgets too)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def _apply_keymap(self) -> None:
+        """The user's [keymap]; a bad one is said in a toast and the defaults stay."""
+        try:
+            keymap = load_keymap(known=binding_ids())
+        except ConfigError as error:
+            self.notify(f"{error}. Using the default keys.", severity="error", timeout=15)
+            return
+        if keymap:
+            self.set_keymap(keymap)
+
+    def action_toggle_help(self) -> None:
+        """F1: every key of what has focus, with what it does (Textual's keys panel)."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
     def _describe_source(self) -> str:
         where = self._source.description
         return f"demo {where}" if self.settings.demo else where
@@ -143,6 +194,7 @@ class ToolwatchApp(App[None]):
         return self.main_screen
 
     def on_main_screen_ready(self, message: MainScreen.Ready) -> None:
+        self._apply_keymap()
         self._set_status(self._status)
         self._set_title(self._title)
         self._start_query()
@@ -195,7 +247,14 @@ class ToolwatchApp(App[None]):
         self.main_screen.table.show_empty("waiting for the first answer…")
         state = "paused" if self.paused else "stopped" if self.stopped else "connecting"
         self._set_status(
-            self._status.with_(state=state, loaded=0, failed=0, gap=None, error=None, retry_at=None)
+            self._status.with_(
+                state=state,
+                loaded=0,
+                failed=0,
+                gap=None,
+                error=None,
+                retry_at=None,
+            )
         )
         self._set_title(self._title.with_(loaded=0, more_older=None, loading_older=False, unseen=0))
         self._end_backoff()
@@ -464,25 +523,27 @@ class ToolwatchApp(App[None]):
         table = self.main_screen.table
         if result.added:
             table.rows_added(result.added, older=message.purpose == "older")
-        problems = None
-        if batch.skipped:
-            problems = f"skipped {len(batch.skipped)} unreadable log(s): {batch.skipped[0]}"
         changes: dict[str, object] = dict(
             loaded=len(self.store),
             failed=self._status.failed + result.failed,
             gap=self._gap_text(),
         )
+        if batch.skipped:
+            # Kept on the status line for the session: a file's bad lines are reported
+            # once (whatever the query), and must not vanish with the next poll.
+            changes.update(
+                skipped=self._status.skipped + len(batch.skipped),
+                first_skipped=self._status.first_skipped or batch.skipped[0],
+            )
         if message.purpose == "poll":
             table.show_empty(
                 "No tool executions match this query · Esc clears it"
                 if self.query_text
                 else "No tool executions yet: new ones appear here as they happen"
             )
-            changes.update(last_poll=batch.polled_at, error=problems, retry_at=None)
+            changes.update(last_poll=batch.polled_at, error=None, retry_at=None)
             changes["state"] = "paused" if self.paused else "live"
             self._end_backoff()
-        elif problems:
-            changes["error"] = problems
         self._set_status(self._status.with_(**changes))
         self._set_title(
             self._title.with_(

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import aclosing, contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from tui import __version__, debuglog, jsonout
 from tui.config import (
@@ -31,12 +32,16 @@ from tui.config import (
     settings_from_env,
 )
 from tui.constants import DEFAULT_LIMIT, ENV_API_KEY, ENV_BASE_URL, MAX_LIMIT
+from tui.export import export_line
 from tui.models.entry import LogEntry
 from tui.query import LogQuery, QuerySyntaxError, TimeRange, parse_query, parse_time
 from tui.redact import redact_json
 from tui.sources.composio import ComposioClient
 from tui.sources.errors import ApiError
 from tui.tail import Gap, LiveTail, Retrying, Stopped, TailBatch
+
+if TYPE_CHECKING:
+    from tui.sources.jsonl import FileSource
 
 EXIT_OK = 0
 EXIT_API_ERROR = 1
@@ -90,6 +95,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="with --demo: make the built-in server misbehave, e.g. 5xx=0.2,429=0.05,late=0.1 "
         "(toolwatch demo-server --help lists every fault)",
+    )
+    common.add_argument(
+        "--file",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="read logs from a JSON-lines file (what `e` exports and `list` prints; - reads "
+        "a pipe) instead of the API: same table and query, followed as the file grows",
     )
     common.add_argument(
         "--log-level",
@@ -225,7 +237,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
 
-_COMMON_DEFAULTS: dict[str, object] = {"demo": False, "faults": None, "log_level": None}
+_COMMON_DEFAULTS: dict[str, object] = {
+    "demo": False,
+    "faults": None,
+    "log_level": None,
+    "file": None,
+}
 
 
 @contextmanager
@@ -235,7 +252,15 @@ def _settings(
     lag: float = DEFAULT_LAG_S,
     query_text: str | None = None,
 ) -> Iterator[Settings]:
-    if args.demo:
+    if args.file is not None:
+        if args.demo:
+            raise ConfigError("--file and --demo are two sources of logs; give one of them")
+        # No key needed to read a file; curls copied from it still point at the API.
+        settings = settings_from_env(poll_interval=interval, lag_s=lag, need_key=False)
+        if settings.api_key:
+            debuglog.register_secret(settings.api_key.reveal())
+        yield replace(settings, query_text=query_text, source_file=args.file)
+    elif args.demo:
         from tui.demo import DemoServer, parse_fault_spec
 
         try:
@@ -268,11 +293,46 @@ def _run_tui(args: argparse.Namespace) -> int:
             parse_query(args.query, now_ms=int(time.time() * 1000))
         except QuerySyntaxError as error:
             raise ConfigError(_pointed("--query", args.query, error)) from None
-    with _settings(args, interval, lag, query_text=args.query) as settings:
+    # A file is a recording: start with what is asked, not the last live query (a
+    # since:1h from yesterday's session would hide all of it).
+    query_text = args.query if args.query is not None or args.file is None else ""
+    with _settings(args, interval, lag, query_text=query_text) as settings:
+        source = None if settings.source_file is None else _file_source(settings, tui=True)
         from tui.app import ToolwatchApp
 
-        ToolwatchApp(settings).run()
+        ToolwatchApp(settings, source=source).run()
     return EXIT_OK
+
+
+def _file_source(settings: Settings, *, tui: bool = False) -> FileSource:
+    """The --file source; ``-`` is standard input, which the screen then cannot read keys
+    from: the pipe moves to another descriptor and the terminal takes its place."""
+    from tui.sources.jsonl import FileSource
+
+    name = settings.source_file or "-"
+    if name != "-":
+        try:
+            return FileSource(name)
+        except ApiError as error:  # a missing or unreadable file: a usage error
+            raise ConfigError(f"--file: {error.explain()}") from None
+    if sys.stdin is None or sys.stdin.isatty():
+        raise ConfigError(
+            "--file - reads logs from a pipe, such as: toolwatch list --limit 500 | "
+            "toolwatch --file -; to open a file, give its path"
+        )
+    if not tui:
+        return FileSource.from_stream(sys.stdin.buffer, name="stdin")
+    pipe = os.fdopen(os.dup(0), "rb", buffering=0)
+    try:
+        terminal = os.open("/dev/tty", os.O_RDWR)
+    except OSError as error:
+        raise ConfigError(
+            f"--file - needs a terminal for the keys, and /dev/tty cannot be opened "
+            f"({error.strerror}); save the logs to a file and give its path"
+        ) from None
+    os.dup2(terminal, 0)
+    os.close(terminal)
+    return FileSource.from_stream(pipe, name="stdin")
 
 
 def _run_headless(args: argparse.Namespace, job: _Job) -> int:
@@ -341,7 +401,8 @@ class _ListCommand(_Job):
         self.query = _query_from(args)
 
     async def run(self, settings: Settings, out: TextIO) -> int:
-        async with _client(settings) as client:
+        async with aclosing(_client(settings)) as client:
+            await _whole_stream(client)
             cursor: str | None = None
             remaining = self.limit
             # The cursor is page-numbered (it decodes to {"page": N}): every page
@@ -352,7 +413,7 @@ class _ListCommand(_Job):
                     self.query.server_part, limit=page_size, cursor=cursor
                 )
                 for entry in _matching(self.query, page.entries[:remaining]):
-                    out.write(jsonout.dumps(entry.raw) + "\n")
+                    out.write(export_line(entry.raw))
                 remaining -= len(page.entries)
                 for problem in page.skipped:
                     print(f"toolwatch: skipped an unreadable log: {problem}", file=sys.stderr)
@@ -370,7 +431,8 @@ class _GetCommand(_Job):
         self.show_secrets: bool = args.show_secrets
 
     async def run(self, settings: Settings, out: TextIO) -> int:
-        async with _client(settings) as client:
+        async with aclosing(_client(settings)) as client:
+            await _whole_stream(client)
             if self.trace:
                 trace = (await client.get_trace(self.log_id)).model_dump(mode="json", by_alias=True)
                 data = trace if self.show_secrets else redact_json(trace)
@@ -395,7 +457,7 @@ class _TailCommand(_Job):
         self._first = True
 
     async def run(self, settings: Settings, out: TextIO) -> int:
-        async with _client(settings) as client:
+        async with aclosing(_client(settings)) as client:
             # Gaps are reported on stderr; nothing here fills them, so none are kept.
             tail = LiveTail(client, self.query, lag_s=self.lag, keep_gaps=False)
             # --for also cuts short a poll or a backoff wait in progress.
@@ -442,7 +504,7 @@ class _TailCommand(_Job):
         if self.count is not None:
             entries = entries[: self.count - printed]
         for entry in entries:
-            out.write(jsonout.dumps(entry.raw) + "\n")
+            out.write(export_line(entry.raw))
         out.flush()
         return len(entries)
 
@@ -461,5 +523,14 @@ def _warn(message: str) -> None:
     print(f"toolwatch: {message}", file=sys.stderr, flush=True)
 
 
-def _client(settings: Settings) -> ComposioClient:
+async def _whole_stream(client: ComposioClient | FileSource) -> None:
+    """`list` and `get` answer from all of a piped file; the screen and `tail` follow it."""
+    read_to_end = getattr(client, "read_to_end", None)
+    if read_to_end is not None:
+        await read_to_end()
+
+
+def _client(settings: Settings) -> ComposioClient | FileSource:
+    if settings.source_file is not None:
+        return _file_source(settings)
     return ComposioClient(api_key=settings.api_key.reveal(), base_url=settings.base_url)

@@ -1,4 +1,4 @@
-"""The command palette's toolwatch commands: views, and the query and sidebar actions."""
+"""The command palette's toolwatch commands: views, the query, copy and export."""
 
 from __future__ import annotations
 
@@ -29,6 +29,13 @@ class ToolwatchCommands(Provider):
             ("Views…", app.action_views, "pick, save or delete views"),
             ("Clear the query", app.action_clear_query, "show every tool execution"),
             ("Toggle the filter sidebar", app.main_screen.action_toggle_sidebar, "F2"),
+            ("Copy the log id", app.action_copy_id, "y"),
+            ("Copy a curl that fetches this log", app.action_copy_detail_curl, "c"),
+            ("Copy a curl for this query's list request", app.action_copy_list_curl, "C"),
+            ("Copy a curl that re-runs this tool call", app.action_copy_rerun_curl, "r"),
+            ("Copy this log's detail JSON", app.action_copy_json, "J"),
+            ("Export the loaded logs as JSON lines", app.action_export, "e"),
+            ("Show the keys", app.action_toggle_help, "F1"),
         ]
         return commands
 

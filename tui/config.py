@@ -68,6 +68,7 @@ class Settings:
     tz: tzinfo | None = None  # None: the machine's local time
     lag_s: float = DEFAULT_LAG_S  # how late a log may become visible and still be caught
     query_text: str | None = None  # --query; None: restore the last query applied
+    source_file: str | None = None  # --file: a JSON-lines file ("-": stdin) instead of the API
 
 
 def parse_interval(text: str) -> float:
@@ -119,11 +120,14 @@ def settings_from_env(
     *,
     poll_interval: float = DEFAULT_POLL_INTERVAL,
     lag_s: float = DEFAULT_LAG_S,
+    need_key: bool = True,
 ) -> Settings:
-    """Settings for the real API; raises ConfigError with NO_KEY_MESSAGE when there is no key."""
+    """Settings for the real API; raises ConfigError with NO_KEY_MESSAGE when there is no key
+    (and ``need_key``: a file read with --file needs none, but curls copied from it use
+    the base URL)."""
     env = os.environ if env is None else env
     key = env.get(ENV_API_KEY, "").strip()
-    if not key:
+    if not key and need_key:
         raise ConfigError(NO_KEY_MESSAGE)
     base = normalize_base_url(env.get(ENV_BASE_URL) or DEFAULT_BASE_URL)
     return Settings(base_url=base, api_key=Secret(key), poll_interval=poll_interval, lag_s=lag_s)

@@ -50,3 +50,22 @@ class CallFailed(Message):
         super().__init__()
         self.log_id = log_id
         self.error = error
+
+
+class CopyReady(Message):
+    """A call fetched so that something about it can be copied (``kind``: rerun, json)."""
+
+    def __init__(self, kind: str, call: CallDetail) -> None:
+        super().__init__()
+        self.kind = kind
+        self.call = call
+
+
+class ExportDone(Message):
+    """An export finished (``error`` None) or stopped on a file error."""
+
+    def __init__(self, path: str, written: int, error: str | None = None) -> None:
+        super().__init__()
+        self.path = path
+        self.written = written
+        self.error = error

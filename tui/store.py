@@ -20,7 +20,7 @@ import tempfile
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -262,6 +262,22 @@ class LogStore:
                 hits = [by_rowid[int(r[0])] for r in found]
                 return (min(hits) if older else max(hits)), last
         return None, last
+
+    def raw_chunks(self, size: int = 2_000) -> Iterator[list[tuple[str, str]]]:
+        """``(message, raw JSON)`` of every held log, oldest first, ``size`` at a time: for
+        export. The order is taken when this starts; rows cleared meanwhile are skipped."""
+        order = array("q", self._rowids)
+        for start in range(0, len(order), size):
+            chunk = order[start : start + size]
+            found = {
+                int(rec[0]): (str(rec[1]), str(rec[2]))
+                for rec in self._db.execute(
+                    f"SELECT rowid, message, raw FROM logs "
+                    f"WHERE rowid IN ({', '.join('?' * len(chunk))})",
+                    tuple(chunk),
+                )
+            }
+            yield [found[r] for r in chunk if r in found]
 
     # -- lifetime ------------------------------------------------------------
 

@@ -64,7 +64,7 @@ def state_path() -> Path:
     return Path(base) / "state.json"
 
 
-def _read_config(path: Path) -> dict[str, Any]:
+def read_config(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -80,7 +80,7 @@ def _read_config(path: Path) -> dict[str, Any]:
 def user_views(path: Path | None = None) -> list[View]:
     """The views saved in the config file; ConfigError says what is wrong with it."""
     path = path or config_path()
-    raw = _read_config(path).get("views", [])
+    raw = read_config(path).get("views", [])
     if not isinstance(raw, list):
         raise ConfigError(f"{path}: 'views' must be a list of [[views]] tables")
     views = []
@@ -118,7 +118,7 @@ def save_view(name: str, query: str, path: Path | None = None) -> View:
                 "a view's name or query holds characters that cannot be saved"
             ) from None
     path = path or config_path()
-    data = _read_config(path)
+    data = read_config(path)
     views = [v for v in data.get("views", []) if isinstance(v, dict) and v.get("name") != name]
     views.append({"name": name, "query": query})
     data["views"] = views
@@ -128,7 +128,7 @@ def save_view(name: str, query: str, path: Path | None = None) -> View:
 
 def delete_view(name: str, path: Path | None = None) -> None:
     path = path or config_path()
-    data = _read_config(path)
+    data = read_config(path)
     data["views"] = [v for v in data.get("views", []) if v.get("name") != name]
     _write_config(path, data)
 

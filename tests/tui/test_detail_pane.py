@@ -292,17 +292,17 @@ async def test_json_folds_by_key_and_finds_the_query_words(app_factory, demo_ser
         view = app.query_one("#detail-json", JsonView)
         view.focus()
         whole = len(view._visible)
-        await pilot.press("c")  # collapse: only the top-level keys remain
+        await pilot.press("minus")  # collapse: only the top-level keys remain
         folded = len(view._visible)
         assert folded < whole / 2 and view.folded
-        await pilot.press("e")
+        await pilot.press("plus")
         assert len(view._visible) == whole
         await pilot.press("home", "enter")  # the opening line folds the whole document
         assert len(view._visible) == 1
         await pilot.press("space")
         assert len(view._visible) == whole
         # The query's words are searched in the JSON too; n opens folds to reach them.
-        await pilot.press("c")
+        await pilot.press("minus")
         app.apply_query("needle", LogQuery(words=("needle",)))
         await settle(app, pilot)
         view.focus()

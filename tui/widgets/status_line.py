@@ -32,6 +32,8 @@ class StatusInfo:
     retry_at: float | None = None  # epoch seconds, while retrying
     now: float | None = None  # epoch seconds, for the countdown (the app's clock)
     gap: str | None = None  # logs a poll could not load, and how to load them
+    skipped: int = 0  # unreadable logs (or file lines) left out this session
+    first_skipped: str | None = None  # the first of them: which, and why
 
     def with_(self, **changes: object) -> StatusInfo:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -76,6 +78,10 @@ class StatusLine(Static):
             parts += [" · polled ", stamp]
         if info.gap:
             parts += [" · ", (clean(info.gap, max_len=200), "bold yellow")]
+        if info.skipped:
+            first = clean(info.first_skipped or "", max_len=160)
+            more = f" (+{info.skipped - 1:,} more)" if info.skipped > 1 else ""
+            parts += [" · ", (f"skipped unreadable: {first}{more}", "yellow")]
         if info.error:
             parts += [" · ", (clean(info.error, max_len=300), "red")]
         return Text.assemble(*parts, no_wrap=True, overflow="ellipsis")

@@ -1,0 +1,270 @@
+"""Pilot tests for issue 6: each copy key puts the right text on the clipboard and says so,
+the size cap, export, no key anywhere in what leaves, toasts that are never markup, and
+keys that can be remapped."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from textual.widgets import HelpPanel
+
+from tests.conftest import FIXED_NOW
+from tests.tui.pilot import settle
+from tui import clipboard
+from tui.export import ENV_EXPORT_DIR
+from tui.query import LogQuery, parse_query
+from tui.widgets.log_table import LogTable
+
+NOW_MS = int(FIXED_NOW * 1000)
+
+
+@pytest.fixture(autouse=True)
+def no_native_clipboard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests' machine may have a display; what matters here is the OSC 52 path."""
+    monkeypatch.setattr(clipboard, "has_local_display", lambda: False)
+
+
+@pytest.fixture
+def export_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv(ENV_EXPORT_DIR, str(tmp_path))
+    return tmp_path
+
+
+def read(path: str | Path) -> str:
+    return Path(path).read_text(encoding="utf-8")
+
+
+def write_config(text: str) -> None:
+    from tui.views import config_path
+
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text(text, encoding="utf-8")
+
+
+def toasts(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def last_toast(app) -> str:
+    found = toasts(app)
+    assert found, "no toast was shown"
+    return found[-1]
+
+
+async def select_newest(app, pilot) -> str:
+    await settle(app, pilot)
+    await pilot.press("home")
+    row = app.query_one(LogTable).selected
+    assert row is not None
+    return row.id
+
+
+async def test_y_copies_the_selected_log_id_and_shows_it(app_factory, demo_server):
+    item = demo_server.add_log(tool_slug="GMAIL_SEND_EMAIL", status="success")
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert await select_newest(app, pilot) == item["id"]
+        await pilot.press("y")
+        assert app.clipboard == item["id"]
+        assert "Copied log id" in last_toast(app) and item["id"] in last_toast(app)
+
+
+async def test_c_copies_a_detail_curl_with_the_key_as_a_variable(app_factory, demo_server):
+    item = demo_server.add_log(status="success")
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select_newest(app, pilot)
+        await pilot.press("c")
+        copied = app.clipboard
+        assert copied.startswith("curl") and f"{demo_server.url}/api/v3.1/logs/" in copied
+        assert item["id"] in copied and "$COMPOSIO_API_KEY" in copied
+        assert demo_server.api_key not in copied
+        # In --demo the toast gives the demo key, so the command runs in another terminal.
+        assert f"export COMPOSIO_API_KEY={demo_server.api_key}" in last_toast(app)
+
+
+async def test_C_copies_the_list_request_exactly_as_the_tail_sends_it(app_factory, demo_server):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        text = "toolkit:gmail failed since:15m needle"
+        app.apply_query(text, parse_query(text, now_ms=NOW_MS))
+        await settle(app, pilot)
+        await pilot.press("C")
+        copied = app.clipboard
+        body = json.loads(copied.split("-d '", 1)[1].rsplit("'", 1)[0])
+        sent = [r.body for r in demo_server.requests if r.path == "/api/v3.1/logs/tool_execution"]
+        assert body == sent[-1]  # the tail's first page, to the millisecond
+        assert {"field": "toolkit_slug", "operator": "==", "value": "gmail"} in body["filters"]
+        assert body["time_range"]["from"] == NOW_MS - 15 * 60_000
+        assert "needle" not in copied and "needle" in last_toast(app)
+
+
+async def test_r_copies_a_rerun_curl_with_the_version_pinned(app_factory, demo_server):
+    demo_server.add_log(
+        tool_slug="GMAIL_SEND_EMAIL", version="20250905_00", user_id="alice", status="success"
+    )
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select_newest(app, pilot)
+        await pilot.press("r")
+        await settle(app, pilot)
+        copied = app.clipboard
+        assert "/api/v3.1/tools/execute/GMAIL_SEND_EMAIL" in copied
+        body = json.loads(copied.split("-d '", 1)[1].rsplit("'", 1)[0])
+        assert body["version"] == "20250905_00" and body["user_id"] == "alice"
+        assert isinstance(body["arguments"], dict) and body["arguments"]
+        assert demo_server.api_key not in copied
+        assert "00000000_00" not in last_toast(app)
+
+
+async def test_r_warns_when_the_version_is_unknown(app_factory, demo_server):
+    demo_server.add_log(tool_slug="GMAIL_SEND_EMAIL", version="", status="success")
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select_newest(app, pilot)
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert '"version"' not in app.clipboard
+        toast = last_toast(app)
+        assert "00000000_00" in toast
+        assert [n.severity for n in app._notifications][-1] == "warning"
+
+
+async def test_J_copies_the_detail_json_and_reuses_the_open_call(app_factory, demo_server):
+    item = demo_server.add_log(status="failed", tool_slug="GMAIL_SEND_EMAIL")
+    app = app_factory()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await select_newest(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        details = sum(1 for r in demo_server.requests if r.path.endswith(item["id"]))
+        await pilot.press("J")
+        await settle(app, pilot)
+        copied = json.loads(app.clipboard)
+        assert copied["id"] == item["id"] and copied == app._calls[item["id"]].detail_json
+        # Copying the call on screen asks the server nothing more.
+        assert sum(1 for r in demo_server.requests if r.path.endswith(item["id"])) == details
+
+
+async def test_past_the_osc52_cap_the_text_is_saved_to_a_file(app_factory, demo_server):
+    demo_server.add_log(status="success", response={"blob": "x" * 200_000})
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select_newest(app, pilot)
+        await pilot.press("y")
+        small = app.clipboard
+        await pilot.press("J")
+        await settle(app, pilot)
+        assert app.clipboard == small  # nothing half-sent to the terminal
+        toast = last_toast(app)
+        assert "too big for the terminal clipboard" in toast
+        assert "x" * 1000 in read(toast.rsplit("\n", 1)[1])
+
+
+async def test_no_copy_ever_holds_the_key(app_factory, demo_server):
+    demo_server.add_log(tool_slug="GMAIL_SEND_EMAIL", status="failed")
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select_newest(app, pilot)
+        for key in ("y", "c", "C", "r", "J"):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert app.clipboard and app.settings.api_key.reveal() not in app.clipboard, key
+
+
+async def test_copy_keys_without_a_selection_say_what_to_do(app_factory, demo_server):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.apply_query("user:nobody-at-all", parse_query("user:nobody-at-all", now_ms=NOW_MS))
+        await settle(app, pilot)
+        for key in ("y", "c", "r", "J"):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert app.clipboard == "" and "Select a log first" in last_toast(app)
+        await pilot.press("e")
+        assert "Nothing to export" in last_toast(app)
+
+
+async def test_toasts_are_never_markup(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.notify("[@click=app.quit]boom[/] [/bold]")
+        app.query_one(LogTable).notify("[red]widget[/red]")
+        await pilot.pause()
+        assert all(not n.markup for n in app._notifications)
+        assert "[@click=app.quit]boom[/] [/bold]" in toasts(app)
+
+
+async def test_e_exports_the_loaded_rows_matching_the_words(app_factory, demo_server, export_dir):
+    demo_server.add_log(status="failed", message="needle in a haystack")
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        loaded = len(app.store)
+        await pilot.press("e")
+        await settle(app, pilot)
+        first = sorted(export_dir.glob("*.jsonl"))
+        assert len(first) == 1
+        lines = read(first[0]).splitlines()
+        assert len(lines) == loaded
+        stamps = [json.loads(line)["timestamp"] for line in lines]
+        assert stamps == sorted(stamps)  # oldest first, as a file grows
+        assert str(first[0]) in last_toast(app) and f"{loaded:,} logs" in last_toast(app)
+
+        app.apply_query("needle", LogQuery(words=("needle",)))
+        await pilot.press("e")
+        await settle(app, pilot)
+        second = sorted(set(export_dir.glob("*.jsonl")) - set(first))
+        rows = [json.loads(line) for line in read(second[0]).splitlines()]
+        assert rows and all("needle" in row["message"] for row in rows)
+
+
+async def test_an_export_that_cannot_be_written_says_so(app_factory, tmp_path, monkeypatch):
+    monkeypatch.setenv(ENV_EXPORT_DIR, str(tmp_path / "missing" / "dir"))
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert "Could not export" in last_toast(app) and "TOOLWATCH_EXPORT_DIR" in last_toast(app)
+        assert len(app.store) > 0  # the logs on screen stay
+
+
+async def test_a_keymap_in_the_config_remaps_a_copy_key(app_factory, demo_server):
+    write_config('[keymap]\n"copy.log_id" = "Y"\n')
+    item = demo_server.add_log(status="success")
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select_newest(app, pilot)
+        await pilot.press("y")
+        assert app.clipboard == ""
+        await pilot.press("Y")
+        assert app.clipboard == item["id"]
+
+
+async def test_a_bad_keymap_is_said_and_the_default_keys_stay(app_factory, demo_server):
+    write_config('[keymap]\n"copy.lgo_id" = "Y"\n')
+    item = demo_server.add_log(status="success")
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select_newest(app, pilot)
+        assert any("copy.lgo_id" in t and "copy.log_id" in t for t in toasts(app))
+        await pilot.press("y")
+        assert app.clipboard == item["id"]
+
+
+async def test_f1_shows_the_keys_and_hides_them_again(app_factory):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert app.screen.query(HelpPanel)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert not app.screen.query(HelpPanel)

@@ -1,0 +1,130 @@
+"""Pilot tests for issue 6: what `e` exports, `--file` shows again; bad lines are reported
+with their numbers and the rest shown; the query applies to the file; a growing file is
+followed; the detail comes from the file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import fixed_clock, settings_for
+from tests.tui.pilot import settle
+from tui.app import ToolwatchApp
+from tui.export import ENV_EXPORT_DIR
+from tui.query import parse_query
+from tui.sources.jsonl import FileSource
+from tui.widgets.detail_pane import DetailPane
+from tui.widgets.status_line import StatusLine
+
+NOW_MS = int(fixed_clock() * 1000)
+
+
+def file_app(server, path: Path) -> ToolwatchApp:
+    settings = settings_for(server, demo=False, source_file=str(path))
+    return ToolwatchApp(
+        settings, source=FileSource(path), clock=fixed_clock, poll_on_interval=False
+    )
+
+
+def shown_ids(app: ToolwatchApp) -> list[str]:
+    return [row.id for row in app.store.rows(0, len(app.store))]
+
+
+def write_lines(path: Path, lines: list[str], mode: str = "w") -> None:
+    with path.open(mode, encoding="utf-8") as out:
+        out.writelines(line + "\n" for line in lines)
+
+
+def status(app: ToolwatchApp) -> str:
+    return str(app.query_one(StatusLine).render())
+
+
+async def test_an_export_opened_with_file_shows_the_same_rows(
+    app_factory, demo_server, tmp_path, monkeypatch
+):
+    monkeypatch.setenv(ENV_EXPORT_DIR, str(tmp_path))
+    live = app_factory()
+    async with live.run_test(size=(120, 40)) as pilot:
+        await settle(live, pilot)
+        await pilot.press("e")
+        await settle(live, pilot)
+        expected = shown_ids(live)
+    (exported,) = tmp_path.glob("*.jsonl")
+
+    replay = file_app(demo_server, exported)
+    async with replay.run_test(size=(120, 40)) as pilot:
+        await settle(replay, pilot)
+        assert shown_ids(replay) == expected and len(expected) > 50
+        assert "file toolwatch-" in status(replay)
+
+
+async def test_bad_lines_are_reported_by_number_and_the_rest_shown(demo_server, tmp_path):
+    items = [demo_server.add_log(status="success") for _ in range(4)]
+    path = tmp_path / "logs.jsonl"
+    lines = [json.dumps(item) for item in items]
+    lines[1:1] = ["{not json"]  # line 2
+    lines.append("[1, 2]")  # line 6
+    write_lines(path, lines)
+    app = file_app(demo_server, path)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        assert sorted(shown_ids(app)) == sorted(item["id"] for item in items)
+        line = status(app)
+        assert "skipped unreadable: line 2: not JSON" in line and "(+1 more)" in line
+        app.poll_now()
+        await settle(app, pilot)
+        assert "line 2: not JSON" in status(app)  # still said after the next poll
+
+
+async def test_the_query_applies_to_the_file_and_a_growing_file_is_followed(demo_server, tmp_path):
+    failed = [demo_server.add_log(status="failed", tool_slug="GMAIL_SEND_EMAIL") for _ in range(3)]
+    ok = [demo_server.add_log(status="success") for _ in range(3)]
+    path = tmp_path / "logs.jsonl"
+    write_lines(path, [json.dumps(item) for item in failed + ok])
+    app = file_app(demo_server, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.apply_query("failed", parse_query("failed", now_ms=NOW_MS))
+        await settle(app, pilot)
+        assert sorted(shown_ids(app)) == sorted(item["id"] for item in failed)
+
+        later = demo_server.add_log(status="failed", timestamp_ms=NOW_MS + 1_000)
+        write_lines(
+            path, [json.dumps(demo_server.add_log(status="success")), json.dumps(later)], "a"
+        )
+        app.poll_now()
+        await settle(app, pilot)
+        assert shown_ids(app)[0] == later["id"] and len(app.store) == 4
+
+
+async def test_the_detail_comes_from_the_file(demo_server, tmp_path):
+    item = demo_server.add_log(status="failed", tool_slug="GMAIL_SEND_EMAIL")
+    path = tmp_path / "logs.jsonl"
+    write_lines(path, [json.dumps(item)])
+    app = file_app(demo_server, path)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("home", "enter")
+        await settle(app, pilot)
+        pane = app.query_one(DetailPane)
+        assert pane.call is not None and pane.call.log_id == item["id"]
+        assert pane.call.tool == "GMAIL_SEND_EMAIL"
+        assert pane.call.trace_note is not None and "per-step log" in pane.call.trace_note
+        requests = len(demo_server.requests)
+        await pilot.press("y")
+        assert app.clipboard == item["id"]
+        assert len(demo_server.requests) == requests  # the file answered, not the server
+
+
+@pytest.mark.parametrize("flag", [["--demo"], []])
+def test_file_is_refused_with_demo_and_a_missing_file_is_a_usage_error(flag, tmp_path, capsys):
+    from tui.cli import EXIT_USAGE, main
+
+    assert main(["--file", str(tmp_path / "missing.jsonl"), *flag]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    if flag:
+        assert "--file and --demo" in err
+    else:
+        assert "missing.jsonl: No such file or directory" in err

@@ -1,0 +1,139 @@
+"""The one way toolwatch puts text on the clipboard, over SSH included.
+
+OSC 52 first (Textual's ``App.copy_to_clipboard``): the terminal on the engineer's
+laptop sets its clipboard, however many SSH hops and tmux sessions lie between, when
+the terminal allows it (tmux needs ``set -g set-clipboard on``). Terminals and
+multiplexers drop or truncate long OSC 52 sequences, so past ``OSC52_MAX`` the text
+is saved to a file instead and the toast says where. pyperclip runs as well, only
+when this machine has a display of its own: on a headless server it raises, and
+inside containers it can pick the wrong tool (harlequin #649). Every copy ends in a
+toast showing what was copied, as inert text, so it can be selected by hand when
+the terminal ignores OSC 52.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tui import debuglog
+from tui.sanitize import clean, strip_controls
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+# k9s's default cap on the base64 payload; tmux, screen and several terminals
+# drop sequences much longer than this.
+OSC52_MAX = 74_994
+PREVIEW_CHARS = 240
+PREVIEW_LINES = 4
+
+log = debuglog.get_logger("clipboard")
+
+
+def has_local_display() -> bool:
+    """Whether a native clipboard tool could reach a screen this person looks at."""
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def fits_osc52(text: str) -> bool:
+    return len(base64.b64encode(text.encode("utf-8"))) <= OSC52_MAX
+
+
+@dataclass(frozen=True)
+class Copied:
+    """What became of one copy: on the clipboard, or saved to ``saved_to``."""
+
+    what: str
+    text: str
+    saved_to: Path | None = None
+
+
+def copy_text(
+    app: App[Any],
+    text: str,
+    what: str,
+    *,
+    notes: tuple[str, ...] = (),
+    save_dir: Path | None = None,
+) -> Copied:
+    """Copy ``text`` and say so in a toast that shows it (with ``notes`` under it).
+
+    Control characters are removed first: a copied id or command must never carry a
+    terminal escape onward to wherever it is pasted.
+    """
+    text = strip_controls(text)  # keeps newlines and tabs
+    if not fits_osc52(text):
+        saved = _save(text, what, save_dir)
+        size = _size(len(text.encode("utf-8")))
+        if saved is None:
+            app.notify(
+                f"{what} is {size}, too big for the terminal clipboard, and could not be "
+                "saved to a file either (see the debug log).",
+                severity="error",
+                timeout=10,
+            )
+            return Copied(what, text)
+        app.notify(
+            f"{what} is {size}, too big for the terminal clipboard (OSC 52 carries about "
+            f"{_size(OSC52_MAX * 3 // 4)}): saved to\n{saved}",
+            severity="warning",
+            timeout=15,
+        )
+        return Copied(what, text, saved)
+    app.copy_to_clipboard(text)
+    if has_local_display():
+        app.run_worker(lambda: _native_copy(text), thread=True, group="clipboard")
+    body = "\n".join((f"Copied {what}:", preview(text), *notes))
+    app.notify(body, severity="warning" if notes else "information", timeout=8 + 2 * len(notes))
+    return Copied(what, text)
+
+
+def preview(text: str) -> str:
+    """The first lines of ``text`` as inert display text, with how much more there is."""
+    lines = text.splitlines() or [""]
+    shown = lines[:PREVIEW_LINES]
+    out = clean("\n".join(shown), max_len=PREVIEW_CHARS, one_line=False)
+    hidden = len(lines) - len(shown)
+    if hidden > 0 or len(text) > PREVIEW_CHARS:
+        out += f"\n… ({_size(len(text.encode('utf-8')))} in all)"
+    return out
+
+
+def _native_copy(text: str) -> None:
+    try:
+        import pyperclip  # type: ignore[import-untyped]  # no stubs; one call
+
+        pyperclip.copy(text)
+    except Exception as error:  # PyperclipException, FileNotFoundError, a broken tool…
+        log.info("native clipboard unavailable (%s); OSC 52 only", type(error).__name__)
+
+
+def _save(text: str, what: str, save_dir: Path | None) -> Path | None:
+    from tui.views import state_path
+
+    folder = save_dir or state_path().parent / "copies"
+    slug = "".join(ch if ch.isalnum() else "-" for ch in what.lower()).strip("-") or "copy"
+    path = folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{slug}.txt"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        log.warning("could not save a large copy to %s: %s", path, error)
+        return None
+    return path
+
+
+def _size(count: int) -> str:
+    if count < 1024:
+        return f"{count} bytes"
+    if count < 1024 * 1024:
+        return f"{count / 1024:.0f} KB"
+    return f"{count / 1024 / 1024:.1f} MB"

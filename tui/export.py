@@ -1,0 +1,57 @@
+"""Logs as JSON lines for files and pipes: the one format `e` writes, `list` and `tail`
+print, and `--file` reads back.
+
+Each line is one log as the Logs API lists it (api-contract A.2), with credentials
+masked by ``tui.redact`` (credential-named keys, credential headers, URL tokens): an
+export is handed to colleagues and attached to tickets, so nothing in it may work as
+a key. Headless-safe: no Textual here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from tui import jsonout
+from tui.query import LogQuery
+from tui.redact import redact_json
+
+ENV_EXPORT_DIR = "TOOLWATCH_EXPORT_DIR"
+
+
+def export_line(raw: Mapping[str, Any]) -> str:
+    """One log as one JSON line (with its newline), credentials masked."""
+    return jsonout.dumps(redact_json(dict(raw))) + "\n"
+
+
+def export_dir() -> Path:
+    """Where `e` writes: ``TOOLWATCH_EXPORT_DIR``, else the directory toolwatch started in."""
+    return Path(os.environ.get(ENV_EXPORT_DIR) or os.getcwd())
+
+
+def new_export_path(folder: Path | None = None, *, now: float | None = None) -> Path:
+    """A fresh file name that says what and when: ``toolwatch-20261126-113000.jsonl``."""
+    folder = folder or export_dir()
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(time.time() if now is None else now))
+    path = folder / f"toolwatch-{stamp}.jsonl"
+    counter = 1
+    while path.exists():
+        counter += 1
+        path = folder / f"toolwatch-{stamp}-{counter}.jsonl"
+    return path
+
+
+def write_matching(out: Any, rows: Iterable[tuple[str, str]], query: LogQuery) -> int:
+    """Write the ``(message, raw JSON)`` rows whose message holds the query's words;
+    returns how many were written. Runs in a thread: JSON work on many rows."""
+    written = 0
+    for message, raw in rows:
+        if query.words and not query.matches_words(message):
+            continue
+        out.write(export_line(json.loads(raw)))
+        written += 1
+    return written
