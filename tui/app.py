@@ -146,6 +146,7 @@ class ToolwatchApp(CopyKeys):
         self._retry_timer: Timer | None = None
         self._countdown: Timer | None = None
         self._busy: set[Purpose] = set()  # one request in flight per purpose
+        self._source_restarts = 0
         self.paused = False
         self.stopped = False
         self._status = StatusInfo(source=source_label or self._describe_source())
@@ -517,6 +518,13 @@ class ToolwatchApp(CopyKeys):
     def on_logs_arrived(self, message: LogsArrived) -> None:
         if message.generation != self._generation:
             return  # fetched for a query that is no longer applied
+        restarts = getattr(self._source, "restarts", 0)  # a file source's; the API has none
+        if restarts != self._source_restarts:
+            # The file shrank or was replaced: the rows held may no longer be in it.
+            self._source_restarts = restarts
+            self.notify("The file was truncated or replaced: reading it again from the start.")
+            self._restart_tail()
+            return
         batch = message.batch
         result = self.store.add(batch.entries)
         self._note_values(batch.entries)

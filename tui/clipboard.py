@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 # k9s's default cap on the base64 payload; tmux, screen and several terminals
 # drop sequences much longer than this.
 OSC52_MAX = 74_994
-PREVIEW_CHARS = 240
-PREVIEW_LINES = 4
+PREVIEW_CHARS = 600
+PREVIEW_LINES = 8
 
 log = debuglog.get_logger("clipboard")
 
@@ -69,7 +69,8 @@ def copy_text(
     Control characters are removed first: a copied id or command must never carry a
     terminal escape onward to wherever it is pasted.
     """
-    text = strip_controls(text)  # keeps newlines and tabs
+    # Newlines and tabs stay; the key stays out even if a server echoed it into a log.
+    text = debuglog.scrub(strip_controls(text))
     if not fits_osc52(text):
         saved = _save(text, what, save_dir)
         size = _size(len(text.encode("utf-8")))

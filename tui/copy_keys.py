@@ -79,10 +79,12 @@ class CopyKeys(App[None]):
 
     def _demo_notes(self) -> tuple[str, ...]:
         """In --demo the key is the embedded server's own, made up at start: show it, so
-        the command runs as it is in another terminal."""
+        the command runs as it is in another terminal. From a file, say where it goes."""
+        if self.settings.source_file is not None:
+            return (f"These logs come from a file; the command asks {self.settings.base_url}.",)
         if not self.settings.demo:
             return ()
-        return (f"demo key, for another terminal: export {ENV_API_KEY}={self._demo_key()}",)
+        return (f"demo key, for another terminal:\nexport {ENV_API_KEY}={self._demo_key()}",)
 
     def _demo_key(self) -> str:
         return self.settings.api_key.reveal() if self.settings.demo else ""

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from tui import jsonout
+from tui import debuglog, jsonout
 from tui.query import LogQuery
 from tui.redact import redact_json
 
@@ -24,8 +24,9 @@ ENV_EXPORT_DIR = "TOOLWATCH_EXPORT_DIR"
 
 
 def export_line(raw: Mapping[str, Any]) -> str:
-    """One log as one JSON line (with its newline), credentials masked."""
-    return jsonout.dumps(redact_json(dict(raw))) + "\n"
+    """One log as one JSON line (with its newline), credentials masked, and toolwatch's
+    own key masked should a server ever echo it into a log."""
+    return debuglog.scrub(jsonout.dumps(redact_json(dict(raw)))) + "\n"
 
 
 def export_dir() -> Path:

@@ -175,6 +175,18 @@ async def test_no_copy_ever_holds_the_key(app_factory, demo_server):
             assert app.clipboard and app.settings.api_key.reveal() not in app.clipboard, key
 
 
+async def test_a_copy_never_carries_a_registered_secret(app_factory, monkeypatch):
+    from tui import debuglog
+
+    monkeypatch.setattr(debuglog, "_secrets", set())
+    debuglog.register_secret("ak_the_real_key_123")
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        clipboard.copy_text(app, "echoed: ak_the_real_key_123 \x1b]52;c;ZXZpbA==\x07", "text")
+        assert app.clipboard == "echoed: *** ]52;c;ZXZpbA=="
+
+
 async def test_copy_keys_without_a_selection_say_what_to_do(app_factory, demo_server):
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -116,6 +116,9 @@ async def test_the_detail_comes_from_the_file(demo_server, tmp_path):
         await pilot.press("y")
         assert app.clipboard == item["id"]
         assert len(demo_server.requests) == requests  # the file answered, not the server
+        await pilot.press("c")
+        assert item["id"] in app.clipboard
+        assert "come from a file" in [n.message for n in app._notifications][-1]
 
 
 @pytest.mark.parametrize("flag", [["--demo"], []])
@@ -128,3 +131,20 @@ def test_file_is_refused_with_demo_and_a_missing_file_is_a_usage_error(flag, tmp
         assert "--file and --demo" in err
     else:
         assert "missing.jsonl: No such file or directory" in err
+
+
+async def test_a_file_rewritten_from_scratch_is_read_again(demo_server, tmp_path):
+    before = [demo_server.add_log(status="success") for _ in range(3)]
+    path = tmp_path / "logs.jsonl"
+    write_lines(path, [json.dumps(item) for item in before])
+    app = file_app(demo_server, path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert len(app.store) == 3
+        after = demo_server.add_log(status="failed")
+        write_lines(path, [json.dumps(after)])  # shorter: truncated and rewritten
+        app.poll_now()
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert shown_ids(app) == [after["id"]]
+        assert any("again from the start" in n.message for n in app._notifications)
