@@ -101,21 +101,22 @@ def rerun_curl(base_url: str, call: CallDetail) -> Curl:
     will not do what the logged call did: no arguments object in the log, no version
     (the API then runs the base version), or secrets masked in the arguments.
     """
-    if not call.tool:
+    run = call.execute  # the logged values, not the display ones
+    if not run.tool:
         raise ValueError("This log does not name its tool, so it cannot be re-run.")
     base, warnings = _base_url(base_url)
     notes = list(warnings)
-    arguments: Any = call.arguments
+    arguments: Any = run.arguments
     if not isinstance(arguments, dict):
         notes.append(_no_arguments(arguments))
         arguments = {}
     body: dict[str, Any] = {"arguments": arguments}
-    if call.user_id:
-        body["user_id"] = call.user_id
-    if call.connected_account_id:
-        body["connected_account_id"] = call.connected_account_id
-    if call.version:
-        body["version"] = call.version
+    if run.user_id:
+        body["user_id"] = run.user_id
+    if run.connected_account_id:
+        body["connected_account_id"] = run.connected_account_id
+    if run.version:
+        body["version"] = run.version
     else:
         notes.append(
             "The log does not say which tool version ran, and without `version` the API "
@@ -131,7 +132,7 @@ def rerun_curl(base_url: str, call: CallDetail) -> Curl:
             f"Secrets in the log were masked ({MASK}) and must be filled in before running: "
             f"{named}."
         )
-    url = base + TOOL_EXECUTE_PATH.format(tool_slug=_segment(call.tool))
+    url = base + TOOL_EXECUTE_PATH.format(tool_slug=_segment(run.tool))
     return Curl(_command(url, body), tuple(notes))
 
 

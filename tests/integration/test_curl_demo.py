@@ -170,6 +170,11 @@ def test_list_curl_sends_hostile_filters_exactly(demo_server: DemoServer, tmp_pa
 # -- re-run ------------------------------------------------------------------------------------
 
 
+def logged_as(call: CallDetail, **fields: Any) -> CallDetail:
+    """The call as if the log had held these values (re-runs read ``call.execute``)."""
+    return dataclasses.replace(call, **fields, execute=dataclasses.replace(call.execute, **fields))
+
+
 def test_rerun_curl_runs_a_logged_call_again(demo_server: DemoServer, tmp_path: Path) -> None:
     call = a_real_call(demo_server)
     assert isinstance(call.arguments, dict) and call.arguments
@@ -203,7 +208,7 @@ def test_rerun_curl_with_hostile_arguments(demo_server: DemoServer, tmp_path: Pa
         HOSTILE: [*HOSTILE_STRINGS, None, 1.5, True],
         "nested": {"'": {"`": "$COMPOSIO_API_KEY"}},
     }
-    call = dataclasses.replace(a_real_call(demo_server), arguments=arguments, version="")
+    call = logged_as(a_real_call(demo_server), arguments=arguments, version="")
     curl = rerun_curl(demo_server.url, call)
     assert len(curl.warnings) == 1 and "00000000_00" in curl.warnings[0]
     reply = answer(curl.command, demo_server, tmp_path)
@@ -223,7 +228,7 @@ def test_rerun_curl_of_an_unknown_tool_reaches_the_server_encoded(
     demo_server: DemoServer, tmp_path: Path
 ) -> None:
     slug = "GMAIL_SEND/EMAIL' $(id)\n"
-    call = dataclasses.replace(a_real_call(demo_server), tool=slug)
+    call = logged_as(a_real_call(demo_server), tool=slug)
     reply = answer(rerun_curl(demo_server.url, call).command, demo_server, tmp_path)
     assert reply["error"]["status"] == 404
     assert reply["error"]["message"] == f"Tool {slug} not found"
@@ -237,7 +242,7 @@ def test_a_large_rerun_body_arrives_intact(demo_server: DemoServer, tmp_path: Pa
     """Far above what one argument may hold, just under what the demo accepts (1 MiB)."""
     unit = HOSTILE + " "
     arguments = {"body": unit * ((MAX_BODY - 4096) // len(json_text(unit).encode())), "to": "x"}
-    call = dataclasses.replace(a_real_call(demo_server), arguments=arguments)
+    call = logged_as(a_real_call(demo_server), arguments=arguments)
     curl = rerun_curl(demo_server.url, call)
     size = len(json_text({"arguments": arguments}).encode())
     assert 7 * HEREDOC_THRESHOLD < size < MAX_BODY

@@ -429,7 +429,46 @@ def make_call(**fields: Any) -> CallDetail:
             "data": {},
         }
     )
-    return dataclasses.replace(build_call(detail, None), **fields)
+    call = build_call(detail, None)
+    # Re-runs read the logged values (call.execute); the display fields follow along.
+    logged = {key: fields[key] for key in _EXECUTE_FIELDS if key in fields}
+    return dataclasses.replace(call, **fields, execute=dataclasses.replace(call.execute, **logged))
+
+
+_EXECUTE_FIELDS = ("tool", "user_id", "connected_account_id", "version", "arguments")
+
+
+def test_rerun_sends_the_logged_values_not_the_displayed_ones() -> None:
+    user = "jane\u200b\x1b[31m"  # shown escaped on screen; sent as logged
+    account = "ca_" + "x" * 600  # cut for display at 500
+    detail = WireLogDetail.model_validate(
+        {
+            "id": "log_1",
+            "timestamp": "2026-04-17T10:25:00.000Z",
+            "status": "success",
+            "metadata": {
+                "tool_slug": "GMAIL_SEND_EMAIL",
+                "user_id": user,
+                "connected_account_id": account,
+                "version": "2025\t09",
+            },
+            "data": {"input": ARGUMENTS},
+        }
+    )
+    call = build_call(detail, None)
+    assert call.user_id != user and call.connected_account_id != account
+    argv, stdin = run(rerun_curl(BASE, call).command)
+    expect_post(
+        argv,
+        stdin,
+        EXECUTE,
+        {
+            "arguments": ARGUMENTS,
+            "user_id": user,
+            "connected_account_id": account,
+            "version": "2025\t09",
+        },
+    )
 
 
 EXECUTE = f"{BASE}/api/v3.1/tools/execute/GMAIL_SEND_EMAIL"

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui.models.entry import LogEntry
-from tui.models.normalize import entry_from_wire, first_text
+from tui.models.normalize import entry_from_wire, first_text, wire_text
 from tui.models.wire import (
     WireConnection,
     WireLogDetail,
@@ -94,6 +94,19 @@ class Step:
 
 
 @dataclass(frozen=True)
+class ExecuteInput:
+    """What re-running the call sends (A.7), as the log holds it: not sanitized or cut
+    for display, so the request is the logged one (credentials in the arguments stay
+    masked, as everywhere)."""
+
+    tool: str
+    user_id: str
+    connected_account_id: str
+    version: str
+    arguments: Any
+
+
+@dataclass(frozen=True)
 class CallDetail:
     """Everything the detail pane shows about one call. Build it with ``build_call``."""
 
@@ -125,6 +138,7 @@ class CallDetail:
     trace_note: str | None
     detail_json: Any
     trace_json: Any | None
+    execute: ExecuteInput
 
     @property
     def failed(self) -> bool:
@@ -171,6 +185,18 @@ def build_call(
     started, ended, duration = _times(detail, wire, entry, timestamp_ms)
     data = detail.data if isinstance(detail.data, dict) else {}
     failed = entry.status.lower() in FAILED_STATUSES
+    raw = entry.raw
+    arguments = redact_json(_find(data, _ARGUMENT_KEYS, wire.payload_received))
+    # The same places, in the same order, as the display fields below; raw values.
+    execute = ExecuteInput(
+        tool=_raw(wire_text(raw, "tool_slug"), wire.action_id),
+        user_id=_raw(wire_text(raw, "user_id"), connection.entity),
+        connected_account_id=_raw(wire_text(raw, "connected_account_id"), connection.id),
+        version=_raw(
+            first_text(meta, ("version",), ("tool", "version"), ("tool_version",)), wire.version
+        ),
+        arguments=arguments,
+    )
     return CallDetail(
         log_id=clean(detail.id, max_len=_SHORT),
         tool=_pick(entry.tool, wire.action_id),
@@ -195,7 +221,7 @@ def build_call(
         duration_ms=duration,
         parent_log_id=entry.parent_log_id,
         parent_tool=entry.parent_tool,
-        arguments=redact_json(_find(data, _ARGUMENT_KEYS, wire.payload_received)),
+        arguments=arguments,
         response=redact_json(_find(data, _RESPONSE_KEYS, wire.response)),
         error=_error(data, wire, steps, entry.message) if failed else "",
         steps=steps,
@@ -204,6 +230,7 @@ def build_call(
         trace_json=(
             redact_json(trace.model_dump(mode="json", by_alias=True)) if trace is not None else None
         ),
+        execute=execute,
     )
 
 
@@ -279,14 +306,20 @@ def _entry(detail: WireLogDetail) -> tuple[LogEntry, int | None]:
     return entry, entry.timestamp_ms
 
 
-def _pick(*candidates: object) -> str:
-    """The first candidate that is non-empty text (or a number), sanitized; else ""."""
+def _raw(*candidates: object) -> str:
+    """The first candidate that is non-empty text (or a number), as it is; else ""."""
     for candidate in candidates:
         if isinstance(candidate, bool):
             continue
         if isinstance(candidate, int | float) or (isinstance(candidate, str) and candidate):
-            return clean(candidate, max_len=_SHORT)
+            return str(candidate)
     return ""
+
+
+def _pick(*candidates: object) -> str:
+    """The first candidate that is non-empty text (or a number), sanitized; else ""."""
+    found = _raw(*candidates)
+    return clean(found, max_len=_SHORT) if found else ""
 
 
 def _object(value: object) -> dict[str, Any]:
