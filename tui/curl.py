@@ -25,7 +25,6 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Any, Final
-from urllib.parse import quote
 
 from tui.constants import (
     API_KEY_HEADER,
@@ -40,6 +39,7 @@ from tui.jsonout import dumps
 from tui.models.call import CallDetail
 from tui.redact import MASK
 from tui.sanitize import clean, has_unsafe, strip_controls
+from tui.urlpath import path_segment
 
 # Bodies above this many UTF-8 bytes are sent through a here-document. Half of Linux's
 # 128 KiB limit on one argument, so there is room to spare whatever the kernel.
@@ -84,7 +84,7 @@ def detail_curl(base_url: str, log_id: str) -> Curl:
     if not log_id:
         raise ValueError("There is no log id, so there is nothing to fetch.")
     base, warnings = _base_url(base_url)
-    url = base + LOGS_DETAIL_PATH.format(id=_segment(log_id))
+    url = base + LOGS_DETAIL_PATH.format(id=path_segment(log_id))
     return Curl(_command(url, None), warnings)
 
 
@@ -132,7 +132,7 @@ def rerun_curl(base_url: str, call: CallDetail) -> Curl:
             f"Secrets in the log were masked ({MASK}) and must be filled in before running: "
             f"{named}."
         )
-    url = base + TOOL_EXECUTE_PATH.format(tool_slug=_segment(run.tool))
+    url = base + TOOL_EXECUTE_PATH.format(tool_slug=path_segment(run.tool))
     return Curl(_command(url, body), tuple(notes))
 
 
@@ -192,17 +192,6 @@ def _base_url(base_url: str) -> tuple[str, tuple[str, ...]]:
     return stripped, (
         "The base URL holds a user name or password; it was left out of the command.",
     )
-
-
-def _segment(value: str) -> str:
-    """One path segment, percent-encoded as the client encodes ids (``_path_id``)."""
-    # surrogatepass: a lone surrogate (possible in JSON) still becomes some bytes
-    # rather than an exception.
-    encoded = quote(value, safe="", errors="surrogatepass")
-    # "." and ".." would be resolved away by URL normalization (curl does it too).
-    if set(encoded) == {"."}:
-        encoded = encoded.replace(".", "%2E")
-    return encoded
 
 
 def _no_arguments(value: object) -> str:

@@ -635,3 +635,11 @@ def test_no_textual_import():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_path_segments_survive_slashes_dots_and_lone_surrogates():
+    from tui.urlpath import path_segment
+
+    assert path_segment("a/b?c") == "a%2Fb%3Fc"
+    assert path_segment("..") == "%2E%2E"
+    assert path_segment("log_\ud800") == "log_%ED%A0%80"

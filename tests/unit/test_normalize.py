@@ -250,3 +250,8 @@ def test_odd_metadata_never_raises(metadata, metrics, parent, extra):
     assert entry.id == ITEM["id"]
     assert isinstance(entry.tool, str) and isinstance(entry.user_id, str)
     assert entry.duration_ms is None or isinstance(entry.duration_ms, int)
+
+
+def test_a_timestamp_too_large_for_any_date_is_unreadable_not_a_crash():
+    with pytest.raises(UnreadableBody, match="unreadable timestamp"):
+        entry_from_wire({"id": "log_1", "timestamp": "9" * 400})

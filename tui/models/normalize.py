@@ -49,7 +49,7 @@ def entry_from_wire(item: WireLogItem | dict[str, Any], *, source: str = "compos
         raise UnreadableBody(detail="a log has an empty id")
     try:
         timestamp_ms = parse_timestamp_ms(wire.timestamp)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: a number of 400 digits
         raise UnreadableBody(
             detail=f"log {wire.id}: unreadable timestamp {wire.timestamp[:40]!r}"
         ) from None

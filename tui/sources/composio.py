@@ -22,7 +22,7 @@ from email.utils import parsedate_to_datetime
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from types import TracebackType
 from typing import Any, TypeVar
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -62,6 +62,7 @@ from tui.sources.errors import (
     ServerError,
     UnreadableBody,
 )
+from tui.urlpath import path_segment
 
 USER_AGENT = f"toolwatch/{__version__} (+python-httpx)"
 CONNECT_TIMEOUT = 5.0
@@ -337,12 +338,7 @@ def _path_id(log_id: str) -> str:
         raise BadRequestError(
             detail="the log id is empty", hint="Pass the id of a log, such as log_-jRTWClpBoVo."
         )
-    encoded = quote(log_id, safe="")
-    # quote() leaves dots alone, and "." or ".." as a path segment would be
-    # resolved away by URL normalization, fetching a different resource.
-    if set(encoded) == {"."}:
-        encoded = encoded.replace(".", "%2E")
-    return encoded
+    return path_segment(log_id)
 
 
 def _display_url(url: str) -> str:
