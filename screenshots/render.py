@@ -48,12 +48,23 @@ async def _detail(pilot: Pilot[None]) -> None:
         await pilot.pause()
 
 
+async def _rerun_copied(pilot: Pilot[None]) -> None:
+    await _detail(pilot)
+    await pilot.press("r")
+    for _ in range(3):  # the copy, then the toast it raises
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
 SHOTS: list[tuple[str, tuple[int, int], Callable[[Pilot[None]], Awaitable[None]]]] = [
     ("live-table-120x40.svg", (120, 40), _move_down),
     ("live-table-80x24.svg", (80, 24), _noop),
     ("filtered-140x40.svg", (140, 40), _filtered),
     ("detail-200x50.svg", (200, 50), _detail),
+    ("rerun-copied-120x40.svg", (120, 40), _rerun_copied),
 ]
+# Shots taken as if watching a real project: no demo key in the copy toast.
+NOT_DEMO = {"rerun-copied-120x40.svg"}
 
 
 async def render(
@@ -63,7 +74,7 @@ async def render(
         settings = Settings(
             base_url=server.url,
             api_key=Secret(server.api_key),
-            demo=True,
+            demo=name not in NOT_DEMO,
             tz=UTC,
             query_text="",  # never the last query of whoever runs this
         )
@@ -73,7 +84,7 @@ async def render(
             poll_on_interval=False,
             source_label="demo 127.0.0.1",  # the real port is random: keep the SVGs stable
         )
-        async with app.run_test(size=size) as pilot:
+        async with app.run_test(size=size, notifications=True) as pilot:
             await app.workers.wait_for_complete()
             await pilot.pause()
             await before(pilot)
