@@ -41,7 +41,7 @@ def env_for(server: DemoServer) -> dict[str, str]:
     return {"COMPOSIO_API_KEY": server.api_key, "COMPOSIO_BASE_URL": server.url}
 
 
-def test_headless_commands_never_import_textual():
+def test_headless_commands_never_import_textual(tmp_path):
     code = (
         "import sys\n"
         "from tui import cli\n"
@@ -51,11 +51,21 @@ def test_headless_commands_never_import_textual():
         "    os.environ['COMPOSIO_API_KEY'] = s.api_key\n"
         "    os.environ['COMPOSIO_BASE_URL'] = s.url\n"
         "    assert cli.main(['list', '--limit', '2']) == 0\n"
+        "    import io, contextlib\n"
+        "    out = io.StringIO()\n"
+        "    with contextlib.redirect_stdout(out):\n"
+        "        cli.main(['list', '--limit', '3'])\n"
+        "    path = os.path.join(os.environ['TMP_DIR'], 'x.jsonl')\n"
+        "    open(path, 'w').write(out.getvalue())\n"
+        "    assert cli.main(['list', '--file', path, '-q', 'ok']) == 0\n"
         "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
         "assert not bad, bad\n"
         "print('clean')\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    env = {**os.environ, "TMP_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("clean")
 
@@ -241,3 +251,47 @@ def test_words_filter_the_printed_logs_by_message_only():
     assert bodies == [
         {"limit": 100, "filters": [{"field": "status", "operator": "==", "value": "failed"}]}
     ]
+
+
+def test_list_output_read_back_with_file_gives_the_same_logs(server, tmp_path):
+    exported = run("list", "--limit", "150", env=env_for(server)).stdout
+    path = tmp_path / "logs.jsonl"
+    path.write_text(exported + "{broken\n", encoding="utf-8")
+    again = run("list", "--file", str(path), "--limit", "150")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == exported  # same lines, same order, nothing re-masked twice
+    assert "line 151: not JSON" in again.stderr
+    failed = run("list", "--file", str(path), "-q", "failed", "--limit", "150")
+    want = [line for line in exported.splitlines() if json.loads(line)["status"] == "failed"]
+    assert failed.stdout.splitlines() == want and want
+    log_id = json.loads(exported.splitlines()[0])["id"]
+    detail = run("get", "--file", str(path), log_id)
+    assert detail.returncode == 0 and json.loads(detail.stdout)["id"] == log_id
+
+
+def test_list_reads_a_pipe_to_its_end(server):
+    exported = run("list", "--limit", "40", env=env_for(server)).stdout
+    piped = subprocess.run(
+        [sys.executable, "-m", "tui", "list", "--file", "-", "--limit", "100"],
+        input=exported,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout == exported
+
+
+def test_file_from_a_terminal_stdin_says_to_pipe_or_give_a_path():
+    from tui.cli import _file_source
+    from tui.config import ConfigError, Secret, Settings
+
+    settings = Settings(base_url="https://x.test", api_key=Secret(""), source_file="-")
+    stdin = sys.stdin
+    try:
+        sys.stdin = None  # type: ignore[assignment]
+        with pytest.raises(ConfigError, match="reads logs from a pipe"):
+            _file_source(settings)
+    finally:
+        sys.stdin = stdin
