@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from tui.tail import LiveTail
 
 
+# Exports this large take seconds: say that one has started.
+LARGE_EXPORT = 20_000
+
 # The app lists these after its own, so the footer shows Quit, Help and Pause first.
 COPY_BINDINGS: list[BindingType] = [
     Binding("y", "copy_id", "Copy id", id="copy.log_id"),
@@ -159,7 +162,10 @@ class CopyKeys(App[None]):
         if not len(self.store):
             self.notify("Nothing to export yet: no logs are loaded.", timeout=3)
             return
-        self._export(new_export_path(), self.log_query)
+        path = new_export_path()
+        if len(self.store) >= LARGE_EXPORT:
+            self.notify(f"Exporting {len(self.store):,} logs to {path}…", timeout=5)
+        self._export(path, self.log_query)
 
     @work(group="export", exclusive=True, exit_on_error=False)
     async def _export(self, path: Path, query: LogQuery) -> None:

@@ -184,7 +184,31 @@ async def test_a_copy_never_carries_a_registered_secret(app_factory, monkeypatch
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         clipboard.copy_text(app, "echoed: ak_the_real_key_123 \x1b]52;c;ZXZpbA==\x07", "text")
+        await pilot.pause()
         assert app.clipboard == "echoed: *** ]52;c;ZXZpbA=="
+        assert "\x1b" not in last_toast(app) and "\x07" not in last_toast(app)
+
+
+async def test_pyperclip_runs_only_where_there_is_a_display(app_factory, monkeypatch):
+    import pyperclip
+
+    copied: list[str] = []
+    monkeypatch.setattr(pyperclip, "copy", copied.append)
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        clipboard.copy_text(app, "over ssh", "text")
+        await settle(app, pilot)
+        assert copied == [] and app.clipboard == "over ssh"
+        monkeypatch.setattr(clipboard, "has_local_display", lambda: True)
+        clipboard.copy_text(app, "on a desktop", "text")
+        await settle(app, pilot)
+        assert copied == ["on a desktop"] and app.clipboard == "on a desktop"
+        # A native tool that fails (no xclip, a headless box) leaves OSC 52 and the toast.
+        monkeypatch.setattr(pyperclip, "copy", lambda text: 1 / 0)
+        clipboard.copy_text(app, "still copied", "text")
+        await settle(app, pilot)
+        assert app.clipboard == "still copied" and "still copied" in last_toast(app)
 
 
 async def test_copy_keys_without_a_selection_say_what_to_do(app_factory, demo_server):
