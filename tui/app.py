@@ -227,7 +227,9 @@ class ToolwatchApp(CopyKeys):
         self.log_query, self.query_text = query, text
         self.main_screen.show_query(query, text)
         self._set_title(self._title.with_(what=text or DEFAULT_WHAT))
-        views.remember_query(text)
+        if self.settings.source_file is None:
+            # A query for a recording is not the one to start the next live session with.
+            views.remember_query(text)
         if changed and restart:
             self._restart_tail()
         elif changed:

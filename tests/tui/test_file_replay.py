@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import fixed_clock, settings_for
 from tests.tui.pilot import settle
+from tui import views
 from tui.app import ToolwatchApp
 from tui.export import ENV_EXPORT_DIR
 from tui.query import parse_query
@@ -89,6 +90,7 @@ async def test_the_query_applies_to_the_file_and_a_growing_file_is_followed(demo
         app.apply_query("failed", parse_query("failed", now_ms=NOW_MS))
         await settle(app, pilot)
         assert sorted(shown_ids(app)) == sorted(item["id"] for item in failed)
+        assert views.last_query() is None  # a file's query is not the next live start
 
         later = demo_server.add_log(status="failed", timestamp_ms=NOW_MS + 1_000)
         write_lines(
