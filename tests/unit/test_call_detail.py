@@ -607,6 +607,10 @@ def test_span_of_a_call_without_times() -> None:
             "showing what the detail holds.",
         ),
         (
+            NotFoundError(detail="file x.jsonl holds no per-step log for this call"),
+            "File x.jsonl holds no per-step log for this call: showing what the detail holds.",
+        ),
+        (
             UnreadableBody(detail="execution trace: steps wrong type"),
             "The per-step log could not be read (execution trace: steps wrong type): "
             "showing what the detail holds.",

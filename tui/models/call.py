@@ -263,8 +263,12 @@ def trace_note(problem: ApiError | None) -> str:
     """The one line that says the per-step log is missing, and why when known."""
     if problem is None:
         head = "No per-step log for this call"
-    elif isinstance(problem, NotFoundError) or problem.status == 404:
+    elif problem.status == 404:
         head = "No per-step log for this call (the server answered 404)"
+    elif isinstance(problem, NotFoundError) and problem.detail:
+        # Not from a server (a file): its own words, "file x.jsonl holds no per-step log…"
+        said = clean(problem.detail, max_len=160)
+        head = said[:1].upper() + said[1:]
     elif isinstance(problem, UnreadableBody):
         why = problem.detail or problem.server_message or "not what the API sends"
         head = f"The per-step log could not be read ({clean(why, max_len=160)})"
