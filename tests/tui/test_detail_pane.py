@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from textual.geometry import Region
 from textual.widgets import TabbedContent
 
 from tests.conftest import FIXED_NOW
@@ -26,7 +27,10 @@ def pane(app) -> DetailPane:
 
 
 def summary(app) -> str:
-    return str(app.query_one("#detail-summary").render())
+    """The Summary tab's text as drawn (labels and wrapped values, line by line)."""
+    widget = app.query_one("#detail-summary")
+    lines = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+    return "\n".join(line.text.rstrip() for line in lines)
 
 
 async def open_newest(app, pilot) -> None:

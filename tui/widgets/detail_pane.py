@@ -13,6 +13,8 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import ClassVar
 
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -34,32 +36,42 @@ def _when(ms: int | None, tz: tzinfo | None) -> str:
     return datetime.fromtimestamp(ms / 1000, tz=tz).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
 
 
-def summary_text(call: CallDetail, diagnosis: Diagnosis | None, tz: tzinfo | None) -> Text:
-    """The Summary tab: one fact a line, the failure and its diagnosis first."""
-    text = Text()
+LABEL_WIDTH = 14
+
+
+def summary_text(
+    call: CallDetail, diagnosis: Diagnosis | None, tz: tzinfo | None
+) -> RenderableType:
+    """The Summary tab: one fact a line, the failure and its diagnosis first. Labels sit
+    in a column of their own, so a long value wraps under its value, not under them."""
+    facts = Table.grid(expand=True)
+    facts.add_column(width=LABEL_WIDTH, no_wrap=True, style="dim")
+    facts.add_column(ratio=1, overflow="fold")
 
     def line(label: str, value: str, style: str = "") -> None:
         if value:
-            text.append(f"{label:<14}", "dim")
-            text.append(clean(value, max_len=500) + "\n", style)
+            facts.add_row(label, Text(clean(value, max_len=500), style))
+
+    def gap() -> None:
+        facts.add_row("", "")
 
     status_style = "bold red" if call.failed else "bold green"
-    text.append(clean(call.tool or "(unknown tool)", max_len=200), "bold")
-    text.append("  ")
-    text.append("FAILED" if call.failed else (call.status or "?"), status_style)
-    text.append("\n\n")
+    head = Text()
+    head.append(clean(call.tool or "(unknown tool)", max_len=200), "bold")
+    head.append("  ")
+    head.append("FAILED" if call.failed else (call.status or "?"), status_style)
+    head.append("\n")
     if call.failed:
         line("error", call.error or call.message or "(no message)", "red")
+        gap()
         if diagnosis is not None:
-            text.append("\n")
-            text.append("diagnosis     ", "dim")
-            text.append(clean(diagnosis.title, max_len=300) + "\n", "bold yellow")
-            text.append(" " * 14 + clean(diagnosis.advice, max_len=500) + "\n")
+            line("diagnosis", diagnosis.title, "bold yellow")
+            line("", diagnosis.advice)
             for evidence in diagnosis.evidence:
-                text.append(" " * 14 + "· " + clean(evidence, max_len=200) + "\n", "italic")
+                facts.add_row("", Text("· " + clean(evidence, max_len=200), "italic"))
         else:
             line("diagnosis", "no known failure pattern matched; see Timeline and JSON")
-        text.append("\n")
+        gap()
     line("toolkit", call.toolkit)
     line("user", call.user_id)
     line("account", call.connected_account_id)
@@ -79,10 +91,10 @@ def summary_text(call: CallDetail, diagnosis: Diagnosis | None, tz: tzinfo | Non
         parent = f"{call.parent_tool or 'meta-tool call'} {call.parent_log_id}  (Enter opens it)"
         line("parent", parent, "underline")
     line("log id", call.log_id)
+    parts: list[RenderableType] = [head, facts]
     if call.trace_note:
-        text.append("\n" + clean(call.trace_note, max_len=300) + "\n", "italic dim")
-    text.rstrip()
-    return text
+        parts.append(Text("\n" + clean(call.trace_note, max_len=300), "italic dim"))
+    return Group(*parts)
 
 
 class DetailPane(Vertical, can_focus=False):
