@@ -19,6 +19,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
+from textual.worker import Worker, WorkerState
 
 from tui import debuglog, views
 from tui.commands import ToolwatchCommands
@@ -298,6 +299,12 @@ class ToolwatchApp(CopyKeys):
             self.post_message(CallFailed(log_id, internal_error(bug)))
         else:
             self.post_message(CallLoaded(call))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that ended on an exception nobody caught (diff, copy, export: the
+        polling and detail workers catch their own) is said, not lost in silence."""
+        if event.state == WorkerState.ERROR and isinstance(event.worker.error, Exception):
+            self.notify(internal_error(event.worker.error).explain(), severity="error", timeout=15)
 
     def _remember_call(self, call: CallDetail) -> None:
         self._calls[call.log_id] = call

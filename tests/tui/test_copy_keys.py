@@ -304,3 +304,20 @@ async def test_f1_shows_the_keys_and_hides_them_again(app_factory):
         await pilot.press("f1")
         await pilot.pause()
         assert not app.screen.query(HelpPanel)
+
+
+async def test_a_bug_in_an_export_is_said_not_lost(app_factory, export_dir, monkeypatch):
+    import tui.copy_keys
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in the export")
+
+    monkeypatch.setattr(tui.copy_keys, "write_matching", broken)
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "toolwatch hit a bug: RuntimeError: a bug in the export" in last_toast(app)
+        assert len(app.store) > 0
