@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar, cast
@@ -90,7 +91,9 @@ _COMPLETED_FIELDS = {
     "auth_config_id": "auth_config_id",
 }
 MAX_SEEN_VALUES = 500
-MAX_CACHED_CALLS = 64  # details kept so moving back to a row is instant
+MAX_CACHED_CALLS = 64
+# Logs stored per message: about 60 ms of the event loop (the store's JSON and SQLite).
+ADD_SLICE = 2_000  # details kept so moving back to a row is instant
 
 
 class ToolwatchApp(CopyKeys):
@@ -535,6 +538,19 @@ class ToolwatchApp(CopyKeys):
             self._restart_tail()
             return
         batch = message.batch
+        if len(batch.entries) > ADD_SLICE:
+            # A big batch (a filled gap: up to 10,000 logs) is stored a slice at a time,
+            # each in a message of its own, so keys are answered in between.
+            self.post_message(
+                LogsArrived(
+                    replace(batch, entries=batch.entries[ADD_SLICE:], skipped=[]),
+                    message.purpose,
+                    message.generation,
+                    final=message.final,
+                )
+            )
+            batch = replace(batch, entries=batch.entries[:ADD_SLICE])
+            message = LogsArrived(batch, message.purpose, message.generation, final=False)
         result = self.store.add(batch.entries)
         self._note_values(batch.entries)
         table = self.main_screen.table
@@ -569,7 +585,12 @@ class ToolwatchApp(CopyKeys):
                 loading_older=False if message.purpose == "older" else self._title.loading_older,
             )
         )
-        if message.purpose == "older" and result.added == 0 and self.tail.more_older:
+        if (
+            message.final
+            and message.purpose == "older"
+            and result.added == 0
+            and self.tail.more_older
+        ):
             # A page of rows held already (dropped by id): go on to the next one.
             self._request_older()
 

@@ -19,11 +19,19 @@ Purpose = Literal["poll", "older", "gap"]
 
 
 class LogsArrived(Message):
-    def __init__(self, batch: TailBatch, purpose: Purpose = "poll", generation: int = 0) -> None:
+    def __init__(
+        self,
+        batch: TailBatch,
+        purpose: Purpose = "poll",
+        generation: int = 0,
+        *,
+        final: bool = True,  # False: more of the same batch follows in another message
+    ) -> None:
         super().__init__()
         self.batch = batch
         self.purpose = purpose
         self.generation = generation
+        self.final = final
 
 
 class PollFailed(Message):

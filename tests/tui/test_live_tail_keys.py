@@ -179,3 +179,41 @@ async def test_a_bug_while_polling_is_said_and_polling_goes_on(app_factory):
         assert status is not None and status.state == "retrying"
         assert "toolwatch hit a bug" in str(status.error) and "KeyError" in str(status.error)
         assert len(app.store) == 100  # the rows on screen stay
+
+
+async def test_a_big_batch_is_stored_a_slice_per_message(app_factory):
+    from tests.conftest import FIXED_NOW
+    from tui import app as app_module
+    from tui.messages import LogsArrived
+    from tui.models.entry import LogEntry
+    from tui.tail import TailBatch
+
+    now_ms = int(FIXED_NOW * 1000)
+    entries = [
+        LogEntry(
+            id=f"log_gap_{n:05d}",
+            timestamp_ms=now_ms - 3_600_000 + n,
+            status="failed" if n % 10 == 0 else "success",
+        )
+        for n in range(app_module.ADD_SLICE * 2 + 500)
+    ]
+    app = app_factory()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        before, failed_before = len(app.store), app._status.failed
+        sizes: list[int] = []
+        add = app.store.add
+
+        def recording_add(batch):
+            batch = list(batch)
+            sizes.append(len(batch))
+            return add(batch)
+
+        app.store.add = recording_add  # type: ignore[method-assign]
+        app.post_message(LogsArrived(TailBatch(entries, polled_at=FIXED_NOW), "gap", 0))
+        await pilot.press("down")  # a key in the middle changes nothing stored
+        await settle(app, pilot)
+        assert sizes == [app_module.ADD_SLICE, app_module.ADD_SLICE, 500]
+        assert len(app.store) == before + len(entries)
+        assert app._status.failed == failed_before + len(entries) // 10
+        assert app._status.loaded == len(app.store)
