@@ -487,6 +487,8 @@ class _TailCommand(_Job):
                 else:
                     failing = False
                     printed += self._print(event, out, printed)
+                    if getattr(tail.source, "ended", False):
+                        break  # a pipe that has ended and been printed: nothing more comes
                 if printed == self.count or (deadline is not None and loop.time() >= deadline):
                     break
         return EXIT_OK

@@ -295,3 +295,18 @@ def test_file_from_a_terminal_stdin_says_to_pipe_or_give_a_path():
             _file_source(settings)
     finally:
         sys.stdin = stdin
+
+
+def test_tail_of_a_pipe_ends_when_the_pipe_does(server):
+    exported = run("list", "--limit", "30", env=env_for(server)).stdout
+    piped = subprocess.run(
+        [sys.executable, "-m", "tui", "tail", "--file", "-", "--interval", "0.2"],
+        input=exported,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert piped.returncode == 0, piped.stderr
+    # tail prints oldest first: the same logs as list, in the other order.
+    assert piped.stdout.splitlines() == exported.splitlines()[::-1]

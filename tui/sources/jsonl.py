@@ -573,6 +573,9 @@ class _Feed(Protocol):
 
     def wait_end(self) -> None: ...
 
+    @property
+    def ended(self) -> bool: ...
+
 
 def _cannot_read(shown: str, error: OSError) -> FileReadError:
     why = error.strerror or str(error)
@@ -648,6 +651,8 @@ class _FileFeed:
     def wait_end(self) -> None:
         """A file has no end to wait for: what is in it now is read on the next pull."""
 
+    ended = False  # a file may always grow
+
 
 class _StreamFeed:
     """A pipe or terminal (stdin), drained by a daemon thread into a buffer."""
@@ -721,6 +726,11 @@ class _StreamFeed:
 
     def wait_end(self) -> None:
         self._thread.join()
+
+    @property
+    def ended(self) -> bool:
+        """The stream has ended and all of it has been read into the index."""
+        return self._ended
 
     def close(self) -> None:
         self._stop.set()
@@ -847,6 +857,12 @@ class FileSource:
             if unreadable:
                 index.drop(unreadable)  # reported now, never listed again
             return LogPage(entries, next_cursor, index.take_unreported())
+
+    @property
+    def ended(self) -> bool:
+        """A stream (a pipe) has ended and every line of it has been read; a file never
+        ends (it may grow)."""
+        return self._feed.ended
 
     async def read_to_end(self) -> None:
         """Wait until a stream has ended (a file has no end to wait for): what `list`
