@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections import OrderedDict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App
@@ -47,6 +47,15 @@ COPY_BINDINGS: list[BindingType] = [
     Binding("J", "copy_json", "Copy JSON", show=False, id="copy.json"),
     Binding("e", "export", "Export", show=False, id="copy.export"),
 ]
+
+
+def _with_trace(call: CallDetail) -> dict[str, Any]:
+    """A call as one exported line: its detail, and its per-step log under "trace"
+    (what ``--file`` reads back). Both were masked when the call was built."""
+    line = dict(call.detail_json)
+    if call.trace_json is not None:
+        line["trace"] = call.trace_json
+    return line
 
 
 class CopyKeys(App[None]):
@@ -172,10 +181,17 @@ class CopyKeys(App[None]):
         """Rows are read from the store here, on the loop (it is not thread-safe), a chunk
         at a time; the JSON work and the writing happen in a thread."""
         written = 0
+        # The calls opened this session go out whole (detail and per-step log), so the
+        # file shows them again with their timeline and request/response.
+        details = {
+            log_id: _with_trace(call)
+            for log_id, call in self._calls.items()
+            if isinstance(call.detail_json, dict)
+        }
         try:
             with path.open("x", encoding="utf-8") as out:
                 for chunk in self.store.raw_chunks():
-                    written += await asyncio.to_thread(write_matching, out, chunk, query)
+                    written += await asyncio.to_thread(write_matching, out, chunk, query, details)
         except OSError as error:
             why = strip_controls(error.strerror or str(error))
             self.post_message(ExportDone(str(path), written, why))

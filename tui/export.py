@@ -46,13 +46,22 @@ def new_export_path(folder: Path | None = None, *, now: float | None = None) -> 
     return path
 
 
-def write_matching(out: Any, rows: Iterable[tuple[str, str]], query: LogQuery) -> int:
+def write_matching(
+    out: Any,
+    rows: Iterable[tuple[str, str]],
+    query: LogQuery,
+    details: Mapping[str, Mapping[str, Any]] | None = None,
+) -> int:
     """Write the ``(message, raw JSON)`` rows whose message holds the query's words;
-    returns how many were written. Runs in a thread: JSON work on many rows."""
+    returns how many were written. A row whose id is in ``details`` is written as that
+    object instead (a detail, with its per-step log under ``"trace"``). Runs in a
+    thread: JSON work on many rows."""
     written = 0
     for message, raw in rows:
         if query.words and not query.matches_words(message):
             continue
-        out.write(export_line(json.loads(raw)))
+        item = json.loads(raw)
+        fuller = details.get(item.get("id")) if details else None
+        out.write(export_line(fuller if fuller is not None else item))
         written += 1
     return written

@@ -152,3 +152,30 @@ async def test_a_file_rewritten_from_scratch_is_read_again(demo_server, tmp_path
         await settle(app, pilot)
         assert shown_ids(app) == [after["id"]]
         assert any("again from the start" in n.message for n in app._notifications)
+
+
+async def test_calls_opened_before_an_export_replay_with_their_timeline(
+    app_factory, demo_server, tmp_path, monkeypatch
+):
+    monkeypatch.setenv(ENV_EXPORT_DIR, str(tmp_path))
+    item = demo_server.add_log(status="failed", tool_slug="GMAIL_SEND_EMAIL")
+    live = app_factory()
+    async with live.run_test(size=(200, 50)) as pilot:
+        await settle(live, pilot)
+        await pilot.press("home", "enter")  # opened: its detail and per-step log are held
+        await settle(live, pilot)
+        opened = live._calls[item["id"]]
+        assert opened.steps and opened.trace_json is not None
+        await pilot.press("e")
+        await settle(live, pilot)
+    (exported,) = tmp_path.glob("*.jsonl")
+
+    replay = file_app(demo_server, exported)
+    async with replay.run_test(size=(200, 50)) as pilot:
+        await settle(replay, pilot)
+        await pilot.press("home", "enter")
+        await settle(replay, pilot)
+        call = replay.query_one(DetailPane).call
+        assert call is not None and call.log_id == item["id"]
+        assert call.trace_note is None and len(call.steps) == len(opened.steps)
+        assert call.arguments == opened.arguments and call.arguments

@@ -64,3 +64,12 @@ def test_only_rows_holding_every_word_are_written(tmp_path: Path):
         "log_1",
         "log_2",
     ]
+
+
+def test_a_row_with_a_fuller_object_is_written_as_that(tmp_path: Path):
+    rows = [("m", json.dumps({"id": "log_1"})), ("m", json.dumps({"id": "log_2"}))]
+    fuller = {"id": "log_2", "data": {"input": {"q": 1}}, "trace": {"steps": []}}
+    path = tmp_path / "out.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        write_matching(out, rows, LogQuery(), {"log_2": fuller})
+    assert [json.loads(x) for x in path.read_text().splitlines()] == [{"id": "log_1"}, fuller]
