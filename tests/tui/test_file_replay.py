@@ -5,6 +5,7 @@ followed; the detail comes from the file."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -169,6 +170,10 @@ async def test_calls_opened_before_an_export_replay_with_their_timeline(
         await pilot.press("e")
         await settle(live, pilot)
     (exported,) = tmp_path.glob("*.jsonl")
+    # The per-step log's upstream requests carried tokens in the clear: masked here.
+    text = exported.read_text(encoding="utf-8")
+    assert re.search(r'"Authorization": ?"Bearer ••••••', text)
+    assert not re.search(r'"Authorization": ?"Bearer (?!••••••)', text)
 
     replay = file_app(demo_server, exported)
     async with replay.run_test(size=(200, 50)) as pilot:
