@@ -151,6 +151,7 @@ class ToolwatchApp(CopyKeys):
         self._countdown: Timer | None = None
         self._busy: set[Purpose] = set()  # one request in flight per purpose
         self._source_restarts = 0
+        self.keymap: dict[str, str] = {}  # the user's [keymap], once applied
         self.paused = False
         self.stopped = False
         self._status = StatusInfo(source=source_label or self._describe_source())
@@ -180,7 +181,12 @@ class ToolwatchApp(CopyKeys):
             self.notify(f"{error}. Using the default keys.", severity="error", timeout=15)
             return
         if keymap:
+            self.keymap = keymap
             self.set_keymap(keymap)
+
+    def keys_for(self, binding_id: str, default: str) -> str:
+        """The keys a binding answers to, as the palette shows them (after the keymap)."""
+        return self.keymap.get(binding_id, default)
 
     def action_toggle_help(self) -> None:
         """F1: every key of what has focus, with what it does (Textual's keys panel)."""

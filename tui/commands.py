@@ -25,17 +25,34 @@ class ToolwatchCommands(Provider):
         commands: list[tuple[str, Callable[[], object], str]] = [
             (f"View: {view.name}", partial(app.pick_view, view), view.query) for view in views
         ]
+        keys = app.keys_for
         commands += [
             ("Views…", app.action_views, "pick, save or delete views"),
             ("Clear the query", app.action_clear_query, "show every tool execution"),
-            ("Toggle the filter sidebar", app.main_screen.action_toggle_sidebar, "F2"),
-            ("Copy the log id", app.action_copy_id, "y"),
-            ("Copy a curl that fetches this log", app.action_copy_detail_curl, "c"),
-            ("Copy a curl for this query's list request", app.action_copy_list_curl, "C"),
-            ("Copy a curl that re-runs this tool call", app.action_copy_rerun_curl, "r"),
-            ("Copy this log's detail JSON", app.action_copy_json, "J"),
-            ("Export the loaded logs as JSON lines", app.action_export, "e"),
-            ("Show the keys", app.action_toggle_help, "F1"),
+            (
+                "Toggle the filter sidebar",
+                app.main_screen.action_toggle_sidebar,
+                keys("screen.sidebar", "F2"),
+            ),
+            ("Copy the log id", app.action_copy_id, keys("copy.log_id", "y")),
+            (
+                "Copy a curl that fetches this log",
+                app.action_copy_detail_curl,
+                keys("copy.detail_curl", "c"),
+            ),
+            (
+                "Copy a curl for this query's list request",
+                app.action_copy_list_curl,
+                keys("copy.list_curl", "C"),
+            ),
+            (
+                "Copy a curl that re-runs this tool call",
+                app.action_copy_rerun_curl,
+                keys("copy.rerun_curl", "r"),
+            ),
+            ("Copy this log's detail JSON", app.action_copy_json, keys("copy.json", "J")),
+            ("Export the loaded logs as JSON lines", app.action_export, keys("copy.export", "e")),
+            ("Show the keys", app.action_toggle_help, keys("app.help", "F1")),
         ]
         return commands
 

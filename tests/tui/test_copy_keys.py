@@ -281,6 +281,19 @@ async def test_a_keymap_in_the_config_remaps_a_copy_key(app_factory, demo_server
         assert app.clipboard == ""
         await pilot.press("Y")
         assert app.clipboard == item["id"]
+        assert app.keys_for("copy.log_id", "y") == "Y"  # what the palette shows
+
+
+async def test_the_palette_copies_too(app_factory, demo_server):
+    item = demo_server.add_log(status="success")
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select_newest(app, pilot)
+        await pilot.press("ctrl+p", *"copy the log id")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.clipboard == item["id"]
 
 
 async def test_a_bad_keymap_is_said_and_the_default_keys_stay(app_factory, demo_server):
