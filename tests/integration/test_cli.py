@@ -17,12 +17,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(
-    *args: str, env: dict[str, str] | None = None, timeout: float = 60
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("COMPOSIO_", "TOOLWATCH_"))}
     base.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "tui", *args],
+        input=stdin,
         capture_output=True,
         text=True,
         env=base,
@@ -271,14 +272,7 @@ def test_list_output_read_back_with_file_gives_the_same_logs(server, tmp_path):
 
 def test_list_reads_a_pipe_to_its_end(server):
     exported = run("list", "--limit", "40", env=env_for(server)).stdout
-    piped = subprocess.run(
-        [sys.executable, "-m", "tui", "list", "--file", "-", "--limit", "100"],
-        input=exported,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
+    piped = run("list", "--file", "-", "--limit", "100", stdin=exported)
     assert piped.returncode == 0, piped.stderr
     assert piped.stdout == exported
 
@@ -299,14 +293,7 @@ def test_file_from_a_terminal_stdin_says_to_pipe_or_give_a_path():
 
 def test_tail_of_a_pipe_ends_when_the_pipe_does(server):
     exported = run("list", "--limit", "30", env=env_for(server)).stdout
-    piped = subprocess.run(
-        [sys.executable, "-m", "tui", "tail", "--file", "-", "--interval", "0.2"],
-        input=exported,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
+    piped = run("tail", "--file", "-", "--interval", "0.2", stdin=exported)
     assert piped.returncode == 0, piped.stderr
     # tail prints oldest first: the same logs as list, in the other order.
     assert piped.stdout.splitlines() == exported.splitlines()[::-1]
