@@ -31,7 +31,14 @@ from tui.keymap import load_keymap
 from tui.messages import CallFailed, CallLoaded, LogsArrived, PollFailed, Purpose
 from tui.models.call import CallDetail, fetch_call
 from tui.models.entry import LogEntry
-from tui.query import Filter, LogQuery, QuerySyntaxError, TimeRange, parse_query
+from tui.query import (
+    ENTRY_ATTRIBUTES,
+    Filter,
+    LogQuery,
+    QuerySyntaxError,
+    TimeRange,
+    parse_query,
+)
 from tui.screens.diff import DiffScreen
 from tui.screens.main import MainScreen
 from tui.screens.views import ViewsScreen
@@ -64,9 +71,17 @@ def binding_ids() -> set[str]:
     """Every binding id a [keymap] may name."""
     from tui.widgets.json_view import JsonView
 
-    owners = (ToolwatchApp, MainScreen, LogTable, QueryInput, DetailPane, JsonView)
     ids = set()
-    for owner in (*owners, ViewsScreen, DiffScreen):
+    for owner in (
+        ToolwatchApp,
+        MainScreen,
+        LogTable,
+        QueryInput,
+        DetailPane,
+        JsonView,
+        ViewsScreen,
+        DiffScreen,
+    ):
         for cls in owner.__mro__:
             for binding in cls.__dict__.get("BINDINGS", []):
                 if isinstance(binding, Binding) and binding.id:
@@ -81,19 +96,17 @@ def internal_error(bug: Exception) -> InternalError:
     return InternalError(detail=detail)
 
 
-# The API fields the bar completes values for, and the LogEntry attribute holding each.
+# The API fields the bar completes values for, and the LogEntry attribute holding each:
+# every field with an attribute but status (two values) and the log id (unique).
 _COMPLETED_FIELDS = {
-    "tool_slug": "tool",
-    "toolkit_slug": "toolkit",
-    "user_id": "user_id",
-    "session_id": "session_id",
-    "connected_account_id": "connected_account_id",
-    "auth_config_id": "auth_config_id",
+    field: attribute
+    for field, attribute in ENTRY_ATTRIBUTES.items()
+    if field not in ("status", "log_id")
 }
 MAX_SEEN_VALUES = 500
-MAX_CACHED_CALLS = 64
+MAX_CACHED_CALLS = 64  # details kept so moving back to a row is instant
 # Logs stored per message: about 60 ms of the event loop (the store's JSON and SQLite).
-ADD_SLICE = 2_000  # details kept so moving back to a row is instant
+ADD_SLICE = 2_000
 
 
 class ToolwatchApp(CopyKeys):
@@ -260,14 +273,7 @@ class ToolwatchApp(CopyKeys):
         self.main_screen.table.show_empty("waiting for the first answer…")
         state = "paused" if self.paused else "stopped" if self.stopped else "connecting"
         self._set_status(
-            self._status.with_(
-                state=state,
-                loaded=0,
-                failed=0,
-                gap=None,
-                error=None,
-                retry_at=None,
-            )
+            self._status.with_(state=state, loaded=0, failed=0, gap=None, error=None, retry_at=None)
         )
         self._set_title(self._title.with_(loaded=0, more_older=None, loading_older=False, unseen=0))
         self._end_backoff()
@@ -543,7 +549,7 @@ class ToolwatchApp(CopyKeys):
             self.notify("The file was truncated or replaced: reading it again from the start.")
             self._restart_tail()
             return
-        batch = message.batch
+        batch, final = message.batch, message.final
         if len(batch.entries) > ADD_SLICE:
             # A big batch (a filled gap: up to 10,000 logs) is stored a slice at a time,
             # each in a message of its own, so keys are answered in between.
@@ -552,11 +558,10 @@ class ToolwatchApp(CopyKeys):
                     replace(batch, entries=batch.entries[ADD_SLICE:], skipped=[]),
                     message.purpose,
                     message.generation,
-                    final=message.final,
+                    final=final,
                 )
             )
-            batch = replace(batch, entries=batch.entries[:ADD_SLICE])
-            message = LogsArrived(batch, message.purpose, message.generation, final=False)
+            batch, final = replace(batch, entries=batch.entries[:ADD_SLICE]), False
         result = self.store.add(batch.entries)
         self._note_values(batch.entries)
         table = self.main_screen.table
@@ -591,12 +596,7 @@ class ToolwatchApp(CopyKeys):
                 loading_older=False if message.purpose == "older" else self._title.loading_older,
             )
         )
-        if (
-            message.final
-            and message.purpose == "older"
-            and result.added == 0
-            and self.tail.more_older
-        ):
+        if final and message.purpose == "older" and result.added == 0 and self.tail.more_older:
             # A page of rows held already (dropped by id): go on to the next one.
             self._request_older()
 

@@ -17,7 +17,6 @@ import base64
 import os
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,23 +46,13 @@ def fits_osc52(text: str) -> bool:
     return len(base64.b64encode(text.encode("utf-8"))) <= OSC52_MAX
 
 
-@dataclass(frozen=True)
-class Copied:
-    """What became of one copy: on the clipboard, or saved to ``saved_to``."""
-
-    what: str
-    text: str
-    saved_to: Path | None = None
-
-
 def copy_text(
     app: App[Any],
     text: str,
     what: str,
     *,
     notes: tuple[str, ...] = (),
-    save_dir: Path | None = None,
-) -> Copied:
+) -> None:
     """Copy ``text`` and say so in a toast that shows it (with ``notes`` under it).
 
     Control characters are removed first: a copied id or command must never carry a
@@ -72,7 +61,7 @@ def copy_text(
     # Newlines and tabs stay; the key stays out even if a server echoed it into a log.
     text = debuglog.scrub(strip_controls(text))
     if not fits_osc52(text):
-        saved = _save(text, what, save_dir)
+        saved = _save(text, what)
         size = _size(len(text.encode("utf-8")))
         if saved is None:
             app.notify(
@@ -81,20 +70,19 @@ def copy_text(
                 severity="error",
                 timeout=10,
             )
-            return Copied(what, text)
+            return
         app.notify(
             f"{what} is {size}, too big for the terminal clipboard (OSC 52 carries about "
             f"{_size(OSC52_MAX * 3 // 4)}): saved to\n{saved}",
             severity="warning",
             timeout=15,
         )
-        return Copied(what, text, saved)
+        return
     app.copy_to_clipboard(text)
     if has_local_display():
         app.run_worker(lambda: _native_copy(text), thread=True, group="clipboard")
     body = "\n".join((f"Copied {what}:", preview(text), *notes))
     app.notify(body, severity="warning" if notes else "information", timeout=8 + 2 * len(notes))
-    return Copied(what, text)
 
 
 def preview(text: str) -> str:
@@ -117,10 +105,10 @@ def _native_copy(text: str) -> None:
         log.info("native clipboard unavailable (%s); OSC 52 only", type(error).__name__)
 
 
-def _save(text: str, what: str, save_dir: Path | None) -> Path | None:
+def _save(text: str, what: str) -> Path | None:
     from tui.views import state_path
 
-    folder = save_dir or state_path().parent / "copies"
+    folder = state_path().parent / "copies"
     slug = "".join(ch if ch.isalnum() else "-" for ch in what.lower()).strip("-") or "copy"
     path = folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{slug}.txt"
     try:

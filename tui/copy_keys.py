@@ -79,11 +79,18 @@ class CopyKeys(App[None]):
 
     # -- what the selection is --------------------------------------------------------
 
-    def _selected_id(self) -> str | None:
-        """The selected log's id as the API wrote it (the table shows it sanitized)."""
+    def _selection(self) -> str | None:
+        """The log the keys act on (the open call, else the table's row); None, and
+        a hint, when there is none."""
         log_id = self._current_log_id()
         if log_id is None:
             self.notify("Select a log first (↑/↓ in the table).", timeout=3)
+        return log_id
+
+    def _selected_id(self) -> str | None:
+        """The selected log's id as the API wrote it (the table shows it sanitized)."""
+        log_id = self._selection()
+        if log_id is None:
             return None
         entry = self.store.entry_by_id(log_id)
         raw = entry.raw.get("id") if entry is not None else None
@@ -96,10 +103,8 @@ class CopyKeys(App[None]):
             return (f"These logs come from a file; the command asks {self.settings.base_url}.",)
         if not self.settings.demo:
             return ()
-        return (f"demo key, for another terminal:\nexport {ENV_API_KEY}={self._demo_key()}",)
-
-    def _demo_key(self) -> str:
-        return self.settings.api_key.reveal() if self.settings.demo else ""
+        key = self.settings.api_key.reveal()
+        return (f"demo key, for another terminal:\nexport {ENV_API_KEY}={key}",)
 
     def _copy_curl(self, curl: Curl, what: str) -> None:
         copy_text(self, curl.command, what, notes=(*curl.warnings, *self._demo_notes()))
@@ -134,18 +139,13 @@ class CopyKeys(App[None]):
         self._copy_from_call("json")
 
     def _copy_from_call(self, kind: str) -> None:
-        log_id = self._current_log_id()
-        if log_id is None:
-            self.notify("Select a log first (↑/↓ in the table).", timeout=3)
-            return
-        cached = self._calls.get(log_id)
-        if cached is not None:
-            self.post_message(CopyReady(kind, cached))
-        else:
+        log_id = self._selection()
+        if log_id is not None:
             self._fetch_for_copy(kind, log_id)
 
     @work(group="copy", exclusive=True, exit_on_error=False)
     async def _fetch_for_copy(self, kind: str, log_id: str) -> None:
+        """The call from the detail cache, else from the source."""
         try:
             call = await self._call(log_id)
         except ApiError as error:

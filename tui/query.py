@@ -231,7 +231,7 @@ class LogQuery:
 # -- evaluating filters locally ------------------------------------------------------------
 
 # The LogEntry attribute for each field, for entries that carry no Composio wire object.
-_ENTRY_ATTRIBUTES: Final = {
+ENTRY_ATTRIBUTES: Final = {
     "tool_slug": "tool",
     "toolkit_slug": "toolkit",
     "connected_account_id": "connected_account_id",
@@ -251,7 +251,7 @@ def field_text(entry: LogEntry, api_field: str) -> str:
     long values). An entry without a wire object falls back to its attribute."""
     if entry.raw and entry.source == "composio":
         return wire_text(entry.raw, api_field)
-    attribute = _ENTRY_ATTRIBUTES.get(api_field)
+    attribute = ENTRY_ATTRIBUTES.get(api_field)
     value = getattr(entry, attribute) if attribute is not None else ""
     return value if isinstance(value, str) else ""
 

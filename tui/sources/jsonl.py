@@ -227,7 +227,6 @@ class _Index:
         self.keep_lines = keep_lines
         self.problems: list[str] = []
         self.problem_count = 0
-        self.replaced_lines = 0  # lines with invalid UTF-8, kept with U+FFFD
         self.stale = False  # a line no longer reads as it did: read the file again
         self._unreported: list[str] = []
         self._unlisted = 0  # problems beyond SKIPPED_PER_PAGE since the last page
@@ -342,11 +341,11 @@ class _Index:
         self._add(obj, number, offset, line)
 
     def _decode(self, line: bytes, *, count: bool = True) -> str:
+        """Invalid UTF-8 is kept, with U+FFFD (said in the debug log when first read)."""
         try:
             return line.decode("utf-8")
         except UnicodeDecodeError:
             if count:
-                self.replaced_lines += 1
                 log.debug("line %d: invalid UTF-8, replaced", self._line_no)
             return line.decode("utf-8", errors="replace")
 
