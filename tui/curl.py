@@ -38,7 +38,7 @@ from tui.constants import (
 from tui.jsonout import dumps
 from tui.models.call import CallDetail
 from tui.redact import MASK
-from tui.sanitize import clean, has_unsafe, strip_controls
+from tui.sanitize import clean, strip_controls
 from tui.urlpath import path_segment
 
 # Bodies above this many UTF-8 bytes are sent through a here-document. Half of Linux's
@@ -143,32 +143,15 @@ def _command(url: str, body: Any) -> str:
     """The command, one option a line: GET without a body, else POST with it as JSON."""
     if body is None:
         return _CONTINUE.join((f"curl -sS {shell_quote(url)}", _KEY_HEADER))
-    text = json_text(body)
+    text = dumps(body)  # one line; every invisible character written as \uXXXX
     parts = [f"curl -sS -X POST {shell_quote(url)}", _KEY_HEADER, _JSON_HEADER]
     if len(text.encode("utf-8")) <= HEREDOC_THRESHOLD:
         return _CONTINUE.join([*parts, f"-d {shell_quote(text)}"])
     # The here-document's one line is not quoted by the shell, so it gets the same
-    # last line of defence as quoted text (a no-op: json_text escaped it all already).
+    # last line of defence as quoted text (a no-op: dumps escaped it all already).
     line = _WHITESPACE_CONTROLS.sub("", strip_controls(text))
     head = _CONTINUE.join([*parts, f"--data-binary @- <<'{HEREDOC_DELIMITER}'"])
     return f"{head}\n{line}\n{HEREDOC_DELIMITER}"
-
-
-def json_text(value: Any) -> str:
-    """``value`` as compact JSON on one line, with every character ``strip_controls``
-    would remove (and any lone surrogate) written as a ``\\uXXXX`` escape instead.
-
-    Outside strings compact JSON is ASCII, so these characters can only be inside a
-    string, where the escape reads back as the same character: the value is unchanged.
-    """
-    text = dumps(value)
-    if not has_unsafe(text) and not _SURROGATES.search(text):
-        return text
-    for char in sorted(set(text)):
-        code = ord(char)
-        if 0xD800 <= code <= 0xDFFF or not strip_controls(char):
-            text = text.replace(char, f"\\u{code:04x}")
-    return text
 
 
 def _base_url(base_url: str) -> tuple[str, tuple[str, ...]]:

@@ -1,8 +1,10 @@
 """JSON for stdout that is safe to land on a terminal.
 
 ``json.dumps`` escapes C0 controls but passes C1 controls (``\\x9b`` is CSI on
-some terminals) and bidi overrides through when ``ensure_ascii=False``. We keep
-non-ASCII readable and escape just those, which stays valid JSON.
+some terminals), bidi overrides, invisible characters and lone surrogates through
+when ``ensure_ascii=False``. We keep non-ASCII readable and escape just those (the
+sanitizer's set), which reads back as the same value. The one JSON encoder for
+stdout, exports, the clipboard and curl bodies.
 """
 
 from __future__ import annotations
@@ -11,7 +13,12 @@ import json
 import re
 from typing import Any
 
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+from tui.sanitize import UNSAFE_CHARS
+
+# Every character the sanitizer will not show (C0 ones are escaped by json.dumps
+# already), and lone surrogates, which no UTF-8 stream can carry: writing one raised
+# UnicodeEncodeError and ended `toolwatch list`.
+_UNSAFE_IN_JSON = re.compile(f"[{UNSAFE_CHARS}\ud800-\udfff]")
 
 
 def _escape(match: re.Match[str]) -> str:

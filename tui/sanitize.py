@@ -21,10 +21,11 @@ import re
 # LRM/RLM/ALM) plus the line/paragraph separators that some terminals honour;
 # and the invisible ones (soft hyphen, zero-width space/joiners, word joiner and
 # invisible operators, BOM), which make a user id look empty or like another.
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u2069\ufeff]"
+UNSAFE_CHARS = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u2069\ufeff"
 )
+_UNSAFE = re.compile(f"[{UNSAFE_CHARS}]")
 
 DEFAULT_MAX_LEN = 2_000
 ELLIPSIS = "…"

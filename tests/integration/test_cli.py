@@ -297,3 +297,14 @@ def test_tail_of_a_pipe_ends_when_the_pipe_does(server):
     assert piped.returncode == 0, piped.stderr
     # tail prints oldest first: the same logs as list, in the other order.
     assert piped.stdout.splitlines() == exported.splitlines()[::-1]
+
+
+def test_list_prints_a_log_holding_a_lone_surrogate(tmp_path):
+    path = tmp_path / "odd.jsonl"
+    path.write_text(
+        '{"id":"log_s","timestamp":"2026-04-17T10:00:00Z","message":"bad \\ud800 here"}\n',
+        encoding="utf-8",
+    )
+    result = run("list", "--file", str(path))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["message"] == "bad \ud800 here"

@@ -26,13 +26,13 @@ from tui.curl import (
     HEREDOC_DELIMITER,
     HEREDOC_THRESHOLD,
     detail_curl,
-    json_text,
     list_curl,
     rerun_curl,
 )
 from tui.demo import DemoServer
 from tui.demo.hostile import HOSTILE_STRINGS
 from tui.demo.httpd import MAX_BODY
+from tui.jsonout import dumps as json_text
 from tui.models.call import CallDetail, fetch_call
 from tui.query import parse_query
 from tui.sources.composio import ComposioClient, _path_id

@@ -29,12 +29,12 @@ from tui.curl import (
     HEREDOC_THRESHOLD,
     Curl,
     detail_curl,
-    json_text,
     list_curl,
     rerun_curl,
     shell_quote,
 )
 from tui.demo.hostile import HOSTILE_STRINGS
+from tui.jsonout import dumps as json_text
 from tui.models.call import CallDetail, build_call
 from tui.models.wire import WireLogDetail
 from tui.redact import MASK, redact_json

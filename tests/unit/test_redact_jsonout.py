@@ -55,3 +55,11 @@ def test_credentials_outside_headers_are_masked_too():
     assert out["request"]["params"]["q"] == "hi" and out["json"]["n"] == 3
     assert data["json"]["password"] == "hunter2"  # the original is untouched
     assert redact_url("plain text = fine") == "plain text = fine"
+
+
+def test_lone_surrogates_and_invisible_characters_are_escaped_and_read_back():
+    value = {"m": "bad \ud800 here \u200b\ufeff\xad end"}
+    line = jsonout.dumps(value)
+    line.encode("utf-8")  # a lone surrogate could not be written to any UTF-8 stream
+    assert "\u200b" not in line and "\ufeff" not in line and "\xad" not in line
+    assert json.loads(line) == value
