@@ -54,7 +54,6 @@ _CONTINUE: Final = " \\\n  "
 _KEY_HEADER: Final = f'-H "{API_KEY_HEADER}: ${ENV_API_KEY}"'
 _JSON_HEADER: Final = "-H 'Content-Type: application/json'"
 _WHITESPACE_CONTROLS: Final = re.compile("[\t\n\r]")
-_SURROGATES: Final = re.compile("[\ud800-\udfff]")
 _IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -69,13 +68,13 @@ class Curl:
 def shell_quote(text: str) -> str:
     """``text`` as one POSIX shell word: single-quoted, ``'`` written as ``'\\''``.
 
-    Control characters are removed first (those ``strip_controls`` removes, and tab,
-    newline and carriage return too: a pasted tab triggers completion, and no value
-    toolwatch quotes is meant to span lines), as are lone surrogates, which no
-    terminal or clipboard can carry. Everything else, ``$``, backticks, ``\\`` and
+    Control characters are removed first (those ``strip_controls`` removes, lone
+    surrogates among them, and tab, newline and carriage return too: a pasted tab
+    triggers completion, and no value toolwatch quotes is meant to span lines).
+    Everything else, ``$``, backticks, ``\\`` and
     ``"`` included, stays literal between single quotes.
     """
-    text = _SURROGATES.sub("", _WHITESPACE_CONTROLS.sub("", strip_controls(text)))
+    text = _WHITESPACE_CONTROLS.sub("", strip_controls(text))
     return "'" + text.replace("'", "'\\''") + "'"
 
 

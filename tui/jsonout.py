@@ -16,9 +16,8 @@ from typing import Any
 from tui.sanitize import UNSAFE_CHARS
 
 # Every character the sanitizer will not show (C0 ones are escaped by json.dumps
-# already), and lone surrogates, which no UTF-8 stream can carry: writing one raised
-# UnicodeEncodeError and ended `toolwatch list`.
-_UNSAFE_IN_JSON = re.compile(f"[{UNSAFE_CHARS}\ud800-\udfff]")
+# already). Lone surrogates among them: writing one raised UnicodeEncodeError.
+_UNSAFE_IN_JSON = re.compile(f"[{UNSAFE_CHARS}]")
 
 
 def _escape(match: re.Match[str]) -> str:

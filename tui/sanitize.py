@@ -20,10 +20,11 @@ import re
 # bidirectional formatting characters (LRE/RLE/PDF/LRO/RLO, LRI/RLI/FSI/PDI,
 # LRM/RLM/ALM) plus the line/paragraph separators that some terminals honour;
 # and the invisible ones (soft hyphen, zero-width space/joiners, word joiner and
-# invisible operators, BOM), which make a user id look empty or like another.
+# invisible operators, BOM), which make a user id look empty or like another; and lone
+# surrogates (JSON can hold "\ud800"), which no terminal or UTF-8 stream can carry.
 UNSAFE_CHARS = (
     "\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u2069\ufeff"
+    "\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff"
 )
 _UNSAFE = re.compile(f"[{UNSAFE_CHARS}]")
 

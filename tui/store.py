@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui import jsonout
 from tui.models.entry import LogEntry
 
 # One column per LogEntry field, in the model's order, so a field added to
@@ -38,6 +39,10 @@ CREATE TABLE IF NOT EXISTS logs (
     UNIQUE (id)
 )
 """
+
+_INSERT = (
+    f"INSERT OR IGNORE INTO logs ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
+)
 
 # What a table row needs; the message is cut here so a screenful of rows with
 # multi-kilobyte messages stays cheap to fetch and render.
@@ -128,11 +133,12 @@ class LogStore:
         duplicates = failed = 0
         cur = self._db.cursor()
         for entry in entries:
-            cur.execute(
-                f"INSERT OR IGNORE INTO logs ({', '.join(_COLUMNS)}) "
-                f"VALUES ({', '.join('?' * len(_COLUMNS))})",
-                _row_values(entry),
-            )
+            try:
+                cur.execute(_INSERT, _row_values(entry))
+            except UnicodeEncodeError:
+                # A lone surrogate in the wire JSON ("\ud800" is valid JSON) cannot be
+                # stored as UTF-8; written escaped, it reads back as the same value.
+                cur.execute(_INSERT, _row_values(entry, escape=True))
             if cur.rowcount == 1 and cur.lastrowid is not None:
                 fresh.append((entry.timestamp_ms, cur.lastrowid))
                 failed += entry.failed
@@ -291,6 +297,9 @@ def _escape_like(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _row_values(entry: LogEntry) -> tuple[object, ...]:
-    raw = json.dumps(entry.raw, separators=(",", ":"), ensure_ascii=False)
+def _row_values(entry: LogEntry, *, escape: bool = False) -> tuple[object, ...]:
+    if escape:
+        raw = jsonout.dumps(entry.raw)
+    else:
+        raw = json.dumps(entry.raw, separators=(",", ":"), ensure_ascii=False)
     return tuple(raw if c == "raw" else getattr(entry, c) for c in _COLUMNS)

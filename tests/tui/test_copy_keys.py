@@ -334,3 +334,24 @@ async def test_a_bug_in_an_export_is_said_not_lost(app_factory, export_dir, monk
         await pilot.pause()
         assert "toolwatch hit a bug: RuntimeError: a bug in the export" in last_toast(app)
         assert len(app.store) > 0
+
+
+async def test_a_log_id_holding_a_lone_surrogate_copies_without_a_crash(demo_server, tmp_path):
+    from tests.conftest import fixed_clock, settings_for
+    from tui.app import ToolwatchApp
+    from tui.sources.jsonl import FileSource
+
+    path = tmp_path / "odd.jsonl"
+    path.write_text(
+        '{"id":"log_\\ud800odd","timestamp":"2026-04-17T10:00:00Z","status":"success"}\n',
+        encoding="utf-8",
+    )
+    settings = settings_for(demo_server, demo=False, source_file=str(path))
+    app = ToolwatchApp(settings, source=FileSource(path), clock=fixed_clock, poll_on_interval=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select_newest(app, pilot)
+        for key in ("y", "c", "J"):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert "odd" in app.clipboard and "\ud800" not in app.clipboard, key
+        assert app.is_running

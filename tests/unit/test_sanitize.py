@@ -41,3 +41,8 @@ def test_invisible_characters_become_visible():
     assert clean("\u200b\u200d\ufeff") == "\\u200b\\u200d\\ufeff"
     assert clean("us\u00ader_1\u2060") == "us\\xader_1\\u2060"
     assert clean("plain user_1 ✓ é") == "plain user_1 ✓ é"
+
+
+def test_lone_surrogates_are_shown_escaped_and_never_leave():
+    assert clean("log_\ud800x") == "log_\\ud800x"
+    assert strip_controls("log_\ud800x") == "log_x"

@@ -128,3 +128,13 @@ def test_index_of_id():
     store.add([entry(i, 1000 + i) for i in range(5)])
     assert store.index_of_id("log_4") == 0 and store.index_of_id("log_0") == 4
     assert store.index_of_id("log_missing") is None
+
+
+def test_a_lone_surrogate_in_the_wire_json_is_stored_and_read_back():
+    store = LogStore(":memory:")
+    raw = {"id": "log_s", "message": "bad \ud800 here"}
+    odd = LogEntry(id="log_s", timestamp_ms=1, message="bad \ud800 here", raw=raw)
+    assert store.add([odd, entry(2, 2)]).added == 2
+    held = store.entry_by_id("log_s")
+    assert held is not None and held.raw == raw
+    assert [message for message, _ in next(store.raw_chunks())] == ["bad \\ud800 here", "m"]
