@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from tui.query import LogQuery, TimeRange, parse_query
-from tui.sources.jsonl import FileSource
+from tui.sources.file import FileSource
 
 START_MS = 1_776_000_000_000
 TOOLS = [(f"TOOLKIT{t}_ACTION{a}", f"toolkit{t}") for t in range(10) for a in range(4)]

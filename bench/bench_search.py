@@ -16,7 +16,7 @@ import time
 
 from tui.models.entry import LogEntry
 from tui.store import LogStore
-from tui.widgets.log_table import SEARCH_SLICE
+from tui.ui.widgets.log_table import SEARCH_SLICE
 
 BATCH = 50_000
 

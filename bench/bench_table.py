@@ -26,7 +26,7 @@ from textual.geometry import Region
 
 from tui.models.entry import LogEntry
 from tui.store import LogStore
-from tui.widgets.log_table import LogTable
+from tui.ui.widgets.log_table import LogTable
 
 TOOLS = ["GMAIL_SEND_EMAIL", "GITHUB_CREATE_AN_ISSUE", "SLACK_SEND_MESSAGE", "NOTION_CREATE_PAGE"]
 T0 = 1_776_400_000_000

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from tui.app import ToolwatchApp
 from tui.config import Secret, Settings
 from tui.demo import DemoServer
+from tui.ui.app import ToolwatchApp
+from tui.ui.widgets.log_table import LogTable
 from tui.views import ENV_STATE_DIR
-from tui.widgets.log_table import LogTable
 
 HERE = Path(__file__).resolve().parent
 FROZEN_NOW = 1_776_421_500.0  # 2026-04-17T10:25:00Z

@@ -43,7 +43,7 @@ def settings_for(server: DemoServer, **overrides: object) -> Settings:
 
 @pytest.fixture
 def app_factory(demo_server: DemoServer) -> Callable[..., object]:
-    from tui.app import ToolwatchApp
+    from tui.ui.app import ToolwatchApp
 
     def make(**kwargs: object) -> ToolwatchApp:
         kwargs.setdefault("clock", fixed_clock)

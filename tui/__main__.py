@@ -1,5 +1,5 @@
 """`python -m tui` behaves exactly like the `toolwatch` console script."""
 
-from tui.cli import main
+from tui.cli.main import main
 
 raise SystemExit(main())

@@ -15,14 +15,11 @@ from datetime import tzinfo
 from urllib.parse import urlsplit
 
 from tui.constants import DEFAULT_BASE_URL, ENV_API_KEY, ENV_BASE_URL
+from tui.errors import ConfigError
 
 DEFAULT_POLL_INTERVAL = 2.0
 DEFAULT_LAG_S = 30.0
 MIN_POLL_INTERVAL = 0.2
-
-
-class ConfigError(ValueError):
-    """A setting toolwatch cannot use; the message says which and what to do."""
 
 
 class Secret:

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import platformdirs
 
-from tui.config import ConfigError
+from tui.errors import ConfigError
 
 ROOT_LOGGER = "toolwatch"
 ENV_LOG_LEVEL = "TOOLWATCH_LOG_LEVEL"

@@ -23,7 +23,7 @@ from typing import Any
 
 import platformdirs
 
-from tui.config import ConfigError
+from tui.errors import ConfigError
 
 ENV_CONFIG_DIR = "TOOLWATCH_CONFIG_DIR"
 ENV_STATE_DIR = "TOOLWATCH_STATE_DIR"

@@ -29,13 +29,14 @@ from tui.diagnose import (
     TOOL_NOT_FOUND,
     diagnose,
 )
-from tui.models.call import CallDetail, fetch_call
+from tui.errors import NotFoundError
+from tui.models.call import CallDetail
 from tui.models.entry import LogEntry
 from tui.query import Filter, LogQuery
 from tui.redact import MASK
 from tui.sanitize import has_unsafe
+from tui.sources.base import fetch_call
 from tui.sources.composio import ComposioClient
-from tui.sources.errors import NotFoundError
 
 TRACE = "/api/v3.1/internal/action_execution/log/"
 FAILURES = {

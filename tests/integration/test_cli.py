@@ -45,7 +45,7 @@ def env_for(server: DemoServer) -> dict[str, str]:
 def test_headless_commands_never_import_textual(tmp_path):
     code = (
         "import sys\n"
-        "from tui import cli\n"
+        "from tui.cli import main as cli\n"
         "from tui.demo import DemoServer\n"
         "with DemoServer(rate=0, prefill=5) as s:\n"
         "    import os\n"
@@ -278,8 +278,9 @@ def test_list_reads_a_pipe_to_its_end(server):
 
 
 def test_file_from_a_terminal_stdin_says_to_pipe_or_give_a_path():
-    from tui.cli import _file_source
-    from tui.config import ConfigError, Secret, Settings
+    from tui.cli.main import _file_source
+    from tui.config import Secret, Settings
+    from tui.errors import ConfigError
 
     settings = Settings(base_url="https://x.test", api_key=Secret(""), source_file="-")
     stdin = sys.stdin

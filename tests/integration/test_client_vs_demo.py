@@ -17,9 +17,9 @@ import pytest
 from tests.conftest import fixed_clock
 from tui.constants import FILTER_FIELDS, FILTER_OPERATORS
 from tui.demo import DemoServer
+from tui.errors import AuthError, NotFoundError
 from tui.query import Filter, LogQuery, QueryError, TimeRange
 from tui.sources.composio import ComposioClient
-from tui.sources.errors import AuthError, NotFoundError
 
 
 @pytest.fixture(scope="module")

@@ -33,8 +33,9 @@ from tui.demo import DemoServer
 from tui.demo.hostile import HOSTILE_STRINGS
 from tui.demo.httpd import MAX_BODY
 from tui.jsonout import dumps as json_text
-from tui.models.call import CallDetail, fetch_call
+from tui.models.call import CallDetail
 from tui.query import parse_query
+from tui.sources.base import fetch_call
 from tui.sources.composio import ComposioClient, _path_id
 
 pytestmark = pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")

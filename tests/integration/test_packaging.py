@@ -31,12 +31,12 @@ def test_wheel_ships_styles_inside_the_package(tmp_path):
     (wheel,) = tmp_path.glob("toolwatch-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "tui/styles/app.tcss" in names
-    assert "tui/app.py" in names and "tui/demo/server.py" in names
+    assert "tui/ui/app.py" in names and "tui/demo/server.py" in names
     # Unzipped on its own, away from the checkout, the package finds its styles.
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     probe = subprocess.run(
-        [sys.executable, "-c", "from tui.app import styles_dir; print(styles_dir())"],
+        [sys.executable, "-c", "from tui.ui.app import styles_dir; print(styles_dir())"],
         capture_output=True,
         text=True,
         cwd=tmp_path,

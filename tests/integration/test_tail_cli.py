@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from tests.demo.conftest import FakeClock, client_for, list_all
-from tui import cli
+from tui.cli import main as cli
 from tui.demo import DemoServer, FaultPlan
 from tui.query import parse_query
 from tui.tail import Backoff, LiveTail
@@ -265,7 +265,7 @@ def run_tail(server: DemoServer, *args: str) -> subprocess.Popen[str]:
 def test_tail_never_imports_textual():
     code = (
         "import os, sys\n"
-        "from tui import cli\n"
+        "from tui.cli import main as cli\n"
         "from tui.demo import DemoServer\n"
         "with DemoServer(rate=0, prefill=5) as s:\n"
         "    os.environ['COMPOSIO_API_KEY'] = s.api_key\n"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import fixed_clock, settings_for
-from tui.app import ToolwatchApp
-from tui.widgets.log_table import LogTable
+from tui.ui.app import ToolwatchApp
+from tui.ui.widgets.log_table import LogTable
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.app import ToolwatchApp
+from tui.ui.app import ToolwatchApp
 
 
 async def settle(app: ToolwatchApp, pilot: Any) -> None:

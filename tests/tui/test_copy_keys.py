@@ -15,7 +15,7 @@ from tests.tui.pilot import settle
 from tui import clipboard
 from tui.export import ENV_EXPORT_DIR
 from tui.query import LogQuery, parse_query
-from tui.widgets.log_table import LogTable
+from tui.ui.widgets.log_table import LogTable
 
 NOW_MS = int(FIXED_NOW * 1000)
 
@@ -320,12 +320,12 @@ async def test_f1_shows_the_keys_and_hides_them_again(app_factory):
 
 
 async def test_a_bug_in_an_export_is_said_not_lost(app_factory, export_dir, monkeypatch):
-    import tui.copy_keys
+    import tui.ui.copy_keys
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug in the export")
 
-    monkeypatch.setattr(tui.copy_keys, "write_matching", broken)
+    monkeypatch.setattr(tui.ui.copy_keys, "write_matching", broken)
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
@@ -338,8 +338,8 @@ async def test_a_bug_in_an_export_is_said_not_lost(app_factory, export_dir, monk
 
 async def test_a_log_id_holding_a_lone_surrogate_copies_without_a_crash(demo_server, tmp_path):
     from tests.conftest import fixed_clock, settings_for
-    from tui.app import ToolwatchApp
-    from tui.sources.jsonl import FileSource
+    from tui.sources.file import FileSource
+    from tui.ui.app import ToolwatchApp
 
     path = tmp_path / "odd.jsonl"
     path.write_text(

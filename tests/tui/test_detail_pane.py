@@ -11,11 +11,11 @@ from tests.conftest import FIXED_NOW
 from tests.tui.pilot import settle
 from tui.demo import FaultPlan
 from tui.query import LogQuery
-from tui.screens.diff import DiffScreen
-from tui.widgets.detail_pane import DetailPane
-from tui.widgets.json_view import JsonView
-from tui.widgets.log_table import LogTable
-from tui.widgets.timeline import TimelineView
+from tui.ui.screens.diff import DiffScreen
+from tui.ui.widgets.detail_pane import DetailPane
+from tui.ui.widgets.json_view import JsonView
+from tui.ui.widgets.log_table import LogTable
+from tui.ui.widgets.timeline import TimelineView
 
 DETAIL = "/api/v3.1/logs/tool_execution/"
 NOW_MS = int(FIXED_NOW * 1000)

@@ -13,12 +13,12 @@ import pytest
 from tests.conftest import fixed_clock, settings_for
 from tests.tui.pilot import settle
 from tui import views
-from tui.app import ToolwatchApp
 from tui.export import ENV_EXPORT_DIR
 from tui.query import parse_query
-from tui.sources.jsonl import FileSource
-from tui.widgets.detail_pane import DetailPane
-from tui.widgets.status_line import StatusLine
+from tui.sources.file import FileSource
+from tui.ui.app import ToolwatchApp
+from tui.ui.widgets.detail_pane import DetailPane
+from tui.ui.widgets.status_line import StatusLine
 
 NOW_MS = int(fixed_clock() * 1000)
 
@@ -128,7 +128,7 @@ async def test_the_detail_comes_from_the_file(demo_server, tmp_path):
 
 @pytest.mark.parametrize("flag", [["--demo"], []])
 def test_file_is_refused_with_demo_and_a_missing_file_is_a_usage_error(flag, tmp_path, capsys):
-    from tui.cli import EXIT_USAGE, main
+    from tui.cli.main import EXIT_USAGE, main
 
     assert main(["--file", str(tmp_path / "missing.jsonl"), *flag]) == EXIT_USAGE
     err = capsys.readouterr().err

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from tests.conftest import fixed_clock, settings_for
 from tests.tui.pilot import settle
-from tui.app import ToolwatchApp
 from tui.demo import FaultPlan
-from tui.screens.views import ViewsScreen
+from tui.ui.app import ToolwatchApp
+from tui.ui.screens.views import ViewsScreen
+from tui.ui.widgets.filter_sidebar import FilterSidebar
+from tui.ui.widgets.log_table import LogTable
+from tui.ui.widgets.query_bar import QueryBar
+from tui.ui.widgets.title_bar import TitleBar
 from tui.views import last_query, save_view, user_views
-from tui.widgets.filter_sidebar import FilterSidebar
-from tui.widgets.log_table import LogTable
-from tui.widgets.query_bar import QueryBar
-from tui.widgets.title_bar import TitleBar
 
 LIST_PATH = "/api/v3.1/logs/tool_execution"
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from tests.conftest import fixed_clock, settings_for
 from tests.tui.pilot import settle
-from tui.app import ToolwatchApp
 from tui.config import Secret
-from tui.widgets.log_table import LogTable
-from tui.widgets.status_line import StatusLine
+from tui.ui.app import ToolwatchApp
+from tui.ui.widgets.log_table import LogTable
+from tui.ui.widgets.status_line import StatusLine
 
 HOSTILE = "user said [/bold] hi [@click=app.quit]click[/] \x1b]52;c;ZXZpbA==\x07 done"
 

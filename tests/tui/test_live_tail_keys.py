@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from tests.conftest import fixed_clock, settings_for
 from tests.tui.pilot import settle
-from tui.app import ToolwatchApp
 from tui.demo import FaultPlan
-from tui.widgets.log_table import LogTable
-from tui.widgets.status_line import StatusLine
-from tui.widgets.title_bar import TitleBar
+from tui.ui.app import ToolwatchApp
+from tui.ui.widgets.log_table import LogTable
+from tui.ui.widgets.status_line import StatusLine
+from tui.ui.widgets.title_bar import TitleBar
 
 
 def title(app: ToolwatchApp) -> str:
@@ -183,10 +183,10 @@ async def test_a_bug_while_polling_is_said_and_polling_goes_on(app_factory):
 
 async def test_a_big_batch_is_stored_a_slice_per_message(app_factory):
     from tests.conftest import FIXED_NOW
-    from tui import app as app_module
-    from tui.messages import LogsArrived
+    from tui.ui import app as app_module
     from tui.models.entry import LogEntry
     from tui.tail import TailBatch
+    from tui.ui.messages import LogsArrived
 
     now_ms = int(FIXED_NOW * 1000)
     entries = [

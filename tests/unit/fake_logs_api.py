@@ -10,10 +10,10 @@ from __future__ import annotations
 from bisect import insort
 from dataclasses import dataclass, field
 
+from tui.errors import ApiError
 from tui.models.entry import LogEntry
 from tui.query import LogQuery
 from tui.sources.base import LogPage
-from tui.sources.errors import ApiError
 
 
 @dataclass

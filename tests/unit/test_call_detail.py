@@ -9,17 +9,18 @@ from typing import Any
 
 import pytest
 
-from tui.models.call import CallDetail, build_call, fetch_call, parse_duration_ms, trace_note
-from tui.models.wire import WireLogDetail, WireTrace
-from tui.redact import MASK
-from tui.sanitize import has_unsafe
-from tui.sources.errors import (
+from tui.errors import (
     ApiError,
     AuthError,
     NotFoundError,
     ServerError,
     UnreadableBody,
 )
+from tui.models.call import CallDetail, build_call, parse_duration_ms, trace_note
+from tui.models.wire import WireLogDetail, WireTrace
+from tui.redact import MASK
+from tui.sanitize import has_unsafe
+from tui.sources.base import fetch_call
 
 START = 1_776_421_499_798
 END = 1_776_421_500_000

@@ -20,9 +20,7 @@ import pytest
 
 from tui import __version__, debuglog
 from tui.constants import CREDENTIAL_HEADERS
-from tui.query import Filter, LogQuery, TimeRange
-from tui.sources.composio import ComposioClient, LogPage, parse_retry_after
-from tui.sources.errors import (
+from tui.errors import (
     ApiError,
     AuthError,
     BadRequestError,
@@ -34,6 +32,8 @@ from tui.sources.errors import (
     ServerError,
     UnreadableBody,
 )
+from tui.query import Filter, LogQuery, TimeRange
+from tui.sources.composio import ComposioClient, LogPage, parse_retry_after
 
 KEY = "sk_live_Zq9SECRETkey0123456789"
 BASE = "https://composio.test"
@@ -628,7 +628,7 @@ async def test_requests_are_logged_without_the_key(debug_file: Path):
 def test_no_textual_import():
     code = (
         "import sys\n"
-        "import tui.sources.composio, tui.sources.errors, tui.models.wire\n"
+        "import tui.sources.composio, tui.errors, tui.models.wire\n"
         "import tui.models.normalize, tui.debuglog\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'textual')\n"
         "assert not bad, bad\n"

@@ -1,13 +1,7 @@
 import pytest
 
-from tui.config import (
-    NO_KEY_MESSAGE,
-    ConfigError,
-    Secret,
-    normalize_base_url,
-    parse_interval,
-    settings_from_env,
-)
+from tui.config import NO_KEY_MESSAGE, Secret, normalize_base_url, parse_interval, settings_from_env
+from tui.errors import ConfigError
 
 
 def test_key_and_base_url_from_env():

@@ -11,7 +11,7 @@ import platformdirs
 import pytest
 
 from tui import debuglog
-from tui.config import ConfigError
+from tui.errors import ConfigError
 
 SECRET = "sk_test_debuglog_Secret_42"
 

@@ -29,19 +29,19 @@ from hypothesis import strategies as st
 from tests.unit.fake_logs_api import FakeClock
 from tui.constants import MAX_LIMIT
 from tui.demo import DemoServer
-from tui.models.call import fetch_call
-from tui.models.entry import LogEntry
-from tui.query import Filter, LogQuery, QueryError, TimeRange, parse_query
-from tui.sources import jsonl
-from tui.sources.composio import ComposioClient
-from tui.sources.errors import (
+from tui.errors import (
     ApiError,
     BadRequestError,
     ConnectionFailed,
     NotFoundError,
     UnreadableBody,
 )
-from tui.sources.jsonl import FileReadError, FileSource, encode_cursor
+from tui.models.entry import LogEntry
+from tui.query import Filter, LogQuery, QueryError, TimeRange, parse_query
+from tui.sources import file as jsonl
+from tui.sources.base import fetch_call
+from tui.sources.composio import ComposioClient
+from tui.sources.file import FileReadError, FileSource, encode_cursor
 from tui.tail import Backoff, LiveTail
 
 NOW_MS = 1_776_421_500_000  # 2026-04-17T10:25:00Z, the demo fixtures' frozen now
@@ -799,7 +799,7 @@ async def test_an_empty_file_lists_nothing(log_file: Path, opened: Any) -> None:
 
 
 def test_the_module_never_imports_textual() -> None:
-    code = "import sys, tui.sources.jsonl; print('textual' in sys.modules)"
+    code = "import sys, tui.sources.file; print('textual' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui.widgets.json_view import blocks, layout
+from tui.ui.widgets.json_view import blocks, layout
 
 
 def test_json_blocks_pair_openers_with_closers():

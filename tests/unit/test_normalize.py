@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tui.errors import ApiError, UnreadableBody
 from tui.models.normalize import entry_from_wire, parse_timestamp_ms
 from tui.models.wire import WireLogDetail, WireLogItem
-from tui.sources.errors import ApiError, UnreadableBody
 
 ITEM: dict[str, Any] = {
     "id": "log_-jRTWClpBoVo",

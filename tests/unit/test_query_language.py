@@ -692,6 +692,6 @@ def test_a_query_matches_when_its_range_filters_and_words_all_do() -> None:
 
 @pytest.mark.parametrize("first", ["tui.query", "tui.models.normalize", "tui.sources.base"])
 def test_query_imports_without_a_cycle_in_any_order(first: str) -> None:
-    code = f"import {first}, tui.query, tui.sources.jsonl, tui.tail"
+    code = f"import {first}, tui.query, tui.sources.file, tui.tail"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

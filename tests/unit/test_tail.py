@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.unit.fake_logs_api import FakeClock, FakeLogsApi
+from tui.errors import AuthError, RateLimitedError, ServerError
 from tui.query import Filter, LogQuery, TimeRange
-from tui.sources.errors import AuthError, RateLimitedError, ServerError
 from tui.tail import Backoff, Gap, LiveTail, Retrying, Stopped, TailBatch
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui.config import ConfigError
+from tui.errors import ConfigError
 from tui.views import (
     BUILTIN_VIEWS,
     all_views,

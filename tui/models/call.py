@@ -13,7 +13,6 @@ the JSON tab and copy as well, which otherwise keeps the server's strings as sen
 
 from __future__ import annotations
 
-import asyncio
 import json
 import math
 import re
@@ -21,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from tui.errors import ApiError, NotFoundError, UnreadableBody
 from tui.models.entry import LogEntry
 from tui.models.normalize import entry_from_wire, first_text, wire_text
 from tui.models.wire import (
@@ -34,8 +34,6 @@ from tui.models.wire import (
 )
 from tui.redact import redact_headers, redact_json, redact_url
 from tui.sanitize import clean
-from tui.sources.base import DetailSource
-from tui.sources.errors import ApiError, NotFoundError, UnreadableBody
 
 # Statuses that mean "this did not work", at any level: the list says "failed",
 # steps say "failure" or "error", the per-step log's own status says "error".
@@ -232,31 +230,6 @@ def build_call(
         ),
         execute=execute,
     )
-
-
-async def fetch_call(source: DetailSource, log_id: str) -> CallDetail:
-    """Fetch a log's detail and per-step log at once and join them.
-
-    A per-step log that cannot be had (404, an unreadable body, any ``ApiError``)
-    degrades to ``trace_note``; a detail that cannot be had raises its ``ApiError``
-    (and stops the other request). Cancelling this cancels both requests.
-    """
-
-    async def trace_or_problem() -> tuple[WireTrace | None, ApiError | None]:
-        try:
-            return await source.get_trace(log_id), None
-        except ApiError as error:
-            return None, error
-
-    try:
-        async with asyncio.TaskGroup() as group:
-            detail_task = group.create_task(source.get_detail(log_id))
-            trace_task = group.create_task(trace_or_problem())
-    except ExceptionGroup as failures:
-        # The detail's error (the trace's are caught above), not a group of one.
-        raise failures.exceptions[0] from None
-    trace, problem = trace_task.result()
-    return build_call(detail_task.result(), trace, trace_problem=problem)
 
 
 def trace_note(problem: ApiError | None) -> str:

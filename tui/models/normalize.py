@@ -15,9 +15,9 @@ from typing import Any, Final
 
 from pydantic import ValidationError
 
+from tui.errors import UnreadableBody
 from tui.models.entry import LogEntry
 from tui.models.wire import WireLogDetail, WireLogItem, json_kind, summarize_errors, to_number
-from tui.sources.errors import UnreadableBody
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MS = timedelta(milliseconds=1)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from tui.errors import ApiError
+from tui.models.call import CallDetail, build_call
 from tui.models.entry import LogEntry
 from tui.models.wire import WireLogDetail, WireTrace
 from tui.query import LogQuery
@@ -41,3 +44,28 @@ class DetailSource(Protocol):
     async def get_detail(self, log_id: str) -> WireLogDetail: ...
 
     async def get_trace(self, log_id: str) -> WireTrace: ...
+
+
+async def fetch_call(source: DetailSource, log_id: str) -> CallDetail:
+    """Fetch a log's detail and per-step log at once and join them.
+
+    A per-step log that cannot be had (404, an unreadable body, any ``ApiError``)
+    degrades to ``trace_note``; a detail that cannot be had raises its ``ApiError``
+    (and stops the other request). Cancelling this cancels both requests.
+    """
+
+    async def trace_or_problem() -> tuple[WireTrace | None, ApiError | None]:
+        try:
+            return await source.get_trace(log_id), None
+        except ApiError as error:
+            return None, error
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            detail_task = group.create_task(source.get_detail(log_id))
+            trace_task = group.create_task(trace_or_problem())
+    except ExceptionGroup as failures:
+        # The detail's error (the trace's are caught above), not a group of one.
+        raise failures.exceptions[0] from None
+    trace, problem = trace_task.result()
+    return build_call(detail_task.result(), trace, trace_problem=problem)

@@ -37,6 +37,18 @@ from tui.constants import (
     LOGS_LIST_PATH,
     TRACE_PATH,
 )
+from tui.errors import (
+    ApiError,
+    AuthError,
+    BadRequestError,
+    ConnectionFailed,
+    ForbiddenError,
+    NotFoundError,
+    RateLimitedError,
+    RequestTimeout,
+    ServerError,
+    UnreadableBody,
+)
 from tui.models.entry import LogEntry
 from tui.models.normalize import entry_from_wire
 from tui.models.wire import (
@@ -50,18 +62,6 @@ from tui.models.wire import (
 from tui.query import LogQuery
 from tui.sanitize import clean
 from tui.sources.base import LogPage
-from tui.sources.errors import (
-    ApiError,
-    AuthError,
-    BadRequestError,
-    ConnectionFailed,
-    ForbiddenError,
-    NotFoundError,
-    RateLimitedError,
-    RequestTimeout,
-    ServerError,
-    UnreadableBody,
-)
 from tui.urlpath import path_segment
 
 USER_AGENT = f"toolwatch/{__version__} (+python-httpx)"

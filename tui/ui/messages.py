@@ -6,8 +6,8 @@ from typing import Literal
 
 from textual.message import Message
 
+from tui.errors import ApiError
 from tui.models.call import CallDetail
-from tui.sources.errors import ApiError
 from tui.tail import TailBatch
 
 # What a request was for: one in flight at a time for each.

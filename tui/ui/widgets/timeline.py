@@ -19,8 +19,8 @@ from textual.widgets.option_list import Option
 
 from tui.models.call import CallDetail, NetworkCall, Step
 from tui.sanitize import clean
-from tui.widgets.json_view import JsonView
-from tui.widgets.log_table import format_duration
+from tui.ui.widgets.json_view import JsonView
+from tui.ui.widgets.log_table import format_duration
 
 BAR_WIDTH = 28
 _OK = {"success", "ok"}

@@ -17,12 +17,12 @@ from textual.widgets import Footer
 
 from tui.query import LogQuery
 from tui.store import LogStore
-from tui.widgets.detail_pane import DetailPane
-from tui.widgets.filter_sidebar import FilterSidebar
-from tui.widgets.log_table import LogTable
-from tui.widgets.query_bar import QueryBar
-from tui.widgets.status_line import StatusInfo, StatusLine
-from tui.widgets.title_bar import TitleBar, TitleInfo
+from tui.ui.widgets.detail_pane import DetailPane
+from tui.ui.widgets.filter_sidebar import FilterSidebar
+from tui.ui.widgets.log_table import LogTable
+from tui.ui.widgets.query_bar import QueryBar
+from tui.ui.widgets.status_line import StatusInfo, StatusLine
+from tui.ui.widgets.title_bar import TitleBar, TitleInfo
 
 # Below this width the table needs every column it has: the sidebar starts hidden.
 SIDEBAR_MIN_WIDTH = 100

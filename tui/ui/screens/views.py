@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from tui.config import ConfigError
+from tui.errors import ConfigError
 from tui.sanitize import clean
 from tui.views import View, all_views, delete_view, save_view
 

@@ -23,13 +23,10 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from tui import debuglog, views
-from tui.commands import ToolwatchCommands
-from tui.config import ConfigError, Settings
-from tui.copy_keys import COPY_BINDINGS, CopyKeys
+from tui.config import Settings
 from tui.diagnose import diagnose
-from tui.keymap import load_keymap
-from tui.messages import CallFailed, CallLoaded, LogsArrived, PollFailed, Purpose
-from tui.models.call import CallDetail, fetch_call
+from tui.errors import ApiError, ConfigError, InternalError
+from tui.models.call import CallDetail
 from tui.models.entry import LogEntry
 from tui.query import (
     ENTRY_ATTRIBUTES,
@@ -39,28 +36,31 @@ from tui.query import (
     TimeRange,
     parse_query,
 )
-from tui.screens.diff import DiffScreen
-from tui.screens.main import MainScreen
-from tui.screens.views import ViewsScreen
-from tui.sources.base import DetailSource, LogSource
+from tui.sources.base import DetailSource, LogSource, fetch_call
 from tui.sources.composio import ComposioClient
-from tui.sources.errors import ApiError, InternalError
 from tui.store import LogStore
 from tui.tail import LiveTail, Stopped, TailBatch
+from tui.ui.commands import ToolwatchCommands
+from tui.ui.copy_keys import COPY_BINDINGS, CopyKeys
+from tui.ui.keymap import load_keymap
+from tui.ui.messages import CallFailed, CallLoaded, LogsArrived, PollFailed, Purpose
+from tui.ui.screens.diff import DiffScreen
+from tui.ui.screens.main import MainScreen
+from tui.ui.screens.views import ViewsScreen
+from tui.ui.widgets.detail_pane import DetailPane
+from tui.ui.widgets.filter_sidebar import FilterSidebar
+from tui.ui.widgets.log_table import LogTable
+from tui.ui.widgets.query_bar import QueryBar, QueryInput
+from tui.ui.widgets.status_line import StatusInfo
+from tui.ui.widgets.title_bar import DEFAULT_WHAT, TitleInfo
 from tui.views import View
-from tui.widgets.detail_pane import DetailPane
-from tui.widgets.filter_sidebar import FilterSidebar
-from tui.widgets.log_table import LogTable
-from tui.widgets.query_bar import QueryBar, QueryInput
-from tui.widgets.status_line import StatusInfo
-from tui.widgets.title_bar import DEFAULT_WHAT, TitleInfo
 
 log = debuglog.get_logger("app")
 
 
 def styles_dir() -> Path:
     """The stylesheets: inside the package when installed, top-level styles/ in a checkout."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the tui package
     for candidate in (here / "styles", here.parent / "styles"):
         if (candidate / "app.tcss").is_file():
             return candidate
@@ -69,7 +69,7 @@ def styles_dir() -> Path:
 
 def binding_ids() -> set[str]:
     """Every binding id a [keymap] may name."""
-    from tui.widgets.json_view import JsonView
+    from tui.ui.widgets.json_view import JsonView
 
     ids = set()
     for owner in (

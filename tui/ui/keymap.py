@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui.config import ConfigError
+from tui.errors import ConfigError
 from tui.views import config_path, read_config
 
 

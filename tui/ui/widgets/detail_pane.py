@@ -25,9 +25,9 @@ from textual.widgets import Static, TabbedContent, TabPane
 from tui.diagnose import Diagnosis
 from tui.models.call import CallDetail
 from tui.sanitize import clean
-from tui.widgets.json_view import JsonView
-from tui.widgets.log_table import format_duration
-from tui.widgets.timeline import TimelineView
+from tui.ui.widgets.json_view import JsonView
+from tui.ui.widgets.log_table import format_duration
+from tui.ui.widgets.timeline import TimelineView
 
 
 def _when(ms: int | None, tz: tzinfo | None) -> str:

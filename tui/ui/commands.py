@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from tui.config import ConfigError
+from tui.errors import ConfigError
 from tui.views import BUILTIN_VIEWS, View, all_views
 
 if TYPE_CHECKING:
-    from tui.app import ToolwatchApp
+    from tui.ui.app import ToolwatchApp
 
 
 class ToolwatchCommands(Provider):

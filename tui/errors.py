@@ -178,3 +178,7 @@ class InternalError(ApiError):
         "--log-level debug); please report it. toolwatch keeps trying."
     )
     retryable = True
+
+
+class ConfigError(ValueError):
+    """A setting toolwatch cannot use; the message says which and what to do."""

@@ -38,10 +38,10 @@ from dataclasses import dataclass, field
 
 from tui.config import DEFAULT_LAG_S
 from tui.constants import MAX_LIMIT
+from tui.errors import ApiError, RateLimitedError
 from tui.models.entry import LogEntry
 from tui.query import FUTURE_SLACK_MS, LogQuery, TimeRange
 from tui.sources.base import LogPage, LogSource
-from tui.sources.errors import ApiError, RateLimitedError
 
 DEFAULT_MAX_PAGES = 100  # one poll reads at most 10,000 logs before it reports a gap
 # Filling a gap is asked for by a person and may read much more than a poll.

@@ -23,7 +23,6 @@ from tui import __version__, debuglog, jsonout
 from tui.config import (
     DEFAULT_LAG_S,
     KEY_FLAG_MESSAGE,
-    ConfigError,
     Secret,
     Settings,
     parse_count,
@@ -32,16 +31,16 @@ from tui.config import (
     settings_from_env,
 )
 from tui.constants import DEFAULT_LIMIT, ENV_API_KEY, ENV_BASE_URL, MAX_LIMIT
+from tui.errors import ApiError, ConfigError
 from tui.export import export_line
 from tui.models.entry import LogEntry
 from tui.query import LogQuery, QuerySyntaxError, TimeRange, parse_query, parse_time
 from tui.redact import redact_json
 from tui.sources.composio import ComposioClient
-from tui.sources.errors import ApiError
 from tui.tail import Gap, LiveTail, Retrying, Stopped, TailBatch
 
 if TYPE_CHECKING:
-    from tui.sources.jsonl import FileSource
+    from tui.sources.file import FileSource
 
 EXIT_OK = 0
 EXIT_API_ERROR = 1
@@ -297,7 +296,7 @@ def _run_tui(args: argparse.Namespace) -> int:
     query_text = args.query if args.query is not None or args.file is None else ""
     with _settings(args, interval, lag, query_text=query_text) as settings:
         source = None if settings.source_file is None else _file_source(settings, tui=True)
-        from tui.app import ToolwatchApp
+        from tui.ui.app import ToolwatchApp
 
         ToolwatchApp(settings, source=source).run()
     return EXIT_OK
@@ -306,7 +305,7 @@ def _run_tui(args: argparse.Namespace) -> int:
 def _file_source(settings: Settings, *, tui: bool = False) -> FileSource:
     """The --file source; ``-`` is standard input, which the screen then cannot read keys
     from: the pipe moves to another descriptor and the terminal takes its place."""
-    from tui.sources.jsonl import FileSource
+    from tui.sources.file import FileSource
 
     name = settings.source_file or "-"
     if name != "-":

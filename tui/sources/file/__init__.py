@@ -69,13 +69,13 @@ from pydantic import ValidationError
 
 from tui import debuglog
 from tui.constants import DEFAULT_LIMIT, FILTER_FIELDS
+from tui.errors import BadRequestError, ConnectionFailed, NotFoundError, UnreadableBody
 from tui.models.entry import LogEntry
 from tui.models.normalize import entry_from_wire, parse_timestamp_ms, wire_text, wire_texts
 from tui.models.wire import WireLogDetail, WireTrace, json_kind, summarize_errors
 from tui.query import STATUSES, Filter, LogQuery
 from tui.sanitize import clean
 from tui.sources.base import LogPage
-from tui.sources.errors import BadRequestError, ConnectionFailed, NotFoundError, UnreadableBody
 
 log = debuglog.get_logger("file")
 

@@ -22,17 +22,17 @@ from tui.clipboard import copy_text
 from tui.config import Settings
 from tui.constants import ENV_API_KEY
 from tui.curl import Curl, detail_curl, list_curl, rerun_curl
+from tui.errors import ApiError
 from tui.export import new_export_path, write_matching
-from tui.messages import CopyReady, ExportDone
 from tui.models.call import CallDetail
 from tui.query import LogQuery
 from tui.sanitize import strip_controls
-from tui.sources.errors import ApiError
 from tui.store import LogStore
+from tui.ui.messages import CopyReady, ExportDone
 
 if TYPE_CHECKING:
-    from tui.screens.main import MainScreen
     from tui.tail import LiveTail
+    from tui.ui.screens.main import MainScreen
 
 
 # Exports this large take seconds: say that one has started.
