@@ -183,9 +183,9 @@ async def test_a_bug_while_polling_is_said_and_polling_goes_on(app_factory):
 
 async def test_a_big_batch_is_stored_a_slice_per_message(app_factory):
     from tests.conftest import FIXED_NOW
-    from tui.ui import app as app_module
     from tui.models.entry import LogEntry
     from tui.tail import TailBatch
+    from tui.ui import app as app_module
     from tui.ui.messages import LogsArrived
 
     now_ms = int(FIXED_NOW * 1000)
