@@ -17,9 +17,9 @@ from textual.pilot import Pilot
 
 from tui.config import Secret, Settings
 from tui.demo import DemoServer
+from tui.locations import ENV_STATE_DIR
 from tui.ui.app import ToolwatchApp
 from tui.ui.widgets.log_table import LogTable
-from tui.views import ENV_STATE_DIR
 
 HERE = Path(__file__).resolve().parent
 FROZEN_NOW = 1_776_421_500.0  # 2026-04-17T10:25:00Z

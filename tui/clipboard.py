@@ -16,11 +16,11 @@ from __future__ import annotations
 import base64
 import os
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui import debuglog
+from tui import debuglog, fmt
+from tui.locations import copies_dir
 from tui.sanitize import clean, strip_controls
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def copy_text(
     text = debuglog.scrub(strip_controls(text))
     if not fits_osc52(text):
         saved = _save(text, what)
-        size = _size(len(text.encode("utf-8")))
+        size = fmt.size(len(text.encode("utf-8")))
         if saved is None:
             app.notify(
                 f"{what} is {size}, too big for the terminal clipboard, and could not be "
@@ -73,7 +73,7 @@ def copy_text(
             return
         app.notify(
             f"{what} is {size}, too big for the terminal clipboard (OSC 52 carries about "
-            f"{_size(OSC52_MAX * 3 // 4)}): saved to\n{saved}",
+            f"{fmt.size(OSC52_MAX * 3 // 4)}): saved to\n{saved}",
             severity="warning",
             timeout=15,
         )
@@ -92,7 +92,7 @@ def preview(text: str) -> str:
     out = clean("\n".join(shown), max_len=PREVIEW_CHARS, one_line=False)
     hidden = len(lines) - len(shown)
     if hidden > 0 or len(text) > PREVIEW_CHARS:
-        out += f"\n… ({_size(len(text.encode('utf-8')))} in all)"
+        out += f"\n… ({fmt.size(len(text.encode('utf-8')))} in all)"
     return out
 
 
@@ -106,11 +106,9 @@ def _native_copy(text: str) -> None:
 
 
 def _save(text: str, what: str) -> Path | None:
-    from tui.views import state_path
-
-    folder = state_path().parent / "copies"
+    folder = copies_dir()
     slug = "".join(ch if ch.isalnum() else "-" for ch in what.lower()).strip("-") or "copy"
-    path = folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{slug}.txt"
+    path = folder / f"{fmt.file_stamp()}-{slug}.txt"
     try:
         folder.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -118,11 +116,3 @@ def _save(text: str, what: str) -> Path | None:
         log.warning("could not save a large copy to %s: %s", path, error)
         return None
     return path
-
-
-def _size(count: int) -> str:
-    if count < 1024:
-        return f"{count} bytes"
-    if count < 1024 * 1024:
-        return f"{count / 1024:.0f} KB"
-    return f"{count / 1024 / 1024:.1f} MB"

@@ -15,8 +15,7 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
-import platformdirs
-
+from tui import locations
 from tui.errors import ConfigError
 
 ROOT_LOGGER = "toolwatch"
@@ -42,7 +41,7 @@ _handler: logging.Handler | None = None
 
 
 def log_path() -> Path:
-    return platformdirs.user_log_path("toolwatch", appauthor=False) / "toolwatch.log"
+    return locations.log_path()
 
 
 def get_logger(name: str) -> logging.Logger:

@@ -10,17 +10,14 @@ a key. Headless-safe: no Textual here.
 from __future__ import annotations
 
 import json
-import os
-import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from tui import debuglog, jsonout
+from tui import debuglog, fmt, jsonout
+from tui.locations import export_dir
 from tui.query import LogQuery
 from tui.redact import redact_json
-
-ENV_EXPORT_DIR = "TOOLWATCH_EXPORT_DIR"
 
 
 def export_line(raw: Mapping[str, Any]) -> str:
@@ -29,15 +26,10 @@ def export_line(raw: Mapping[str, Any]) -> str:
     return debuglog.scrub(jsonout.dumps(redact_json(dict(raw)))) + "\n"
 
 
-def export_dir() -> Path:
-    """Where `e` writes: ``TOOLWATCH_EXPORT_DIR``, else the directory toolwatch started in."""
-    return Path(os.environ.get(ENV_EXPORT_DIR) or os.getcwd())
-
-
 def new_export_path(folder: Path | None = None, *, now: float | None = None) -> Path:
     """A fresh file name that says what and when: ``toolwatch-20261126-113000.jsonl``."""
     folder = folder or export_dir()
-    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(time.time() if now is None else now))
+    stamp = fmt.file_stamp(now)
     path = folder / f"toolwatch-{stamp}.jsonl"
     counter = 1
     while path.exists():

@@ -15,18 +15,14 @@ or a portable setup). Headless-safe: no Textual here.
 from __future__ import annotations
 
 import json
-import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 from tui.errors import ConfigError
+from tui.locations import config_path, state_path
 
-ENV_CONFIG_DIR = "TOOLWATCH_CONFIG_DIR"
-ENV_STATE_DIR = "TOOLWATCH_STATE_DIR"
 MAX_NAME = 80
 
 
@@ -48,20 +44,6 @@ BUILTIN_VIEWS = (
     View("failures for a user", "failed user:", builtin=True),
     View("one toolkit failing", "failed since:1h toolkit:", builtin=True),
 )
-
-
-def config_path() -> Path:
-    base = os.environ.get(ENV_CONFIG_DIR) or platformdirs.user_config_dir(
-        "toolwatch", appauthor=False
-    )
-    return Path(base) / "config.toml"
-
-
-def state_path() -> Path:
-    base = os.environ.get(ENV_STATE_DIR) or platformdirs.user_state_dir(
-        "toolwatch", appauthor=False
-    )
-    return Path(base) / "state.json"
 
 
 def read_config(path: Path) -> dict[str, Any]:

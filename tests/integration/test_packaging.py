@@ -36,7 +36,7 @@ def test_wheel_ships_styles_inside_the_package(tmp_path):
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     probe = subprocess.run(
-        [sys.executable, "-c", "from tui.ui.app import styles_dir; print(styles_dir())"],
+        [sys.executable, "-c", "from tui.locations import styles_dir; print(styles_dir())"],
         capture_output=True,
         text=True,
         cwd=tmp_path,

@@ -22,8 +22,9 @@ from tests.demo.conftest import FakeClock, client_for, list_all
 from tests.integration.test_client_vs_demo import field_value, matches, sample_value, walk
 from tui.constants import FILTER_FIELDS, FILTER_OPERATORS, LOGS_DETAIL_PATH
 from tui.demo import DemoServer
+from tui.fmt import iso_utc
 from tui.models.normalize import parse_timestamp_ms
-from tui.query import Filter, LogQuery, format_query, format_time, parse_query
+from tui.query import Filter, LogQuery, format_query, parse_query
 from tui.sources.composio import ComposioClient
 
 # Logs with the fields the generator leaves out or never makes awkward.
@@ -192,14 +193,14 @@ async def test_time_ranges(client: ComposioClient, held: Held) -> None:
     lo, hi = stamps[len(stamps) // 4], stamps[3 * len(stamps) // 4]
     texts = [
         # ISO bounds on exact log timestamps: both ends are inclusive.
-        f"since:{format_time(lo)} until:{format_time(hi)}",
+        f"since:{iso_utc(lo)} until:{iso_utc(hi)}",
         f"since:{lo} until:{hi}",  # epoch ms
         "since:5m",  # open-ended, relative to the server's frozen clock
         "since:10m until:5m",
         "until:5m",
         "since:1h",  # everything
         "until:30m",  # nothing: the prefill is the last 15 minutes
-        f"since:{format_time(hi)} failed -toolkit:gmail",
+        f"since:{iso_utc(hi)} failed -toolkit:gmail",
     ]
     sizes = []
     for text in texts:

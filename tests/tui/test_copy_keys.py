@@ -13,7 +13,7 @@ from textual.widgets import HelpPanel
 from tests.conftest import FIXED_NOW
 from tests.tui.pilot import settle
 from tui import clipboard
-from tui.export import ENV_EXPORT_DIR
+from tui.locations import ENV_EXPORT_DIR
 from tui.query import LogQuery, parse_query
 from tui.ui.widgets.log_table import LogTable
 
@@ -37,7 +37,7 @@ def read(path: str | Path) -> str:
 
 
 def write_config(text: str) -> None:
-    from tui.views import config_path
+    from tui.locations import config_path
 
     config_path().parent.mkdir(parents=True, exist_ok=True)
     config_path().write_text(text, encoding="utf-8")

@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import fixed_clock, settings_for
 from tests.tui.pilot import settle
 from tui import views
-from tui.export import ENV_EXPORT_DIR
+from tui.locations import ENV_EXPORT_DIR
 from tui.query import parse_query
 from tui.sources.file import FileSource
 from tui.ui.app import ToolwatchApp

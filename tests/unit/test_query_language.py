@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tui.constants import FILTER_FIELDS, FILTER_OPERATORS
+from tui.fmt import iso_utc
 from tui.query import (
     FIELD_NAMES,
     FUTURE_SLACK_MS,
@@ -27,7 +28,6 @@ from tui.query import (
     complete,
     field_for,
     format_query,
-    format_time,
     parse_query,
     parse_time,
     term_span,
@@ -373,7 +373,7 @@ def test_parse_time_errors_cover_the_whole_value() -> None:
     ],
 )
 def test_times_print_as_iso_utc(ms: int, text: str) -> None:
-    assert format_time(ms) == text
+    assert iso_utc(ms) == text
     assert parse_time(text, now_ms=NOW) == ms
 
 

@@ -9,15 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.errors import ConfigError
+from tui.locations import config_path, state_path
 from tui.views import (
     BUILTIN_VIEWS,
     all_views,
-    config_path,
     delete_view,
     last_query,
     remember_query,
     save_view,
-    state_path,
     user_views,
 )
 

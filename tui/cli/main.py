@@ -16,10 +16,10 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import aclosing, contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import TYPE_CHECKING, TextIO
 
-from tui import __version__, debuglog, jsonout
+from tui import __version__, debuglog, fmt, jsonout
 from tui.config import (
     DEFAULT_LAG_S,
     KEY_FLAG_MESSAGE,
@@ -511,7 +511,7 @@ class _TailCommand(_Job):
 
 def _gap_message(gap: Gap) -> str:
     def clock(ms: int) -> str:
-        return datetime.fromtimestamp(ms / 1000, UTC).strftime("%H:%M:%S UTC")
+        return f"{fmt.clock_time(ms, UTC)} UTC"
 
     return (
         f"gap: {gap.describe(clock)}: more arrived than one poll reads; narrow the query "

@@ -49,8 +49,8 @@ _NOTE = 300
 _DURATION = re.compile(
     r"^\s*(?P<number>\d+(?:\.\d+)?|\.\d+)\s*(?P<unit>ms|s|secs?|us|µs|μs)?\s*$", re.IGNORECASE
 )
-_UNIT_MS = {"": 1.0, "ms": 1.0, "s": 1000.0, "sec": 1000.0, "secs": 1000.0}
-_UNIT_MS.update({"us": 0.001, "µs": 0.001, "μs": 0.001})
+_DURATION_UNIT_MS = {"": 1.0, "ms": 1.0, "s": 1000.0, "sec": 1000.0, "secs": 1000.0}
+_DURATION_UNIT_MS.update({"us": 0.001, "µs": 0.001, "μs": 0.001})
 
 
 @dataclass(frozen=True)
@@ -261,7 +261,7 @@ def parse_duration_ms(value: object) -> float | None:
     if isinstance(value, int | float):
         number = float(value)
     elif isinstance(value, str) and (match := _DURATION.match(value)):
-        number = float(match["number"]) * _UNIT_MS[(match["unit"] or "").lower()]
+        number = float(match["number"]) * _DURATION_UNIT_MS[(match["unit"] or "").lower()]
     else:
         return None
     if not math.isfinite(number) or number < 0:

@@ -10,17 +10,16 @@ is refused, with an ``UnreadableBody`` the caller reports and skips.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Final
 
 from pydantic import ValidationError
 
+from tui import fmt
 from tui.errors import UnreadableBody
 from tui.models.entry import LogEntry
 from tui.models.wire import WireLogDetail, WireLogItem, json_kind, summarize_errors, to_number
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MS = timedelta(milliseconds=1)
 # A bare number as a timestamp: epoch milliseconds, as the rest of the API uses.
 _DIGITS = re.compile(r"^\s*\d+(\.\d+)?\s*$")
 # Timestamps after this (in ms) are the year 2286+: a number in seconds would read
@@ -164,7 +163,7 @@ def parse_timestamp_ms(value: str) -> int:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     # Integer arithmetic on timedeltas: float seconds would lose the last millisecond.
-    return (moment - _EPOCH) // _MS
+    return fmt.epoch_ms(moment)
 
 
 def _validate(item: dict[str, Any]) -> WireLogItem:

@@ -27,9 +27,10 @@ import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
+from tui import fmt
 from tui.constants import DEFAULT_LIMIT, FILTER_FIELDS, FILTER_OPERATORS, MAX_LIMIT
 from tui.models.normalize import wire_text
 
@@ -71,16 +72,19 @@ _OPERATORS: Final = {
 _SYNTAX: Final = {operator: syntax for syntax, operator in _OPERATORS.items()}
 _OPERATOR_HELP: Final = "{n}:x (is), -{n}:x (is not), {n}~x (contains), -{n}~x (does not contain)"
 
-_UNIT_MS: Final = {"s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000, "w": 604_800_000}
+_RELATIVE_UNIT_MS: Final = {
+    "s": 1000,
+    "m": 60_000,
+    "h": 3_600_000,
+    "d": 86_400_000,
+    "w": 604_800_000,
+}
 _RELATIVE: Final = re.compile(r"(\d+)([smhdw])", re.ASCII)
 _ISO: Final = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})?)?",
     re.ASCII,
 )
-_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
-_MAX_MS: Final = (datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC) - _EPOCH) // timedelta(
-    milliseconds=1
-)
+_MAX_MS: Final = fmt.epoch_ms(datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC))
 # Below this a bare number is more likely seconds or a forgotten unit than epoch ms.
 _MIN_EPOCH_MS: Final = 100_000_000_000
 _TIME_HELP: Final = (
@@ -509,7 +513,7 @@ class _BadTime(Exception):
 def _time_ms(value: str, now_ms: int) -> int:
     relative = _RELATIVE.fullmatch(value)
     if relative:
-        return max(0, now_ms - int(relative[1]) * _UNIT_MS[relative[2]])
+        return max(0, now_ms - int(relative[1]) * _RELATIVE_UNIT_MS[relative[2]])
     if value.isascii() and value.isdigit():
         number = int(value)
         if number < _MIN_EPOCH_MS:
@@ -529,7 +533,7 @@ def _time_ms(value: str, now_ms: int) -> int:
         raise _BadTime(f"{value!r} is not a real time ({error})") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)  # no zone: UTC
-    ms = (moment - _EPOCH) // timedelta(milliseconds=1)
+    ms = fmt.epoch_ms(moment)
     if not 0 <= ms <= _MAX_MS:
         raise _BadTime(f"{value!r} is outside 1970 to 9999", "write a time from 1970 on")
     return ms
@@ -555,17 +559,11 @@ def format_query(query: LogQuery) -> str:
     if query.time_range is not None:
         since, until = query.time_range.from_ms, query.time_range.to_ms
         if since or until is None:
-            terms.append(f"since:{format_time(since)}")
+            terms.append(f"since:{fmt.iso_utc(since)}")
         if until is not None:
-            terms.append(f"until:{format_time(until)}")
+            terms.append(f"until:{fmt.iso_utc(until)}")
     terms += [_format_word(word) for word in query.words]
     return " ".join(terms)
-
-
-def format_time(ms: int) -> str:
-    """Epoch ms as ISO UTC, ``2026-04-17T10:00:00Z`` (with ``.123`` when it has ms)."""
-    moment = (_EPOCH + timedelta(milliseconds=ms)).replace(tzinfo=None)
-    return moment.isoformat(timespec="milliseconds" if ms % 1000 else "seconds") + "Z"
 
 
 def _format_filter(flt: Filter) -> str:

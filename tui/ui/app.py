@@ -11,8 +11,6 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
-from datetime import datetime
-from pathlib import Path
 from typing import ClassVar, cast
 
 from textual import work
@@ -22,10 +20,11 @@ from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from tui import debuglog, views
+from tui import debuglog, fmt, views
 from tui.config import Settings
 from tui.diagnose import diagnose
 from tui.errors import ApiError, ConfigError, InternalError
+from tui.locations import styles_dir
 from tui.models.call import CallDetail
 from tui.models.entry import LogEntry
 from tui.query import (
@@ -56,15 +55,6 @@ from tui.ui.widgets.title_bar import DEFAULT_WHAT, TitleInfo
 from tui.views import View
 
 log = debuglog.get_logger("app")
-
-
-def styles_dir() -> Path:
-    """The stylesheets: inside the package when installed, top-level styles/ in a checkout."""
-    here = Path(__file__).resolve().parent.parent  # the tui package
-    for candidate in (here / "styles", here.parent / "styles"):
-        if (candidate / "app.tcss").is_file():
-            return candidate
-    raise FileNotFoundError(f"toolwatch's stylesheets are missing (looked beside {here})")
 
 
 def binding_ids() -> set[str]:
@@ -676,7 +666,7 @@ class ToolwatchApp(CopyKeys):
         return f"{text}{more} — press g to load"
 
     def _hms(self, ms: int) -> str:
-        return datetime.fromtimestamp(ms / 1000, tz=self.settings.tz).strftime("%H:%M:%S")
+        return fmt.clock_time(ms, self.settings.tz)
 
     def _set_status(self, info: StatusInfo) -> None:
         self._status = info

@@ -14,7 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui.errors import ConfigError
-from tui.views import config_path, read_config
+from tui.locations import config_path
+from tui.views import read_config
 
 
 def load_keymap(path: Path | None = None, known: set[str] | None = None) -> dict[str, str]:

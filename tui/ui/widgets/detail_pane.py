@@ -10,7 +10,7 @@ through the model's sanitizer and is drawn through ``Text``, never markup.
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
@@ -22,19 +22,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Static, TabbedContent, TabPane
 
+from tui import fmt
 from tui.diagnose import Diagnosis
 from tui.models.call import CallDetail
 from tui.sanitize import clean
 from tui.ui.widgets.json_view import JsonView
-from tui.ui.widgets.log_table import format_duration
 from tui.ui.widgets.timeline import TimelineView
-
-
-def _when(ms: int | None, tz: tzinfo | None) -> str:
-    if ms is None:
-        return "—"
-    return datetime.fromtimestamp(ms / 1000, tz=tz).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
-
 
 LABEL_WIDTH = 14
 
@@ -84,9 +77,9 @@ def summary_text(
     )
     line("source", source)
     line("version", call.version)
-    line("started", _when(call.started_ms, tz))
-    line("ended", _when(call.ended_ms, tz))
-    line("duration", format_duration(call.duration_ms))
+    line("started", fmt.full_time(call.started_ms, tz))
+    line("ended", fmt.full_time(call.ended_ms, tz))
+    line("duration", fmt.duration(call.duration_ms))
     if call.parent_log_id:
         parent = f"{call.parent_tool or 'meta-tool call'} {call.parent_log_id}  (Enter opens it)"
         line("parent", parent, "underline")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -32,6 +32,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui import fmt
 from tui.store import LogStore, RowView
 
 # Rows a search looks at before it lets the event loop run again (a few ms of work).
@@ -43,21 +44,6 @@ class Column:
     title: str
     width: int  # 0: takes the remaining width
     right: bool = False
-
-
-def format_duration(ms: float | None) -> str:
-    """One way to write a duration, wherever it is shown: 309ms, 1.11s, 39.7s, 2m05s."""
-    if ms is None:
-        return "—"
-    ms = round(ms)
-    if ms < 1_000:
-        return f"{ms}ms"
-    if ms < 10_000:
-        return f"{ms / 1000:.2f}s"
-    if ms < 60_000:
-        return f"{ms / 1000:.1f}s"
-    minutes, seconds = divmod(ms // 1000, 60)
-    return f"{minutes}m{seconds:02d}s"
 
 
 def _fit(text: str, width: int, right: bool = False) -> str:
@@ -409,7 +395,7 @@ class LogTable(ScrollView, can_focus=True):
     # -- rendering -------------------------------------------------------------
 
     def _format_time(self, ms: int) -> str:
-        return datetime.fromtimestamp(ms / 1000, tz=self._tz).strftime("%H:%M:%S")
+        return fmt.clock_time(ms, self._tz)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # One store query for the whole visible range instead of one per line.
@@ -461,7 +447,7 @@ class LogTable(ScrollView, can_focus=True):
             "TOOLKIT": row.toolkit,
             "TOOL": row.tool,
             "USER": row.user_id,
-            "DUR": format_duration(row.duration_ms),
+            "DUR": fmt.duration(row.duration_ms),
             "MESSAGE": message_without_tool(row.message, row.tool),
         }
         values = [by_title[c.title] for c in columns]

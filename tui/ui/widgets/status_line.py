@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from typing import Literal
 
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from tui import fmt
 from tui.sanitize import clean
 
 State = Literal["connecting", "live", "paused", "retrying", "error", "stopped"]
@@ -74,7 +75,7 @@ class StatusLine(Static):
         if info.failed:
             parts += [", ", (f"{info.failed:,} failed", "red")]
         if info.last_poll is not None:
-            stamp = datetime.fromtimestamp(info.last_poll, tz=self._tz).strftime("%H:%M:%S")
+            stamp = fmt.clock_time(round(info.last_poll * 1000), self._tz)
             parts += [" · polled ", stamp]
         if info.gap:
             parts += [" · ", (clean(info.gap, max_len=200), "bold yellow")]

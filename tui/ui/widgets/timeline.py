@@ -17,10 +17,10 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui import fmt
 from tui.models.call import CallDetail, NetworkCall, Step
 from tui.sanitize import clean
 from tui.ui.widgets.json_view import JsonView
-from tui.ui.widgets.log_table import format_duration
 
 BAR_WIDTH = 28
 _OK = {"success", "ok"}
@@ -89,7 +89,7 @@ class TimelineView(Vertical):
             " ",
             (f"{clean(step.kind, max_len=40):<26}", "bold"),
             (f"{clean(step.status, max_len=12):<8}", _status_style(step.status)),
-            f"{format_duration(step.duration_ms):>10}",
+            f"{fmt.duration(step.duration_ms):>10}",
             ("  " + clean(step.message, max_len=80) if step.message else "", "dim"),
             no_wrap=True,
             overflow="ellipsis",
@@ -105,7 +105,7 @@ class TimelineView(Vertical):
             "   ",
             (f"{clean(request.method, max_len=8):<7}", "bold"),
             (f"{status:<5}", _status_style(request.status)),
-            f"{format_duration(request.duration_ms):>9}  ",
+            f"{fmt.duration(request.duration_ms):>9}  ",
             clean(request.url, max_len=300),
             no_wrap=True,
             overflow="ellipsis",
