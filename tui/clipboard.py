@@ -17,14 +17,11 @@ import base64
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Literal, Protocol
 
 from tui import debuglog, fmt
 from tui.locations import copies_dir
 from tui.sanitize import clean, strip_controls
-
-if TYPE_CHECKING:
-    from textual.app import App
 
 # k9s's default cap on the base64 payload; tmux, screen and several terminals
 # drop sequences much longer than this.
@@ -46,8 +43,25 @@ def fits_osc52(text: str) -> bool:
     return len(base64.b64encode(text.encode("utf-8"))) <= OSC52_MAX
 
 
+Severity = Literal["information", "warning", "error"]
+
+
+class Terminal(Protocol):
+    """Where a copy goes and is said: the app (OSC 52, its toasts, a worker thread)."""
+
+    def copy_to_clipboard(self, text: str) -> None: ...
+
+    def notify(
+        self, message: str, *, severity: Severity = ..., timeout: float | None = ...
+    ) -> None: ...
+
+    def copy_natively(self, text: str) -> None:
+        """Run ``native_copy(text)`` off the event loop (it may wait on a tool)."""
+        ...
+
+
 def copy_text(
-    app: App[Any],
+    app: Terminal,
     text: str,
     what: str,
     *,
@@ -80,7 +94,7 @@ def copy_text(
         return
     app.copy_to_clipboard(text)
     if has_local_display():
-        app.run_worker(lambda: _native_copy(text), thread=True, group="clipboard")
+        app.copy_natively(text)
     body = "\n".join((f"Copied {what}:", preview(text), *notes))
     app.notify(body, severity="warning" if notes else "information", timeout=8 + 2 * len(notes))
 
@@ -96,7 +110,7 @@ def preview(text: str) -> str:
     return out
 
 
-def _native_copy(text: str) -> None:
+def native_copy(text: str) -> None:
     try:
         import pyperclip  # type: ignore[import-untyped]  # no stubs; one call
 

@@ -144,7 +144,10 @@ async def test_J_copies_the_detail_json_and_reuses_the_open_call(app_factory, de
         await pilot.press("J")
         await settle(app, pilot)
         copied = json.loads(app.clipboard)
-        assert copied["id"] == item["id"] and copied == app._calls[item["id"]].detail_json
+        assert (
+            copied["id"] == item["id"]
+            and copied == app.session.calls.cached(item["id"]).detail_json
+        )
         # Copying the call on screen asks the server nothing more.
         assert sum(1 for r in demo_server.requests if r.path.endswith(item["id"])) == details
 
@@ -241,7 +244,7 @@ async def test_e_exports_the_loaded_rows_matching_the_words(app_factory, demo_se
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        loaded = len(app.store)
+        loaded = len(app.session.store)
         await pilot.press("e")
         await settle(app, pilot)
         first = sorted(export_dir.glob("*.jsonl"))
@@ -268,7 +271,7 @@ async def test_an_export_that_cannot_be_written_says_so(app_factory, tmp_path, m
         await pilot.press("e")
         await settle(app, pilot)
         assert "Could not export" in last_toast(app) and "TOOLWATCH_EXPORT_DIR" in last_toast(app)
-        assert len(app.store) > 0  # the logs on screen stay
+        assert len(app.session.store) > 0  # the logs on screen stay
 
 
 async def test_a_keymap_in_the_config_remaps_a_copy_key(app_factory, demo_server):
@@ -281,7 +284,7 @@ async def test_a_keymap_in_the_config_remaps_a_copy_key(app_factory, demo_server
         assert app.clipboard == ""
         await pilot.press("Y")
         assert app.clipboard == item["id"]
-        assert app.keys_for("copy.log_id", "y") == "Y"  # what the palette shows
+        assert app.keys_for("copy.log_id") == "Y"  # what the palette shows
 
 
 async def test_the_palette_copies_too(app_factory, demo_server):
@@ -333,7 +336,7 @@ async def test_a_bug_in_an_export_is_said_not_lost(app_factory, export_dir, monk
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "toolwatch hit a bug: RuntimeError: a bug in the export" in last_toast(app)
-        assert len(app.store) > 0
+        assert len(app.session.store) > 0
 
 
 async def test_a_log_id_holding_a_lone_surrogate_copies_without_a_crash(demo_server, tmp_path):

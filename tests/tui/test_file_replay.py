@@ -31,7 +31,7 @@ def file_app(server, path: Path) -> ToolwatchApp:
 
 
 def shown_ids(app: ToolwatchApp) -> list[str]:
-    return [row.id for row in app.store.rows(0, len(app.store))]
+    return [row.id for row in app.session.store.rows(0, len(app.session.store))]
 
 
 def write_lines(path: Path, lines: list[str], mode: str = "w") -> None:
@@ -99,7 +99,7 @@ async def test_the_query_applies_to_the_file_and_a_growing_file_is_followed(demo
         )
         app.poll_now()
         await settle(app, pilot)
-        assert shown_ids(app)[0] == later["id"] and len(app.store) == 4
+        assert shown_ids(app)[0] == later["id"] and len(app.session.store) == 4
 
 
 async def test_the_detail_comes_from_the_file(demo_server, tmp_path):
@@ -145,7 +145,7 @@ async def test_a_file_rewritten_from_scratch_is_read_again(demo_server, tmp_path
     app = file_app(demo_server, path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        assert len(app.store) == 3
+        assert len(app.session.store) == 3
         after = demo_server.add_log(status="failed")
         write_lines(path, [json.dumps(after)])  # shorter: truncated and rewritten
         app.poll_now()
@@ -165,7 +165,7 @@ async def test_calls_opened_before_an_export_replay_with_their_timeline(
         await settle(live, pilot)
         await pilot.press("home", "enter")  # opened: its detail and per-step log are held
         await settle(live, pilot)
-        opened = live._calls[item["id"]]
+        opened = live.session.calls.cached(item["id"])
         assert opened.steps and opened.trace_json is not None
         await pilot.press("e")
         await settle(live, pilot)

@@ -21,7 +21,7 @@ def list_bodies(server) -> list[dict]:
 
 
 def rows(app: ToolwatchApp):
-    return app.store.rows(0, len(app.store))
+    return app.session.store.rows(0, len(app.session.store))
 
 
 async def type_query(pilot, text: str) -> None:
@@ -59,7 +59,7 @@ async def test_an_invalid_term_is_pointed_at_and_nothing_is_sent(app_factory, de
         assert error.index("^") == len("/ ") + len("failed ")  # under the bad term
         assert "tol" in error
         assert len(list_bodies(demo_server)) == sent  # nothing was sent
-        assert app.query_text == ""
+        assert app.session.query_text == ""
 
 
 async def test_escape_drops_the_query(app_factory):
@@ -67,16 +67,16 @@ async def test_escape_drops_the_query(app_factory):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await type_query(pilot, "failed")
-        failed_only = len(app.store)
+        failed_only = len(app.session.store)
         await pilot.press("slash", "escape")
         await settle(app, pilot)
-        assert app.query_text == "" and app.query_one(QueryBar).text == ""
-        assert len(app.store) > failed_only
+        assert app.session.query_text == "" and app.query_one(QueryBar).text == ""
+        assert len(app.session.store) > failed_only
         await type_query(pilot, "failed")
         assert app.query_one(LogTable).has_focus
         await pilot.press("escape")  # from the table too
         await settle(app, pilot)
-        assert app.query_text == ""
+        assert app.session.query_text == ""
 
 
 async def test_sidebar_and_bar_stay_in_step(app_factory, demo_server):
@@ -122,7 +122,7 @@ async def test_views_load_and_save(app_factory):
         assert isinstance(app.screen, ViewsScreen)
         await pilot.press("enter")  # the first: failed in the last hour
         await settle(app, pilot)
-        assert app.query_text == "failed since:1h"
+        assert app.session.query_text == "failed since:1h"
         assert all(r.failed for r in rows(app))
         # A view that needs a value fills the bar and waits.
         await pilot.press("v", "down", "enter")
@@ -147,7 +147,7 @@ async def test_a_saved_view_is_in_the_command_palette(app_factory):
         await pilot.pause(0.3)
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.query_text == "toolkit:github"
+        assert app.session.query_text == "toolkit:github"
         assert rows(app) and all(r.toolkit == "github" for r in rows(app))
 
 
@@ -199,9 +199,9 @@ async def test_answers_for_an_old_query_never_reach_the_new_table(app_factory, d
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         demo_server.set_fault_plan(FaultPlan(slow_rate=1.0, slow_s=0.4))
-        app.store.clear()
+        app.session.store.clear()
         app.query_one(LogTable).rows_reset()
-        app.tail.head_ms = None  # the next poll reads a whole page, slowly
+        app.session.tail.head_ms = None  # the next poll reads a whole page, slowly
         app.poll_now()
         await pilot.pause(0.05)
         demo_server.set_fault_plan(None)

@@ -112,5 +112,5 @@ async def test_rejected_key_stops_polling_and_says_what_to_fix(demo_server):
         status = app.query_one(StatusLine).info
         assert status is not None and status.state == "stopped"
         assert status.error is not None and "COMPOSIO_API_KEY" in status.error
-        assert app._poll_timer is None  # no more polls with a rejected key
+        assert not app.polling_on_interval  # no more polls with a rejected key
         assert "not-the-key" not in app.export_screenshot()

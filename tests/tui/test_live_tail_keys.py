@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import random
+
 from tests.conftest import fixed_clock, settings_for
 from tests.tui.pilot import settle
 from tui.demo import FaultPlan
@@ -67,20 +70,20 @@ async def test_p_pauses_polling_and_p_again_catches_up(demo_server):
     app = ToolwatchApp(settings_for(demo_server, poll_interval=60), clock=fixed_clock)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(app, pilot)
-        assert app._poll_timer is not None
+        assert app.polling_on_interval
         await pilot.press("p")
         await pilot.pause()
-        assert app.paused and app._poll_timer is None
+        assert app.session.paused and not app.polling_on_interval
         assert app.query_one(StatusLine).info.state == "paused"  # type: ignore[union-attr]
         assert "paused" in status(app)
         added = demo_server.add_log(message="while paused")
         app.poll_now()  # the interval would call this: paused, it does nothing
         await settle(app, pilot)
-        assert app.store.entry_by_id(added["id"]) is None
+        assert app.session.store.entry_by_id(added["id"]) is None
         await pilot.press("p")
         await settle(app, pilot)
-        assert not app.paused and app._poll_timer is not None
-        assert app.store.entry_by_id(added["id"]) is not None
+        assert not app.session.paused and app.polling_on_interval
+        assert app.session.store.entry_by_id(added["id"]) is not None
         assert "live" in status(app)
 
 
@@ -111,31 +114,33 @@ async def test_reaching_the_bottom_loads_older_rows_with_an_honest_title(app_fac
 
 
 async def test_a_503_storm_counts_down_and_keeps_the_rows(demo_server):
-    app = ToolwatchApp(settings_for(demo_server, poll_interval=60), clock=fixed_clock)
+    app = ToolwatchApp(
+        settings_for(demo_server, poll_interval=60), clock=fixed_clock, rng=random.Random(7)
+    )
     async with app.run_test(size=(160, 30)) as pilot:
         await settle(app, pilot)
-        assert len(app.store) == 100
+        assert len(app.session.store) == 100
         demo_server.set_fault_plan(FaultPlan(error_rate=1.0, seed=1))
         delays = []
         for _ in range(4):
-            app._stop_retry()
-            app.poll_now()
+            app.retry_now()
             await settle(app, pilot)
             info = app.query_one(StatusLine).info
             assert info is not None and info.state == "retrying"
             assert info.retry_at is not None and info.now is not None
             delays.append(info.retry_at - info.now)
-            assert f"retrying in {max(1, round(delays[-1] + 0.49))} s" in status(app)
+            # The status line's own rounding: whole seconds left, rounded up.
+            assert f"retrying in {max(0, math.ceil(delays[-1]))} s" in status(app)
             assert "Server error" in status(app)
             # Backing off: the regular interval waits; one retry is scheduled.
-            assert app._poll_timer is None and app._retry_timer is not None
+            assert not app.polling_on_interval and app.retry_scheduled
         assert delays[-1] > delays[0]  # the wait grows
-        assert len(app.store) == 100 and len(app.query_one(LogTable).store) == 100
+        assert len(app.session.store) == 100 and len(app.query_one(LogTable).store) == 100
         demo_server.set_fault_plan(None)
-        app._retry()
+        app.retry_now()
         await settle(app, pilot)
         assert app.query_one(StatusLine).info.state == "live"  # type: ignore[union-attr]
-        assert app._poll_timer is not None and app._retry_timer is None
+        assert app.polling_on_interval and not app.retry_scheduled
         assert "retrying" not in status(app)
 
 
@@ -143,25 +148,25 @@ async def test_a_gap_is_shown_and_g_loads_it(app_factory, demo_server):
     app = app_factory()
     async with app.run_test(size=(160, 30)) as pilot:
         await settle(app, pilot)
-        app.tail.max_pages = 2  # a small budget, so a burst outruns one poll
-        app.tail.lag_ms = 0
+        app.session.tail.max_pages = 2  # a small budget, so a burst outruns one poll
+        app.session.tail.lag_ms = 0
         burst = [demo_server.add_log(message=f"burst {n}")["id"] for n in range(450)]
         app.poll_now()
         await settle(app, pilot)
-        assert app.tail.gaps
+        assert app.session.tail.gaps
         assert "gap: logs between" in status(app) and "press g to load" in status(app)
-        missing = [i for i in burst if app.store.entry_by_id(i) is None]
+        missing = [i for i in burst if app.session.store.entry_by_id(i) is None]
         assert len(missing) > 200
         await pilot.press("g")
         await settle(app, pilot)
-        assert not app.tail.gaps
-        assert all(app.store.entry_by_id(i) is not None for i in burst)
+        assert not app.session.tail.gaps
+        assert all(app.session.store.entry_by_id(i) is not None for i in burst)
         assert "gap" not in status(app)
 
 
 async def test_lag_setting_reaches_the_engine(demo_server):
     app = ToolwatchApp(settings_for(demo_server, lag_s=75), clock=fixed_clock)
-    assert app.tail.lag_ms == 75_000
+    assert app.session.tail.lag_ms == 75_000
 
 
 async def test_a_bug_while_polling_is_said_and_polling_goes_on(app_factory):
@@ -172,20 +177,20 @@ async def test_a_bug_while_polling_is_said_and_polling_goes_on(app_factory):
         async def broken() -> None:
             raise KeyError("a field toolwatch did not expect")
 
-        app.tail.poll = broken  # type: ignore[method-assign]
+        app.session.tail.poll = broken  # type: ignore[method-assign]
         app.poll_now()
         await settle(app, pilot)
         status = app.query_one(StatusLine).info
         assert status is not None and status.state == "retrying"
         assert "toolwatch hit a bug" in str(status.error) and "KeyError" in str(status.error)
-        assert len(app.store) == 100  # the rows on screen stay
+        assert len(app.session.store) == 100  # the rows on screen stay
 
 
 async def test_a_big_batch_is_stored_a_slice_per_message(app_factory):
     from tests.conftest import FIXED_NOW
     from tui.models.entry import LogEntry
+    from tui.session.session import ADD_SLICE
     from tui.tail import TailBatch
-    from tui.ui import app as app_module
     from tui.ui.messages import LogsArrived
 
     now_ms = int(FIXED_NOW * 1000)
@@ -195,25 +200,25 @@ async def test_a_big_batch_is_stored_a_slice_per_message(app_factory):
             timestamp_ms=now_ms - 3_600_000 + n,
             status="failed" if n % 10 == 0 else "success",
         )
-        for n in range(app_module.ADD_SLICE * 2 + 500)
+        for n in range(ADD_SLICE * 2 + 500)
     ]
     app = app_factory()
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(app, pilot)
-        before, failed_before = len(app.store), app._status.failed
+        before, failed_before = len(app.session.store), app.session.status.failed
         sizes: list[int] = []
-        add = app.store.add
+        add = app.session.store.add
 
         def recording_add(batch):
             batch = list(batch)
             sizes.append(len(batch))
             return add(batch)
 
-        app.store.add = recording_add  # type: ignore[method-assign]
+        app.session.store.add = recording_add  # type: ignore[method-assign]
         app.post_message(LogsArrived(TailBatch(entries, polled_at=FIXED_NOW), "gap", 0))
         await pilot.press("down")  # a key in the middle changes nothing stored
         await settle(app, pilot)
-        assert sizes == [app_module.ADD_SLICE, app_module.ADD_SLICE, 500]
-        assert len(app.store) == before + len(entries)
-        assert app._status.failed == failed_before + len(entries) // 10
-        assert app._status.loaded == len(app.store)
+        assert sizes == [ADD_SLICE, ADD_SLICE, 500]
+        assert len(app.session.store) == before + len(entries)
+        assert app.session.status.failed == failed_before + len(entries) // 10
+        assert app.session.status.loaded == len(app.session.store)

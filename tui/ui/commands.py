@@ -1,59 +1,48 @@
-"""The command palette's toolwatch commands: views, the query, copy and export."""
+"""The command palette's toolwatch commands: views, then the actions the table offers."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.dom import DOMNode
 
 from tui.errors import ConfigError
+from tui.ui.actions import ACTIONS, PALETTE
 from tui.views import BUILTIN_VIEWS, View, all_views
 
-if TYPE_CHECKING:
-    from tui.ui.app import ToolwatchApp
+Command = tuple[str, Callable[[], object], str]
+
+
+class PaletteHost(Protocol):
+    """What the palette needs of the app (a Protocol: importing the app would be a cycle)."""
+
+    main_screen: DOMNode
+
+    def pick_view(self, view: View) -> None: ...
+
+    def keys_for(self, action_id: str) -> str: ...
 
 
 class ToolwatchCommands(Provider):
-    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
-        app: ToolwatchApp = self.app  # type: ignore[assignment]
+    def _commands(self) -> list[Command]:
+        host = cast(PaletteHost, self.app)
         try:
             views: list[View] = all_views()
         except ConfigError:
             views = list(BUILTIN_VIEWS)  # the views screen says what is wrong
-        commands: list[tuple[str, Callable[[], object], str]] = [
-            (f"View: {view.name}", partial(app.pick_view, view), view.query) for view in views
+        commands: list[Command] = [
+            (f"View: {view.name}", partial(host.pick_view, view), view.query) for view in views
         ]
-        keys = app.keys_for
-        commands += [
-            ("Views…", app.action_views, "pick, save or delete views"),
-            ("Clear the query", app.action_clear_query, "show every tool execution"),
-            (
-                "Toggle the filter sidebar",
-                app.main_screen.action_toggle_sidebar,
-                keys("screen.sidebar", "F2"),
-            ),
-            ("Copy the log id", app.action_copy_id, keys("copy.log_id", "y")),
-            (
-                "Copy a curl that fetches this log",
-                app.action_copy_detail_curl,
-                keys("copy.detail_curl", "c"),
-            ),
-            (
-                "Copy a curl for this query's list request",
-                app.action_copy_list_curl,
-                keys("copy.list_curl", "C"),
-            ),
-            (
-                "Copy a curl that re-runs this tool call",
-                app.action_copy_rerun_curl,
-                keys("copy.rerun_curl", "r"),
-            ),
-            ("Copy this log's detail JSON", app.action_copy_json, keys("copy.json", "J")),
-            ("Export the loaded logs as JSON lines", app.action_export, keys("copy.export", "e")),
-            ("Show the keys", app.action_toggle_help, keys("app.help", "F1")),
-        ]
+        for action_id in PALETTE:
+            row = ACTIONS[action_id]
+            where = host.main_screen if row.where == "screen" else self.app
+            run = partial(self.app.run_action, row.action, where)
+            commands.append(
+                (row.palette or row.description, run, row.palette_help or host.keys_for(row.id))
+            )
         return commands
 
     async def discover(self) -> Hits:

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -15,6 +15,7 @@ from textual.widgets import Static
 from tui.diff import MAX_CHANGES, Change, diff_calls
 from tui.models.call import CallDetail
 from tui.sanitize import clean
+from tui.ui.actions import bindings
 
 
 def _show(value: Any) -> str:
@@ -57,9 +58,7 @@ class DiffScreen(ModalScreen[None]):
     DiffScreen #diff-head { height: auto; margin-bottom: 1; }
     DiffScreen VerticalScroll { height: 1fr; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Close", id="diff.close"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("diff")
 
     def __init__(self, first: CallDetail, second: CallDetail, *, why: str = "") -> None:
         super().__init__()

@@ -7,22 +7,29 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import tzinfo
 from typing import ClassVar
 
+from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from tui.diagnose import diagnose
+from tui.errors import ApiError
 from tui.query import LogQuery
+from tui.session import Calls, internal_error
+from tui.session.state import StatusInfo, TitleInfo
 from tui.store import LogStore
+from tui.ui.actions import bindings
+from tui.ui.messages import CallFailed, CallLoaded
 from tui.ui.widgets.detail_pane import DetailPane
 from tui.ui.widgets.filter_sidebar import FilterSidebar
 from tui.ui.widgets.log_table import LogTable
 from tui.ui.widgets.query_bar import QueryBar
-from tui.ui.widgets.status_line import StatusInfo, StatusLine
-from tui.ui.widgets.title_bar import TitleBar, TitleInfo
+from tui.ui.widgets.status_line import StatusLine
+from tui.ui.widgets.title_bar import TitleBar
 
 # Below this width the table needs every column it has: the sidebar starts hidden.
 SIDEBAR_MIN_WIDTH = 100
@@ -32,18 +39,12 @@ STACKED_UP_TO_WIDTH = 120
 
 
 class MainScreen(Screen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash,colon", "focus_query", "Filter", key_display="/", id="screen.filter"),
-        Binding("f2", "toggle_sidebar", "Sidebar", id="screen.sidebar"),
-        Binding("escape", "app.clear_query", "Clear query", show=False, id="screen.clear_query"),
-        Binding("z", "zoom_detail", "Full screen", show=False, id="screen.zoom_detail"),
-        Binding("n", "next_match", "Next match", show=False, id="screen.next_match"),
-        Binding("N", "previous_match", "Previous match", show=False, id="screen.prev_match"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("screen")
 
     def __init__(
         self,
         store: LogStore,
+        calls: Calls,
         *,
         tz: tzinfo | None = None,
         clock: Callable[[], float],
@@ -51,6 +52,7 @@ class MainScreen(Screen[None]):
     ) -> None:
         super().__init__()
         self.store = store
+        self._calls = calls
         self._tz = tz
         self._clock = clock
         self._values = values
@@ -136,6 +138,73 @@ class MainScreen(Screen[None]):
         self.sidebar.show(query, text)
         self.table.search(query.words)
         self.detail.search(query.words)
+
+    def reset_rows(self, empty_text: str) -> None:
+        """Every row is gone (a new query, a file read again): say what is awaited."""
+        self.table.rows_reset()
+        self.table.show_empty(empty_text)
+
+    def current_log_id(self) -> str | None:
+        """The log the keys act on: the call open in the pane, else the table's row."""
+        if self.detail_open and self.detail.log_id:
+            return self.detail.log_id
+        row = self.table.selected
+        return None if row is None else row.id
+
+    # -- the detail pane: the call under the cursor, fetched in a worker --------------
+
+    def on_log_table_opened(self, message: LogTable.Opened) -> None:
+        # The call being read stays put while new ones arrive (f follows again).
+        message.table.hold()
+        self.open_detail()
+        self.show_call(message.row.id)
+
+    def on_log_table_cursor_moved(self, message: LogTable.CursorMoved) -> None:
+        if self.detail_open and message.row is not None:
+            self.show_call(message.row.id)
+
+    def show_call(self, log_id: str) -> None:
+        """Show a call in the pane: from the cache at once, else fetched in a worker that
+        the next selection cancels."""
+        cached = self._calls.cached(log_id)
+        if cached is not None:
+            self.detail.show_call(cached, diagnose(cached))
+            return
+        self.detail.show_loading(log_id)
+        self._load_call(log_id)
+
+    @work(group="detail", exclusive=True, exit_on_error=False)
+    async def _load_call(self, log_id: str) -> None:
+        try:
+            call = await self._calls.fetch(log_id)
+        except ApiError as error:
+            self.post_message(CallFailed(log_id, error))
+        except Exception as bug:
+            self.post_message(CallFailed(log_id, internal_error(bug)))
+        else:
+            self.post_message(CallLoaded(call))
+
+    def on_call_loaded(self, message: CallLoaded) -> None:
+        call = message.call
+        self._calls.remember(call)
+        pane = self.detail
+        if pane.log_id == call.log_id:  # the selection may have moved on
+            pane.show_call(call, diagnose(call))
+
+    def on_call_failed(self, message: CallFailed) -> None:
+        pane = self.detail
+        if pane.log_id == message.log_id:
+            pane.show_error(message.log_id, message.error.explain())
+
+    def on_detail_pane_closed(self, message: DetailPane.Closed) -> None:
+        self.close_detail()
+
+    def on_detail_pane_open_parent(self, message: DetailPane.OpenParent) -> None:
+        index = self.store.index_of_id(message.log_id)
+        if index is not None:
+            self.table.move_cursor(index)  # the pane follows the cursor
+        else:
+            self.show_call(message.log_id)  # not loaded in the table: show it all the same
 
     def action_focus_query(self) -> None:
         self.bar.input.focus()

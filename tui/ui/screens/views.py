@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from tui.errors import ConfigError
 from tui.sanitize import clean
+from tui.ui.actions import bindings
 from tui.views import View, all_views, delete_view, save_view
 
 
@@ -32,11 +33,7 @@ class ViewsScreen(ModalScreen[View | None]):
     ViewsScreen .hint { color: $text-muted; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="views.close"),
-        Binding("d", "delete", "Delete view", id="views.delete"),
-        Binding("s", "focus_save", "Save current", id="views.save"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("views")
 
     def __init__(self, current_query: str) -> None:
         super().__init__()

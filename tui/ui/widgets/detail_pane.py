@@ -17,7 +17,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Static, TabbedContent, TabPane
@@ -26,6 +26,7 @@ from tui import fmt
 from tui.diagnose import Diagnosis
 from tui.models.call import CallDetail
 from tui.sanitize import clean
+from tui.ui.actions import bindings
 from tui.ui.widgets.json_view import JsonView
 from tui.ui.widgets.timeline import TimelineView
 
@@ -101,10 +102,7 @@ class DetailPane(Vertical, can_focus=False):
     DetailPane .half { height: 1fr; }
     DetailPane .caption { color: $text-muted; text-style: bold; height: 1; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close detail", id="detail.close"),
-        Binding("enter", "parent", "Open parent", show=False, id="detail.parent"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("detail")
 
     class Closed(Message):
         """Esc in the pane: hide it and go back to the table."""

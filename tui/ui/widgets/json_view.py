@@ -23,13 +23,14 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import work
 from textual.app import SuspendNotSupported
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.sanitize import clean
+from tui.ui.actions import bindings
 
 MAX_LINES = 20_000
 MAX_STRING = 2_000  # characters of one string value shown in the view
@@ -100,20 +101,7 @@ class JsonView(ScrollView, can_focus=True):
     JsonView:focus > .json-view--cursor { background: $primary 45%; }
     JsonView > .json-view--match { background: $warning 40%; text-style: bold; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "move(-1)", "Up", show=False),
-        Binding("down,j", "move(1)", "Down", show=False),
-        Binding("pageup", "move(-20)", "Page up", show=False),
-        Binding("pagedown", "move(20)", "Page down", show=False),
-        Binding("home", "move(-1000000000)", "Top", show=False),
-        Binding("end", "move(1000000000)", "Bottom", show=False),
-        Binding("enter,space", "toggle_fold", "Fold", id="json.fold"),
-        Binding("minus", "fold_all", "Collapse all", show=False, id="json.collapse_all"),
-        Binding("plus,equals_sign", "unfold_all", "Expand all", show=False, id="json.expand_all"),
-        Binding("n", "next_match(1)", "Next match", show=False, id="json.next_match"),
-        Binding("N", "next_match(-1)", "Previous match", show=False, id="json.prev_match"),
-        Binding("o", "open_pager", "Open in $PAGER", id="json.open_pager"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("json")
 
     class Laid(Message):
         """The JSON is laid out and on screen (tests and the pane wait for this)."""

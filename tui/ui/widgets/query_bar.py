@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.suggester import Suggester
@@ -22,6 +22,7 @@ from textual.widgets import Input, Label, Static
 
 from tui.query import LogQuery, QuerySyntaxError, complete, parse_query, term_span
 from tui.sanitize import clean
+from tui.ui.actions import bindings
 
 PLACEHOLDER = "filter: failed toolkit:gmail user:alice tool~SEARCH since:1h · words search messages"
 PROMPT = "/ "
@@ -45,10 +46,7 @@ class QuerySuggester(Suggester):
 
 
 class QueryInput(Input):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "complete", "Complete", show=False, id="query.complete"),
-        Binding("escape", "drop", "Drop query", id="query.drop"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("query")
 
     class Dropped(Message):
         """Esc: forget the query."""

@@ -8,9 +8,7 @@ the last poll was, and any error in words with what to do about it. Built from
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
 from datetime import tzinfo
-from typing import Literal
 
 from rich.text import Text
 from textual.reactive import reactive
@@ -18,27 +16,7 @@ from textual.widgets import Static
 
 from tui import fmt
 from tui.sanitize import clean
-
-State = Literal["connecting", "live", "paused", "retrying", "error", "stopped"]
-
-
-@dataclass(frozen=True)
-class StatusInfo:
-    source: str
-    state: State = "connecting"
-    loaded: int = 0
-    failed: int = 0
-    last_poll: float | None = None  # epoch seconds
-    error: str | None = None  # one line: what went wrong and what to do
-    retry_at: float | None = None  # epoch seconds, while retrying
-    now: float | None = None  # epoch seconds, for the countdown (the app's clock)
-    gap: str | None = None  # logs a poll could not load, and how to load them
-    skipped: int = 0  # unreadable logs (or file lines) left out this session
-    first_skipped: str | None = None  # the first of them: which, and why
-
-    def with_(self, **changes: object) -> StatusInfo:
-        return replace(self, **changes)  # type: ignore[arg-type]
-
+from tui.session.state import State, StatusInfo
 
 _BADGES: dict[State, tuple[str, str]] = {
     "connecting": ("◌ connecting", "bold yellow"),

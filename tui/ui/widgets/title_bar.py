@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
 from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
 from tui.sanitize import clean
-
-DEFAULT_WHAT = "all tool executions, newest first"
-
-
-@dataclass(frozen=True)
-class TitleInfo:
-    what: str = DEFAULT_WHAT  # the query applied, or what showing everything means
-    loaded: int = 0
-    more_older: bool | None = None  # None: not known yet
-    loading_older: bool = False
-    unseen: int = 0  # "+N new" while not following
-
-    def with_(self, **changes: object) -> TitleInfo:
-        return replace(self, **changes)  # type: ignore[arg-type]
+from tui.session.state import TitleInfo
 
 
 class TitleBar(Static):
