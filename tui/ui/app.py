@@ -94,7 +94,7 @@ class ToolwatchApp(App[None]):
             self.session.store,
             self.session.calls,
             tz=settings.tz,
-            clock=clock,
+            parse=self.session.parse,
             values=lambda: self.session.seen_values,
         )
         self._shown = (self.session.status, self.session.title)

@@ -47,20 +47,20 @@ class MainScreen(Screen[None]):
         calls: Calls,
         *,
         tz: tzinfo | None = None,
-        clock: Callable[[], float],
+        parse: Callable[[str], LogQuery],
         values: Callable[[], Mapping[str, Iterable[str]]],
     ) -> None:
         super().__init__()
         self.store = store
         self._calls = calls
         self._tz = tz
-        self._clock = clock
+        self._parse = parse
         self._values = values
         self._sidebar_choice: bool | None = None  # None: by width
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="title-bar")
-        yield QueryBar(clock=self._clock, values=self._values, id="query-bar")
+        yield QueryBar(parse=self._parse, values=self._values, id="query-bar")
         with Horizontal(id="body"):
             yield FilterSidebar(id="filter-sidebar")
             yield LogTable(self.store, tz=self._tz, id="log-table")

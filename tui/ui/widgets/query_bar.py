@@ -20,7 +20,7 @@ from textual.suggester import Suggester
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-from tui.query import LogQuery, QuerySyntaxError, complete, parse_query, term_span
+from tui.query import LogQuery, QuerySyntaxError, complete, term_span
 from tui.sanitize import clean
 from tui.ui.actions import bindings
 
@@ -82,12 +82,12 @@ class QueryBar(Widget):
     def __init__(
         self,
         *,
-        clock: Callable[[], float],
+        parse: Callable[[str], LogQuery],
         values: Callable[[], Mapping[str, Iterable[str]]],
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
-        self._clock = clock
+        self._parse = parse  # the session's: text as a query at its now
         self._values = values
 
     def compose(self) -> ComposeResult:
@@ -116,9 +116,6 @@ class QueryBar(Widget):
             self.input.value = text
             self.input.cursor_position = len(text)
         self._check(text)
-
-    def _parse(self, text: str) -> LogQuery:
-        return parse_query(text, now_ms=int(self._clock() * 1000))
 
     def _check(self, text: str) -> LogQuery | None:
         try:
