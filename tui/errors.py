@@ -1,9 +1,11 @@
-"""Typed errors a source raises, each able to explain itself to an engineer.
+"""Every error type toolwatch raises, each able to explain itself to an engineer.
 
-The UI and the headless commands show ``title`` and ``hint`` as they are, so the
-hint says what to do next, not what went wrong inside the client. None of these
-ever holds the API key: the client scrubs it out of everything it passes in,
-including messages a server might echo back.
+A source raises ``ApiError`` and its kinds; the UI and the headless commands show
+their ``title`` and ``hint`` as they are, so the hint says what to do next, not what
+went wrong inside the client. None of these ever holds the API key: the client scrubs
+it out of everything it passes in, including messages a server might echo back.
+``ConfigError`` is a setting toolwatch cannot use, ``QueryError`` a query the Logs
+API cannot take.
 """
 
 from __future__ import annotations
@@ -182,3 +184,29 @@ class InternalError(ApiError):
 
 class ConfigError(ValueError):
     """A setting toolwatch cannot use; the message says which and what to do."""
+
+
+class QueryError(ValueError):
+    """A query the Logs API cannot take; the message says what to change."""
+
+
+class QuerySyntaxError(QueryError):
+    """A term of the query text that cannot be sent, and where it is.
+
+    ``position`` is the 0-based character offset of the bad term (of the quote, for an
+    unclosed one) and ``length`` its length in characters; ``str(error)`` is one line
+    naming the term and saying how to fix it."""
+
+    def __init__(self, message: str, position: int, length: int) -> None:
+        super().__init__(_one_line(message))
+        self.position = position
+        self.length = max(1, length)
+
+    def pointer(self, text: str, indent: str = "") -> str:
+        """``text`` and a caret line under the bad term, like a compiler's (two lines)."""
+        return f"{indent}{_one_line(text)}\n{indent}{' ' * self.position}{'^' * self.length}"
+
+
+def _one_line(text: str) -> str:
+    """Every space-like character (tabs, newlines) as one space: columns stay put."""
+    return "".join(" " if char.isspace() else char for char in text)

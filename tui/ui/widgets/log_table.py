@@ -18,13 +18,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import tzinfo
 from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
-from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -34,79 +31,10 @@ from textual.strip import Strip
 
 from tui import fmt
 from tui.store import LogStore, RowView
+from tui.ui.widgets.log_rows import Column, cells, fit, layout, row_segments, row_values
 
 # Rows a search looks at before it lets the event loop run again (a few ms of work).
 SEARCH_SLICE = 5_000
-
-
-@dataclass(frozen=True)
-class Column:
-    title: str
-    width: int  # 0: takes the remaining width
-    right: bool = False
-
-
-def _fit(text: str, width: int, right: bool = False) -> str:
-    """Pad or cut ``text`` to exactly ``width`` cells, marking a cut with an ellipsis."""
-    if width <= 0:
-        return ""
-    if cell_len(text) > width:
-        return set_cell_size(text, width - 1) + "…"
-    if right:
-        return " " * (width - cell_len(text)) + text
-    return set_cell_size(text, width)
-
-
-def _layout(width: int) -> tuple[Column, ...]:
-    """Columns for the terminal width; the message column takes the rest.
-
-    Below 100 columns the toolkit column goes (the tool slug names it anyway),
-    so the message keeps room to say something at 80x24.
-    """
-    middle: tuple[Column, ...]
-    if width >= 150:
-        middle = (Column("TOOLKIT", 14), Column("TOOL", 32), Column("USER", 24))
-    elif width >= 100:
-        middle = (Column("TOOLKIT", 12), Column("TOOL", 26), Column("USER", 16))
-    else:
-        middle = (Column("TOOL", 20), Column("USER", 10))
-    return (
-        Column("TIME", 8),
-        Column("STATUS", 6),
-        *middle,
-        Column("DUR", 6, right=True),
-        Column("MESSAGE", 0),
-    )
-
-
-def _highlighted(text: str, words: tuple[str, ...], style: Style, match: Style) -> list[Segment]:
-    """``text`` as segments, each case-insensitive occurrence of a word in ``match``."""
-    lowered = text.lower()
-    marks = [False] * len(text)
-    for word in words:
-        needle = word.lower()
-        if not needle or len(needle) != len(word):
-            continue  # case folding that changes length cannot be mapped back
-        at = lowered.find(needle)
-        while at >= 0:
-            marks[at : at + len(needle)] = [True] * len(needle)
-            at = lowered.find(needle, at + len(needle))
-    segments: list[Segment] = []
-    start = 0
-    for i in range(1, len(text) + 1):
-        if i == len(text) or marks[i] != marks[start]:
-            segments.append(Segment(text[start:i], match if marks[start] else style))
-            start = i
-    return segments
-
-
-def message_without_tool(message: str, tool: str) -> str:
-    """Messages often start with the tool slug the row already shows; drop it there."""
-    if tool and message.startswith(tool):
-        rest = message[len(tool) :].lstrip(" :-")
-        if rest:
-            return rest
-    return message
 
 
 class LogTable(ScrollView, can_focus=True):
@@ -404,7 +332,7 @@ class LogTable(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        columns = _layout(width)
+        columns = layout(width)
         if y == 0:
             return self._header_strip(columns, width)
         index = int(self.scroll_y) + y - 1
@@ -412,7 +340,7 @@ class LogTable(ScrollView, can_focus=True):
         if row is None:
             if y == 2 and not len(self.store) and self.empty_text:
                 style = self.rich_style + self.get_component_rich_style("log-table--time")
-                text = _fit(self.empty_text, width - 2)
+                text = fit(self.empty_text, width - 2)
                 return Strip([Segment("  " + text, style)]).adjust_cell_length(width, style)
             return Strip.blank(width, self.rich_style)
         is_cursor = index == self.cursor_row
@@ -427,8 +355,8 @@ class LogTable(ScrollView, can_focus=True):
 
     def _header_strip(self, columns: tuple[Column, ...], width: int) -> Strip:
         style = self.rich_style + self.get_component_rich_style("log-table--header")
-        cells = self._cells(columns, width, [c.title for c in columns])
-        return Strip([Segment(" ".join(cells), style)], width).adjust_cell_length(width, style)
+        titles = cells(columns, width, [c.title for c in columns])
+        return Strip([Segment(" ".join(titles), style)], width).adjust_cell_length(width, style)
 
     def _row_strip(
         self, row: RowView, columns: tuple[Column, ...], width: int, cursor: bool
@@ -440,41 +368,13 @@ class LogTable(ScrollView, can_focus=True):
             "log-table--status-failed" if row.failed else "log-table--status-ok"
         )
         time_style = self.get_component_rich_style("log-table--time")
-        status = "FAILED" if row.failed else ("ok" if row.status == "success" else row.status)
-        by_title = {
-            "TIME": self._time_format(row.timestamp_ms),
-            "STATUS": status,
-            "TOOLKIT": row.toolkit,
-            "TOOL": row.tool,
-            "USER": row.user_id,
-            "DUR": fmt.duration(row.duration_ms),
-            "MESSAGE": message_without_tool(row.message, row.tool),
-        }
-        values = [by_title[c.title] for c in columns]
-        cells = self._cells(columns, width, values)
-        styles: list[Style] = [base + time_style, base + status_style] + [base] * (len(cells) - 2)
-        segments: list[Segment] = []
+        row_cells = cells(columns, width, row_values(row, columns, self._time_format))
+        styles = [base + time_style, base + status_style] + [base] * (len(row_cells) - 2)
         match_style = base + self.get_component_rich_style("log-table--match")
-        last = len(cells) - 1
-        for i, (cell, style) in enumerate(zip(cells, styles, strict=True)):
-            if i:
-                segments.append(Segment(" ", base))
-            if i == last and self.words:
-                segments += _highlighted(cell, self.words, style, match_style)
-            else:
-                segments.append(Segment(cell, style))
+        segments = row_segments(row_cells, styles, base, self.words, match_style)
         strip = Strip(segments).adjust_cell_length(width, base)
         if cursor:
             # post_style: the cursor's background must win over each cell's own.
             cursor_style = self.get_component_rich_style("log-table--cursor")
             strip = Strip(Segment.apply_style(iter(strip), post_style=cursor_style), width)
         return strip
-
-    @staticmethod
-    def _cells(columns: tuple[Column, ...], width: int, values: list[str]) -> list[str]:
-        fixed = sum(c.width for c in columns if c.width) + len(columns) - 1
-        rest = max(0, width - fixed - 1)  # keep one column free for the scrollbar
-        return [
-            _fit(value, column.width or rest, column.right)
-            for column, value in zip(columns, values, strict=True)
-        ]
