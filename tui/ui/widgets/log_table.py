@@ -22,7 +22,7 @@ from datetime import tzinfo
 from typing import ClassVar
 
 from rich.segment import Segment
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -31,6 +31,7 @@ from textual.strip import Strip
 
 from tui import fmt
 from tui.store import LogStore, RowView
+from tui.ui.actions import bindings
 from tui.ui.widgets.log_rows import Column, cells, fit, layout, row_segments, row_values
 
 # Rows a search looks at before it lets the event loop run again (a few ms of work).
@@ -66,16 +67,7 @@ class LogTable(ScrollView, can_focus=True):
     LogTable > .log-table--match { background: $warning 40%; text-style: bold; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False, id="table.cursor_up"),
-        Binding("down,j", "cursor_down", "Down", show=False, id="table.cursor_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="table.page_up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="table.page_down"),
-        Binding("home", "first", "Newest", show=False, id="table.newest"),
-        Binding("f", "follow", "Follow", id="table.follow"),
-        Binding("end", "last", "Oldest", show=False, id="table.oldest"),
-        Binding("enter", "select", "Open", show=False, id="table.open"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("table")
 
     cursor_row: reactive[int] = reactive(0, init=False)
     """View index of the cursor (0 = newest)."""
