@@ -278,7 +278,7 @@ def test_list_reads_a_pipe_to_its_end(server):
 
 
 def test_file_from_a_terminal_stdin_says_to_pipe_or_give_a_path():
-    from tui.cli.main import _file_source
+    from tui.cli.sources import file_source
     from tui.config import Secret, Settings
     from tui.errors import ConfigError
 
@@ -287,7 +287,7 @@ def test_file_from_a_terminal_stdin_says_to_pipe_or_give_a_path():
     try:
         sys.stdin = None  # type: ignore[assignment]
         with pytest.raises(ConfigError, match="reads logs from a pipe"):
-            _file_source(settings)
+            file_source(settings)
     finally:
         sys.stdin = stdin
 

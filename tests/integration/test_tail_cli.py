@@ -24,6 +24,7 @@ import pytest
 
 from tests.demo.conftest import FakeClock, client_for, list_all
 from tui.cli import main as cli
+from tui.cli import tail_cmd
 from tui.demo import DemoServer, FaultPlan
 from tui.query import parse_query
 from tui.tail import Backoff, LiveTail
@@ -138,7 +139,7 @@ def test_for_stops_in_time(env, monkeypatch, capsys):
 def test_for_cuts_a_backoff_wait_short(env, monkeypatch, capsys):
     # Every request fails and the tail then waits 4 s: --for must not wait it out.
     backoff = Backoff(base=4, jitter=0)
-    monkeypatch.setattr(cli, "LiveTail", functools.partial(LiveTail, backoff=backoff))
+    monkeypatch.setattr(tail_cmd, "LiveTail", functools.partial(LiveTail, backoff=backoff))
     server, _ = live_server(prefill=5, faults=FaultPlan(error_rate=1.0, seed=1))
     with server:
         point_at(monkeypatch, server)
@@ -154,7 +155,7 @@ def test_for_cuts_a_backoff_wait_short(env, monkeypatch, capsys):
 
 def test_a_run_of_failures_gives_the_hint_once(env, monkeypatch, capsys):
     backoff = Backoff(base=0.05, jitter=0)  # waits of 0.05, 0.1, 0.2, 0.4 s...
-    monkeypatch.setattr(cli, "LiveTail", functools.partial(LiveTail, backoff=backoff))
+    monkeypatch.setattr(tail_cmd, "LiveTail", functools.partial(LiveTail, backoff=backoff))
     server, _ = live_server(prefill=5, faults=FaultPlan(error_rate=1.0, seed=1))
     with server:
         point_at(monkeypatch, server)
@@ -172,7 +173,7 @@ def test_a_run_of_failures_gives_the_hint_once(env, monkeypatch, capsys):
 
 def test_a_poll_cut_short_reports_the_gap(env, monkeypatch, capsys):
     # 300 logs land at once every second of server time; a poll may read only 2 pages.
-    monkeypatch.setattr(cli, "LiveTail", functools.partial(LiveTail, max_pages=2))
+    monkeypatch.setattr(tail_cmd, "LiveTail", functools.partial(LiveTail, max_pages=2))
     plan = FaultPlan(burst_logs=300, burst_every_s=1, seed=1)
     server, clock = live_server(prefill=5, faults=plan)
     with server:

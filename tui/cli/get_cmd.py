@@ -1,0 +1,58 @@
+"""`toolwatch get LOG_ID`: one log's detail, or its per-step trace, as indented JSON with
+credentials redacted."""
+
+from __future__ import annotations
+
+import argparse
+from contextlib import aclosing
+from typing import TextIO
+
+from tui import jsonout
+from tui.cli.command import EXIT_OK, Command, run_headless
+from tui.cli.sources import open_client, read_whole_stream
+from tui.config import Settings
+from tui.redact import redact_json
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("log_id", metavar="LOG_ID")
+    parser.add_argument(
+        "--trace", action="store_true", help="print the per-step execution log instead"
+    )
+    parser.add_argument(
+        "--show-secrets",
+        action="store_true",
+        help="with --trace: show credential headers of network requests unredacted",
+    )
+
+
+def _run(args: argparse.Namespace) -> int:
+    return run_headless(args, GetJob(args))
+
+
+class GetJob:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.log_id: str = args.log_id
+        self.trace: bool = args.trace
+        self.show_secrets: bool = args.show_secrets
+
+    async def run(self, settings: Settings, out: TextIO) -> int:
+        async with aclosing(open_client(settings)) as client:
+            await read_whole_stream(client)
+            if self.trace:
+                trace = (await client.get_trace(self.log_id)).model_dump(mode="json", by_alias=True)
+                data = trace if self.show_secrets else redact_json(trace)
+            else:
+                detail = await client.get_detail(self.log_id)
+                data = redact_json(detail.model_dump(mode="json", by_alias=True))
+            out.write(jsonout.dumps(data, indent=2) + "\n")
+            out.flush()
+        return EXIT_OK
+
+
+COMMAND = Command(
+    name="get",
+    help="print one log's detail as JSON",
+    add_arguments=_add_arguments,
+    run=_run,
+)

@@ -1,0 +1,67 @@
+"""`toolwatch list`: the newest logs as JSON lines, newest first, paging past the API's
+limit when asked for more."""
+
+from __future__ import annotations
+
+import argparse
+from contextlib import aclosing
+from typing import TextIO
+
+from tui.cli.command import EXIT_OK, Command, run_headless, warn, write_logs
+from tui.cli.query_flags import add_query_flags, matching, query_from_flags
+from tui.cli.sources import open_client, read_whole_stream
+from tui.config import Settings
+from tui.constants import DEFAULT_LIMIT, MAX_LIMIT
+from tui.errors import ConfigError
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--limit",
+        type=int,
+        default=DEFAULT_LIMIT,
+        help=f"how many logs (default {DEFAULT_LIMIT}; more than {MAX_LIMIT} pages through)",
+    )
+    add_query_flags(parser, counted="--limit counts the logs fetched", until=True)
+
+
+def _run(args: argparse.Namespace) -> int:
+    return run_headless(args, ListJob(args))
+
+
+class ListJob:
+    def __init__(self, args: argparse.Namespace) -> None:
+        if args.limit < 1:
+            raise ConfigError(f"--limit must be at least 1, not {args.limit}")
+        self.limit: int = args.limit
+        self.query = query_from_flags(args)
+
+    async def run(self, settings: Settings, out: TextIO) -> int:
+        async with aclosing(open_client(settings)) as client:
+            await read_whole_stream(client)
+            cursor: str | None = None
+            remaining = self.limit
+            # The cursor is page-numbered (it decodes to {"page": N}): every page
+            # must be asked for with the same limit or pages overlap.
+            page_size = min(self.limit, MAX_LIMIT)
+            while remaining > 0:
+                page = await client.list_logs(
+                    self.query.server_part, limit=page_size, cursor=cursor
+                )
+                write_logs(out, matching(self.query, page.entries[:remaining]))
+                remaining -= len(page.entries)
+                for problem in page.skipped:
+                    warn(f"skipped an unreadable log: {problem}")
+                if page.next_cursor is None or not page.entries:
+                    break
+                cursor = page.next_cursor
+            out.flush()
+        return EXIT_OK
+
+
+COMMAND = Command(
+    name="list",
+    help="print the newest logs as JSON lines, newest first",
+    add_arguments=_add_arguments,
+    run=_run,
+)

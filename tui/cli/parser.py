@@ -1,0 +1,106 @@
+"""The command line's grammar: the flags every command shares, the screen's own, and a
+subcommand per `Command` (each adds its own flags)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from tui import __version__, debuglog
+from tui.cli import demo_server_cmd
+from tui.cli.command import Command
+from tui.config import DEFAULT_LAG_S
+from tui.constants import ENV_API_KEY, ENV_BASE_URL
+
+# Refused before parsing: the key is read from the environment only, never from a flag.
+KEY_FLAGS = ("--api-key", "--key", "--apikey", "--token", "--composio-api-key")
+
+# The shared flags' defaults, filled in after parsing (see _common_flags for why).
+COMMON_DEFAULTS: dict[str, object] = {
+    "demo": False,
+    "faults": None,
+    "log_level": None,
+    "file": None,
+}
+
+
+def parse_args(argv: Sequence[str], commands: Sequence[Command]) -> argparse.Namespace:
+    """``argv`` read with ``commands`` as the subcommands; the shared flags always set."""
+    args = build_parser(commands).parse_args(argv)
+    for name, default in COMMON_DEFAULTS.items():
+        if not hasattr(args, name):
+            setattr(args, name, default)
+    return args
+
+
+def build_parser(commands: Sequence[Command]) -> argparse.ArgumentParser:
+    common = _common_flags()
+    parser = argparse.ArgumentParser(
+        prog="toolwatch",
+        parents=[common],
+        description=(
+            "Watch and triage the tool calls AI agents make through Composio. "
+            f"Reads {ENV_API_KEY} (and {ENV_BASE_URL}, default https://backend.composio.dev) "
+            "from the environment; the key is never taken as a flag."
+        ),
+        epilog=f"Debug log file: {debuglog.log_path()}",
+    )
+    parser.add_argument("--version", action="version", version=f"toolwatch {__version__}")
+    parser.add_argument(
+        "--interval",
+        metavar="SECONDS",
+        default="2",
+        help="seconds between polls (default 2)",
+    )
+    parser.add_argument(
+        "--lag",
+        metavar="SECONDS",
+        default=f"{DEFAULT_LAG_S:g}",
+        help=f"how late a log may become visible and still be shown (default {DEFAULT_LAG_S:g})",
+    )
+    parser.add_argument(
+        "--query",
+        "-q",
+        metavar="QUERY",
+        default=None,
+        help="start with this query in the bar instead of the last one applied",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in commands:
+        command.add_arguments(sub.add_parser(command.name, parents=[common], help=command.help))
+    sub.add_parser(demo_server_cmd.NAME, help=demo_server_cmd.HELP, add_help=False)
+    return parser
+
+
+def _common_flags() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    # Shared options are given before or after the command (`toolwatch --demo list` and
+    # `toolwatch list --demo`). A subcommand's own default would overwrite a value given
+    # before it, so none has one here; COMMON_DEFAULTS fills them in after parsing.
+    common.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="use a built-in Composio-compatible server with live sample traffic (no key needed)",
+    )
+    common.add_argument(
+        "--faults",
+        metavar="SPEC",
+        default=argparse.SUPPRESS,
+        help="with --demo: make the built-in server misbehave, e.g. 5xx=0.2,429=0.05,late=0.1 "
+        "(toolwatch demo-server --help lists every fault)",
+    )
+    common.add_argument(
+        "--file",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="read logs from a JSON-lines file (what `e` exports and `list` prints; - reads "
+        "a pipe) instead of the API: same table and query, followed as the file grows",
+    )
+    common.add_argument(
+        "--log-level",
+        metavar="LEVEL",
+        default=argparse.SUPPRESS,
+        help="debug|info|warning|error|off: write a debug log (also TOOLWATCH_LOG_LEVEL)",
+    )
+    return common

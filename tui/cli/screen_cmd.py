@@ -1,0 +1,28 @@
+"""`toolwatch` with no command: the screen. Textual is imported here, inside `run`, and
+only once the flags are read, so the headless commands never load it (a test checks)."""
+
+from __future__ import annotations
+
+import argparse
+
+from tui.cli.command import EXIT_OK
+from tui.cli.query_flags import query_flag
+from tui.cli.settings import settings_from_flags
+from tui.cli.sources import file_source
+from tui.config import parse_interval, parse_seconds
+
+
+def run(args: argparse.Namespace) -> int:
+    interval = parse_interval(args.interval)
+    lag = parse_seconds("--lag", args.lag)
+    if args.query is not None:
+        query_flag(args.query)  # a bad query is a usage error here, not a screen's status
+    # A file is a recording: start with what is asked, not the last live query (a
+    # since:1h from yesterday's session would hide all of it).
+    query_text = args.query if args.query is not None or args.file is None else ""
+    with settings_from_flags(args, interval, lag, query_text=query_text) as settings:
+        source = None if settings.source_file is None else file_source(settings, tui=True)
+        from tui.ui.app import ToolwatchApp
+
+        ToolwatchApp(settings, source=source).run()
+    return EXIT_OK

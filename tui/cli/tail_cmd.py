@@ -1,0 +1,132 @@
+"""`toolwatch tail`: follow the logs as JSON lines, oldest first, each once, with
+`LiveTail`, until a count, a time limit, Ctrl-C or a closed pipe. Retries, gaps and
+unreadable logs are reported on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from contextlib import aclosing
+from datetime import UTC
+from typing import TextIO
+
+from tui import fmt
+from tui.cli.command import EXIT_API_ERROR, EXIT_OK, Command, run_headless, warn, write_logs
+from tui.cli.query_flags import add_query_flags, matching, query_from_flags
+from tui.cli.sources import open_client
+from tui.config import DEFAULT_LAG_S, Settings, parse_count, parse_interval, parse_seconds
+from tui.errors import ConfigError
+from tui.tail import Gap, LiveTail, Retrying, Stopped, TailBatch
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--interval",
+        metavar="SECONDS",
+        default=argparse.SUPPRESS,  # keeps `toolwatch --interval S tail` working too
+        help="seconds between polls (default 2)",
+    )
+    parser.add_argument("--count", metavar="N", help="stop after printing N logs")
+    parser.add_argument("--for", dest="for_s", metavar="SECONDS", help="stop after SECONDS")
+    parser.add_argument(
+        "--last",
+        metavar="N",
+        help="of the logs already there when it starts, print only the newest N "
+        "(default: the newest page, up to 100; 0: only logs that arrive later)",
+    )
+    parser.add_argument(
+        "--lag",
+        metavar="SECONDS",
+        default=argparse.SUPPRESS,  # keeps `toolwatch --lag S tail` working too
+        help="how late a log may become visible and still be printed "
+        f"(default {DEFAULT_LAG_S:g}); older late logs are missed",
+    )
+    add_query_flags(parser, counted="--count and --last count the logs printed", until=False)
+
+
+def _run(args: argparse.Namespace) -> int:
+    return run_headless(args, TailJob(args))
+
+
+class TailJob:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.interval = parse_interval(args.interval)
+        self.lag = parse_seconds("--lag", args.lag)
+        self.for_s = None if args.for_s is None else parse_seconds("--for", args.for_s)
+        if self.for_s == 0:
+            raise ConfigError("--for must be more than 0 seconds")
+        self.count = None if args.count is None else parse_count("--count", args.count, least=1)
+        self.last = None if args.last is None else parse_count("--last", args.last, least=0)
+        self.query = query_from_flags(args)
+        self._first = True
+
+    async def run(self, settings: Settings, out: TextIO) -> int:
+        async with aclosing(open_client(settings)) as client:
+            # Gaps are reported on stderr; nothing here fills them, so none are kept.
+            tail = LiveTail(client, self.query, lag_s=self.lag, keep_gaps=False)
+            # --for also cuts short a poll or a backoff wait in progress.
+            timer = asyncio.timeout(self.for_s)
+            try:
+                async with timer:
+                    return await self._follow(tail, out, timer.when())
+            except TimeoutError:
+                if not timer.expired():
+                    raise
+                return EXIT_OK
+
+    async def _follow(self, tail: LiveTail, out: TextIO, deadline: float | None) -> int:
+        loop = asyncio.get_running_loop()
+        printed = 0
+        failing = False  # in a run of failed polls, whose first message gave the hint
+        # Close the generator (and any request it has in flight) when we stop.
+        async with aclosing(tail.run(self.interval)) as events:
+            async for event in events:
+                if isinstance(event, Stopped):
+                    warn(event.error.explain())
+                    return EXIT_API_ERROR
+                if isinstance(event, Retrying):
+                    hint = "" if failing or not event.error.hint else f" {event.error.hint}"
+                    warn(f"{event.error}; retrying in {round(event.delay, 1):g} s.{hint}")
+                    failing = True
+                else:
+                    failing = False
+                    printed += self._print(event, out, printed)
+                    if getattr(tail.source, "ended", False):
+                        break  # a pipe that has ended and been printed: nothing more comes
+                if printed == self.count or (deadline is not None and loop.time() >= deadline):
+                    break
+        return EXIT_OK
+
+    def _print(self, batch: TailBatch, out: TextIO, printed: int) -> int:
+        for problem in batch.skipped:
+            warn(f"skipped an unreadable log: {problem}")
+        if batch.gap is not None:
+            warn(_gap_message(batch.gap))
+        entries = matching(self.query, batch.entries)
+        if self.last is not None and self._first:
+            # The logs already there: only the newest --last of them (oldest first).
+            entries = entries[len(entries) - self.last :] if self.last else []
+        self._first = False
+        if self.count is not None:
+            entries = entries[: self.count - printed]
+        write_logs(out, entries)
+        out.flush()
+        return len(entries)
+
+
+def _gap_message(gap: Gap) -> str:
+    def clock(ms: int) -> str:
+        return f"{fmt.clock_time(ms, UTC)} UTC"
+
+    return (
+        f"gap: {gap.describe(clock)}: more arrived than one poll reads; narrow the query "
+        "or poll more often (--interval)"
+    )
+
+
+COMMAND = Command(
+    name="tail",
+    help="follow the logs as JSON lines, oldest first, each once, until stopped",
+    add_arguments=_add_arguments,
+    run=_run,
+)
