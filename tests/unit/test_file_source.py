@@ -753,15 +753,16 @@ async def test_detail_and_trace_come_from_the_line(log_file: Path, opened: Any) 
     assert full.trace_note is None and full.request_id == "req_1"
 
 
-async def test_ids_are_found_by_what_the_table_shows(log_file: Path, opened: Any) -> None:
-    # LogEntry.id is sanitized for display; the detail pane asks with that.
+async def test_ids_are_found_by_the_raw_id_the_entry_holds(log_file: Path, opened: Any) -> None:
+    # LogEntry.id is the id as the line holds it; the detail pane asks with that.
     odd = item("log_\x1b[2Jx", NOW_MS)
     write(log_file, line(odd))
     source = open_file(log_file, opened)
     (entry,) = (await source.list_logs(LogQuery())).entries
-    assert entry.id == "log_\\x1b[2Jx"
+    assert entry.id == "log_\x1b[2Jx"
     assert (await source.get_detail(entry.id)).id == "log_\x1b[2Jx"
-    assert (await source.get_detail("log_\x1b[2Jx")).id == "log_\x1b[2Jx"
+    with pytest.raises(NotFoundError):  # what a screen would show names no log
+        await source.get_detail("log_\\x1b[2Jx")
 
 
 # -- opening -------------------------------------------------------------------------------

@@ -22,7 +22,6 @@ from tui.models.entry import LogEntry
 from tui.models.normalize import entry_from_wire, parse_timestamp_ms, wire_text, wire_texts
 from tui.models.wire import json_kind
 from tui.query import Filter
-from tui.sanitize import clean
 from tui.sources.file.lines import LineSplitter, decode
 from tui.sources.file.problems import Problems
 from tui.sources.file.records import BY_KEY, UNIQUE_AT, Match, Record, accepter, remove_sorted
@@ -47,7 +46,6 @@ class Index:
 
     def _reset(self) -> None:
         self.by_id: dict[str, Record] = {}
-        self._shown: dict[str, str] = {}  # a sanitized id (LogEntry.id) -> the wire's
         self._order: list[Record] = []
         self._matches: OrderedDict[tuple[Filter, ...], Match] = OrderedDict()
         self._entries: OrderedDict[int, LogEntry] = OrderedDict()
@@ -137,8 +135,6 @@ class Index:
             old.alive = False
             self._removed.append(old)
         self.by_id[log_id] = rec
-        if len(log_id) > 500 or not log_id.isprintable():
-            self._shown[clean(log_id, max_len=500)] = log_id
         if entry is not None:
             self._remember(rec, entry)
         self._added.append(rec)
@@ -197,10 +193,8 @@ class Index:
         self.commit()
 
     def find(self, log_id: str) -> Record | None:
-        rec = self.by_id.get(log_id)
-        if rec is None and log_id in self._shown:
-            rec = self.by_id.get(self._shown[log_id])
-        return rec
+        """The line of the log with this raw id (``LogEntry.id``, as the line holds it)."""
+        return self.by_id.get(log_id)
 
     def __len__(self) -> int:
         return len(self.by_id)
