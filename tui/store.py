@@ -1,4 +1,4 @@
-"""LogStore: every loaded log, compact, deduplicated by id, ordered by time.
+"""LogStore: every loaded log, compact, deduplicated by its raw id, ordered by time.
 
 The table reads from here and only ever asks for the rows it can see, so a
 million loaded logs cost what a screenful costs to draw. Row contents live in
@@ -31,11 +31,22 @@ from tui.models.entry import LogEntry
 # LogEntry is stored and read back without touching this module.
 _COLUMNS = tuple(LogEntry.model_fields)
 _INTEGER_COLUMNS = ("timestamp_ms", "duration_ms")
+# Ids are keys, kept as the source wrote them (see tui.models.entry), and stored as
+# UTF-8 bytes with surrogatepass: a lone surrogate (JSON can hold "\ud800") has no
+# UTF-8 text form, and escaping it would make two different ids one.
+_ID_COLUMNS = ("id", "parent_log_id")
+
+
+def _column_type(column: str) -> str:
+    if column in _INTEGER_COLUMNS:
+        return "INTEGER"
+    return "BLOB" if column in _ID_COLUMNS else "TEXT"
+
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS logs (
     rowid INTEGER PRIMARY KEY,
-    {", ".join(f"{c} {'INTEGER' if c in _INTEGER_COLUMNS else 'TEXT'}" for c in _COLUMNS)},
+    {", ".join(f"{c} {_column_type(c)}" for c in _COLUMNS)},
     UNIQUE (id)
 )
 """
@@ -51,7 +62,8 @@ TABLE_MESSAGE_CHARS = 400
 
 @dataclass(frozen=True, slots=True)
 class RowView:
-    """The few fields the log table draws for one row (already sanitized)."""
+    """The few fields the log table draws for one row (already sanitized), and the row's
+    raw id, the key to ask for its detail with (clean() it to draw it)."""
 
     rowid: int
     id: str
@@ -210,7 +222,7 @@ class LogStore:
                 f"WHERE rowid IN ({', '.join('?' * len(chunk))})"
             )
             for rec in self._db.execute(query, chunk):
-                self._cache[rec[0]] = RowView(*rec)
+                self._cache[rec[0]] = RowView(rec[0], _id_text(rec[1]), *rec[2:])
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
 
@@ -223,18 +235,24 @@ class LogStore:
             return None
         values = dict(zip(_COLUMNS, rec, strict=True))
         values["raw"] = json.loads(values["raw"])
+        for column in _ID_COLUMNS:
+            if values[column] is not None:
+                values[column] = _id_text(values[column])
         # Stored values were sanitized when the entry was built; skip revalidation.
         return LogEntry.model_construct(**values)
 
     def index_of_id(self, log_id: str) -> int | None:
-        """View index of the log with this id, or None when it is not held."""
+        """View index of the log with this raw id, or None when it is not held."""
         rec = self._db.execute(
-            "SELECT rowid, timestamp_ms FROM logs WHERE id = ?", (log_id,)
+            "SELECT rowid, timestamp_ms FROM logs WHERE id = ?", (_id_bytes(log_id),)
         ).fetchone()
         return None if rec is None else self.index_of(int(rec[0]), int(rec[1]))
 
     def entry_by_id(self, log_id: str) -> LogEntry | None:
-        rec = self._db.execute("SELECT rowid FROM logs WHERE id = ?", (log_id,)).fetchone()
+        """The log with this raw id, or None when it is not held."""
+        rec = self._db.execute(
+            "SELECT rowid FROM logs WHERE id = ?", (_id_bytes(log_id),)
+        ).fetchone()
         return None if rec is None else self.entry(int(rec[0]))
 
     def find(
@@ -297,9 +315,25 @@ def _escape_like(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _id_bytes(log_id: str) -> bytes:
+    return log_id.encode("utf-8", "surrogatepass")
+
+
+def _id_text(stored: bytes) -> str:
+    return stored.decode("utf-8", "surrogatepass")
+
+
 def _row_values(entry: LogEntry, *, escape: bool = False) -> tuple[object, ...]:
     if escape:
         raw = jsonout.dumps(entry.raw)
     else:
         raw = json.dumps(entry.raw, separators=(",", ":"), ensure_ascii=False)
-    return tuple(raw if c == "raw" else getattr(entry, c) for c in _COLUMNS)
+    values: list[object] = []
+    for column in _COLUMNS:
+        value = getattr(entry, column)
+        if column == "raw":
+            value = raw
+        elif column in _ID_COLUMNS and value is not None:
+            value = _id_bytes(value)
+        values.append(value)
+    return tuple(values)

@@ -10,8 +10,9 @@ from __future__ import annotations
 from bisect import insort
 from dataclasses import dataclass, field
 
-from tui.errors import ApiError
+from tui.errors import ApiError, NotFoundError
 from tui.models.entry import LogEntry
+from tui.models.wire import WireLogDetail, WireTrace
 from tui.query import LogQuery
 from tui.sources.base import LogPage
 
@@ -35,7 +36,11 @@ class _Log:
 
 
 class FakeLogsApi:
+    """A LogSource (tui.sources.base) that lists; it holds no detail or per-step log."""
+
     description = "fake"
+    restarts = 0  # an API never starts over
+    ended = False  # nor ends
 
     def __init__(self, clock: FakeClock) -> None:
         self.clock = clock
@@ -75,6 +80,15 @@ class FakeLogsApi:
         chosen = reversed(matching[older:newer])
         entries = [LogEntry(id=log.id, timestamp_ms=log.ts, status="success") for log in chosen]
         return LogPage(entries=entries, next_cursor=str(page + 1) if older else None)
+
+    async def get_detail(self, log_id: str) -> WireLogDetail:
+        raise NotFoundError(f"Log {log_id!r} not found", status=404)
+
+    async def get_trace(self, log_id: str) -> WireTrace:
+        raise NotFoundError(f"Log {log_id!r} not found", status=404)
+
+    async def read_to_end(self) -> None:
+        return None
 
     async def aclose(self) -> None:
         return None

@@ -498,8 +498,8 @@ HOSTILE = [
 
 
 def display_strings(call: CallDetail) -> list[str]:
+    """Every text field the pane draws as it is; the ids are keys, cleaned where drawn."""
     shown = [
-        call.log_id,
         call.tool,
         call.toolkit,
         call.status,
@@ -516,7 +516,6 @@ def display_strings(call: CallDetail) -> list[str]:
         call.source_language,
         call.version,
         call.error,
-        call.parent_log_id or "",
         call.parent_tool or "",
         call.trace_note or "",
     ]
@@ -555,6 +554,8 @@ def test_hostile_text_is_sanitized_for_display_and_kept_in_the_json(evil: str) -
         assert "\n" not in text and "\x1b" not in text and "\x9b" not in text
     if evil.startswith("["):
         assert evil in call.tool  # markup stays literal text: widgets never parse it
+    # The ids are keys: as the server wrote them, to ask for the log and its parent.
+    assert call.log_id == f"log_{evil}" and call.parent_log_id == evil
     # The JSON keeps the server's strings (only credentials are masked).
     assert call.detail_json["message"] == f"failed {evil}"
     assert call.detail_json["metadata"]["user_id"] == evil

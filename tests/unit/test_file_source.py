@@ -38,10 +38,11 @@ from tui.errors import (
 )
 from tui.models.entry import LogEntry
 from tui.query import Filter, LogQuery, QueryError, TimeRange, parse_query
-from tui.sources import file as jsonl
 from tui.sources.base import fetch_call
 from tui.sources.composio import ComposioClient
 from tui.sources.file import FileReadError, FileSource, encode_cursor
+from tui.sources.file import index as file_index
+from tui.sources.file import lines as file_lines
 from tui.tail import Backoff, LiveTail
 
 NOW_MS = 1_776_421_500_000  # 2026-04-17T10:25:00Z, the demo fixtures' frozen now
@@ -575,7 +576,7 @@ async def test_bad_lines_are_reported_once_with_their_numbers(log_file: Path, op
 async def test_overlong_lines_are_skipped_without_being_held(
     log_file: Path, opened: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(jsonl, "MAX_LINE_BYTES", 1000)
+    monkeypatch.setattr(file_lines, "MAX_LINE_BYTES", 1000)
     long = item("log_long", NOW_MS, message="x" * 2000)
     write(log_file, line(item(1, NOW_MS)), line(long), line(item(3, NOW_MS + 3)), "y" * 1500)
     source = open_file(log_file, opened)
@@ -631,7 +632,7 @@ async def test_logs_that_cannot_be_read_later_are_skipped_like_the_clients(
     def refuse(obj: Any, **_: Any) -> LogEntry:
         raise UnreadableBody(detail=f"log {obj['id']}: refused")
 
-    monkeypatch.setattr(jsonl, "entry_from_wire", refuse)
+    monkeypatch.setattr(file_index, "entry_from_wire", refuse)
     page = await source.list_logs(LogQuery())
     assert page.entries == []
     assert page.skipped == ["line 2: log log_0002: refused", "line 1: log log_0001: refused"]
@@ -752,15 +753,16 @@ async def test_detail_and_trace_come_from_the_line(log_file: Path, opened: Any) 
     assert full.trace_note is None and full.request_id == "req_1"
 
 
-async def test_ids_are_found_by_what_the_table_shows(log_file: Path, opened: Any) -> None:
-    # LogEntry.id is sanitized for display; the detail pane asks with that.
+async def test_ids_are_found_by_the_raw_id_the_entry_holds(log_file: Path, opened: Any) -> None:
+    # LogEntry.id is the id as the line holds it; the detail pane asks with that.
     odd = item("log_\x1b[2Jx", NOW_MS)
     write(log_file, line(odd))
     source = open_file(log_file, opened)
     (entry,) = (await source.list_logs(LogQuery())).entries
-    assert entry.id == "log_\\x1b[2Jx"
+    assert entry.id == "log_\x1b[2Jx"
     assert (await source.get_detail(entry.id)).id == "log_\x1b[2Jx"
-    assert (await source.get_detail("log_\x1b[2Jx")).id == "log_\x1b[2Jx"
+    with pytest.raises(NotFoundError):  # what a screen would show names no log
+        await source.get_detail("log_\\x1b[2Jx")
 
 
 # -- opening -------------------------------------------------------------------------------

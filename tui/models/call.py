@@ -6,9 +6,10 @@ requests each made. Either may lack what the other has, so every field is looked
 up in each known spot (see ``tui.models.normalize``), and a missing per-step log
 degrades to what the detail holds, said in one line (``trace_note``).
 
-Display fields are sanitized here (``tui.sanitize.clean``); header values that
-carry credentials are masked everywhere (``tui.redact``), in the JSON kept for
-the JSON tab and copy as well, which otherwise keeps the server's strings as sent.
+Display fields are sanitized here (``tui.sanitize.clean``), ids excepted: they are
+keys (see ``tui.models.entry``). Header values that carry credentials are masked
+everywhere (``tui.redact``), in the JSON kept for the JSON tab and copy as well,
+which otherwise keeps the server's strings as sent.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ FAILED_STATUSES = frozenset({"failed", "failure", "error"})
 _ARGUMENT_KEYS = ("input", "arguments", "request", "payload", "params")
 _RESPONSE_KEYS = ("response", "output", "result")
 
-_SHORT = 500  # ids, slugs, statuses
+_SHORT = 500  # slugs, statuses, the ids a call mentions
 _NOTE = 300
 _DURATION = re.compile(
     r"^\s*(?P<number>\d+(?:\.\d+)?|\.\d+)\s*(?P<unit>ms|s|secs?|us|µs|μs)?\s*$", re.IGNORECASE
@@ -106,7 +107,10 @@ class ExecuteInput:
 
 @dataclass(frozen=True)
 class CallDetail:
-    """Everything the detail pane shows about one call. Build it with ``build_call``."""
+    """Everything the detail pane shows about one call. Build it with ``build_call``.
+
+    The text fields are sanitized for display, except the ids (``log_id``,
+    ``parent_log_id``): they are keys, as the server wrote them, cleaned where drawn."""
 
     log_id: str
     tool: str
@@ -196,7 +200,7 @@ def build_call(
         arguments=arguments,
     )
     return CallDetail(
-        log_id=clean(detail.id, max_len=_SHORT),
+        log_id=detail.id,
         tool=_pick(entry.tool, wire.action_id),
         toolkit=_pick(entry.toolkit, app.unique_id, app.name),
         status=entry.status,

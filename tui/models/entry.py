@@ -1,9 +1,14 @@
 """The normalized log entry every part of toolwatch above the sources uses.
 
-Sources (the Composio API, later Buddy.works and JSONL files) turn their own
+Sources (the Composio API, a JSON-lines file, later Buddy.works) turn their own
 wire shapes into ``LogEntry``; nothing above them knows a vendor's field names.
 Display fields are sanitized once, here at the model boundary (see
 ``tui.sanitize``); ``raw`` keeps the untouched wire object for copy and export.
+
+Ids are keys, not display fields: ``id`` and ``parent_log_id`` stay as the source
+wrote them (escapes, markup, newlines and all), because the store, the tail's
+dedupe and every request for a log's detail key on them, and a sanitized id names
+no log on the server. Whatever draws an id passes it through ``clean`` itself.
 """
 
 from __future__ import annotations
@@ -21,7 +26,6 @@ STATUS_FAILED = "failed"
 # Display fields that are sanitized on construction. ``message`` keeps a longer
 # limit because the detail pane shows it whole; the table truncates further.
 _SHORT_FIELDS = (
-    "id",
     "status",
     "level",
     "type",
@@ -31,7 +35,6 @@ _SHORT_FIELDS = (
     "session_id",
     "connected_account_id",
     "auth_config_id",
-    "parent_log_id",
     "parent_tool",
     "source",
 )
@@ -66,6 +69,14 @@ class LogEntry(BaseModel):
         if value is None:
             return None
         return clean(value, max_len=500)
+
+    @field_validator("id", "parent_log_id", mode="before")
+    @classmethod
+    def _id_as_text(cls, value: object) -> object:
+        """Kept as it is; anything but text (a number) as its text, as before."""
+        if value is None or isinstance(value, str):
+            return value
+        return str(value)
 
     @field_validator("message", mode="before")
     @classmethod

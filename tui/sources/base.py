@@ -1,4 +1,5 @@
-"""The interface every log source offers (Composio API now; Buddy.works and JSONL later)."""
+"""The interface every log source offers (the Composio API, a JSON-lines file; Buddy.works
+later), and fetch_call, which joins a log's detail and per-step log from any of them."""
 
 from __future__ import annotations
 
@@ -24,22 +25,51 @@ class LogPage:
 
 
 class LogSource(Protocol):
-    """What LiveTail and the headless commands need from a source."""
+    """The whole interface of a log source: what LiveTail, the screen and the headless
+    commands need, every member declared (no source is asked what it can do)."""
 
     @property
     def description(self) -> str:
         """Where the data comes from, for the status line (never holds a secret)."""
         ...
 
+    @property
+    def restarts(self) -> int:
+        """How often the source had to start over (a file truncated or replaced): the
+        logs it listed before may be gone. Always 0 for an API."""
+        ...
+
+    @property
+    def ended(self) -> bool:
+        """A finite stream (a pipe) has been read to its end: nothing more will come.
+        Always False for an API, and for a file (it may grow)."""
+        ...
+
     async def list_logs(
         self, query: LogQuery, *, limit: int = ..., cursor: str | None = None
     ) -> LogPage: ...
+
+    async def get_detail(self, log_id: str) -> WireLogDetail:
+        """One log's detail, by its raw id (as the source wrote it, never sanitized)."""
+        ...
+
+    async def get_trace(self, log_id: str) -> WireTrace:
+        """One log's per-step log, by its raw id."""
+        ...
+
+    async def read_to_end(self) -> None:
+        """Wait until a finite stream has ended (what `list` and `get` answer from);
+        returns at once for a source that has no end (an API, a file)."""
+        ...
 
     async def aclose(self) -> None: ...
 
 
 class DetailSource(Protocol):
-    """What the detail pane needs from a source: one log's detail and its per-step log."""
+    """The part of a LogSource that fetch_call uses. Every LogSource is one; the name stays
+    only while tui/ui/app.py still says ``cast(DetailSource, ...)`` (with fetch_call typed
+    LogSource, that cast would be a type error; with DetailSource an alias, a redundant
+    one). When it goes, fetch_call takes ``LogSource`` and this goes too."""
 
     async def get_detail(self, log_id: str) -> WireLogDetail: ...
 
@@ -47,7 +77,7 @@ class DetailSource(Protocol):
 
 
 async def fetch_call(source: DetailSource, log_id: str) -> CallDetail:
-    """Fetch a log's detail and per-step log at once and join them.
+    """Fetch a log's detail and per-step log at once, by its raw id, and join them.
 
     A per-step log that cannot be had (404, an unreadable body, any ``ApiError``)
     degrades to ``trace_note``; a detail that cannot be had raises its ``ApiError``

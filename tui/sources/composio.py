@@ -108,6 +108,19 @@ class ComposioClient:
     def description(self) -> str:
         return urlsplit(_display_url(self.base_url)).netloc or self.base_url
 
+    @property
+    def restarts(self) -> int:
+        """An API never starts over: what it listed stays listed."""
+        return 0
+
+    @property
+    def ended(self) -> bool:
+        """An API has no end: there may always be newer logs."""
+        return False
+
+    async def read_to_end(self) -> None:
+        """Nothing to wait for: every request is answered from all the API holds."""
+
     # -- lifetime ---------------------------------------------------------------------
 
     async def aclose(self) -> None:

@@ -1,0 +1,243 @@
+"""FileSource: Composio logs from a JSON-lines file or stream, answered as the Logs API would.
+
+How it answers, mirroring the Logs API as the embedded demo server implements it
+(``tui/demo/query.py``, ``tui/demo/api.py``), without sharing its code:
+
+* The request is what the client would send: ``LogQuery.to_api_body`` (so a limit
+  outside 1..MAX_LIMIT is the same ``QueryError``, and an open-ended time range is closed
+  ``FUTURE_SLACK_MS`` past the clock). Bare words are never sent, so never applied.
+* Filters are AND-combined, each ``Filter.accepts`` on the wire's text for its field
+  (``tui.models.normalize.wire_text``): exact or substring, case-sensitive, an absent value is "".
+  A ``status`` ``==``/``!=`` other than success/failed is refused as the server refuses it.
+* The time range is inclusive at both ends; logs are listed newest first (``index``).
+* The cursor is the server's (``cursor``); one it cannot read is a ``BadRequestError``.
+
+A file is read incrementally, from where the last call stopped, on every call (follow
+when it grows); a stream by a thread (``feed``). All parsing and querying runs in a
+worker thread (``asyncio.to_thread``), one call at a time.
+
+Errors: a path that cannot be opened raises ``FileReadError`` from the constructor ("Cannot
+read the log file: cannot read orders.jsonl: No such file or directory"). Unknown ids are
+``NotFoundError``; a line whose detail or per-step log cannot be read, ``UnreadableBody``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import os
+import stat
+import threading
+from pathlib import Path
+from typing import IO, Any
+
+from pydantic import ValidationError
+
+from tui.constants import DEFAULT_LIMIT
+from tui.errors import BadRequestError, NotFoundError, UnreadableBody
+from tui.models.entry import LogEntry
+from tui.models.wire import WireLogDetail, WireTrace, json_kind, summarize_errors
+from tui.query import Filter, LogQuery
+from tui.sources.base import LogPage
+from tui.sources.file.cursor import decode_cursor, encode_cursor
+from tui.sources.file.feed import Feed, FileFeed, FileReadError, StreamFeed, cannot_read
+from tui.sources.file.index import Index
+from tui.sources.file.records import BY_TS, Record, check_filters
+
+
+class FileSource:
+    """Composio logs from a JSON-lines file (``FileSource(path)``) or a stream
+    (``FileSource.from_stream(fileobj)``), answered as the Logs API answers: a
+    ``LogSource``, so LiveTail, the table and the detail pane work on a file unchanged."""
+
+    _feed: Feed
+    _index: Index
+    _description: str
+
+    def __init__(self, path: str | Path) -> None:
+        path = Path(path)
+        shown = str(path)
+        try:
+            info = os.stat(path)
+        except OSError as error:
+            raise cannot_read(shown, error) from None
+        if stat.S_ISDIR(info.st_mode):
+            raise FileReadError(detail=f"{shown} is a directory")
+        if stat.S_ISREG(info.st_mode):
+            self._setup(FileFeed(path, shown), f"file {path.name}", keep_lines=False)
+            return
+        # A pipe or device by name (a FIFO, /dev/stdin, <(command)): read as a stream.
+        try:
+            stream = open(path, "rb", buffering=0)  # noqa: SIM115 - closed by aclose()
+        except OSError as error:
+            raise cannot_read(shown, error) from None
+        self._setup(StreamFeed(stream, path.name), f"file {path.name}", keep_lines=True)
+
+    @classmethod
+    def from_stream(cls, stream: IO[bytes], name: str = "stdin") -> FileSource:
+        """Logs from a binary stream (``os.fdopen(os.dup(0), "rb")`` for stdin), read
+        by a daemon thread from now on; ``aclose`` stops it and closes the stream."""
+        self = cls.__new__(cls)
+        self._setup(StreamFeed(stream, name), name, keep_lines=True)
+        return self
+
+    def _setup(self, feed: Feed, description: str, *, keep_lines: bool) -> None:
+        self._feed = feed
+        self._description = description
+        self._index = Index(keep_lines=keep_lines)
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def __repr__(self) -> str:
+        return f"FileSource({self._description!r})"
+
+    @property
+    def description(self) -> str:
+        return self._description
+
+    @property
+    def problems(self) -> list[str]:
+        """What was skipped and why, one line each (the first ``KEPT_PROBLEMS``), since
+        the source was last read from its start."""
+        return list(self._index.problems)
+
+    @property
+    def problem_count(self) -> int:
+        return self._index.problem_count
+
+    @property
+    def restarts(self) -> int:
+        """How often the file shrank or was replaced and was read again from its start
+        (the entries it showed before may be gone)."""
+        return self._feed.restarts
+
+    def __len__(self) -> int:
+        """How many logs have been read (distinct ids)."""
+        return len(self._index)
+
+    # -- LogSource: listing --------------------------------------------------------------
+
+    async def list_logs(
+        self, query: LogQuery, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+    ) -> LogPage:
+        """One page, as the Logs API would list it for ``query`` (its words aside)."""
+        # What the client would send: a bad limit is the client's QueryError, and an
+        # open-ended range is closed with the clock now.
+        body = query.to_api_body(limit=limit, cursor=cursor)
+        page = 1 if cursor is None else decode_cursor(cursor)
+        check_filters(query.filters)
+        time_range = body.get("time_range")
+        bounds = None if time_range is None else (time_range["from"], time_range["to"])
+        return await asyncio.to_thread(self._list, query.filters, bounds, limit, page)
+
+    def _list(
+        self, filters: tuple[Filter, ...], bounds: tuple[int, int] | None, limit: int, page: int
+    ) -> LogPage:
+        with self._lock:
+            self._refresh()
+            index = self._index
+            recs = index.matching(filters)
+            lo, hi = 0, len(recs)
+            if bounds is not None:
+                lo = bisect.bisect_left(recs, bounds[0], key=BY_TS)
+                hi = bisect.bisect_right(recs, bounds[1], key=BY_TS)
+            newer = hi - lo - (page - 1) * limit
+            chosen: list[Record] = []
+            next_cursor = None
+            if newer > 0:
+                older = max(0, newer - limit)
+                chosen = recs[lo + older : lo + newer]
+                chosen.reverse()
+                if older > 0:
+                    next_cursor = encode_cursor(page + 1)
+            entries: list[LogEntry] = []
+            unreadable: list[Record] = []
+            for rec in chosen:
+                entry = index.entry(rec, self._feed.read)
+                if entry is None:
+                    unreadable.append(rec)
+                else:
+                    entries.append(entry)
+            if unreadable:
+                index.drop(unreadable)  # reported now, never listed again
+            return LogPage(entries, next_cursor, index.take_unreported())
+
+    @property
+    def ended(self) -> bool:
+        """A stream (a pipe) has ended and every line of it has been read; a file never
+        ends (it may grow)."""
+        return self._feed.ended
+
+    async def read_to_end(self) -> None:
+        """Wait until a stream has ended (a file has no end to wait for): what `list`
+        and `get` need from a pipe, where the screen and `tail` follow it instead."""
+        await asyncio.to_thread(self._feed.wait_end)
+
+    async def aclose(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        await asyncio.to_thread(self._close)
+
+    def _close(self) -> None:
+        with self._lock:
+            self._feed.close()
+
+    # -- LogSource: one log ------------------------------------------------------------
+
+    async def get_detail(self, log_id: str) -> WireLogDetail:
+        """The detail as the line holds it (a list item is a detail without its extras)."""
+        obj = await asyncio.to_thread(self._object, log_id)
+        try:
+            return WireLogDetail.model_validate(obj)
+        except ValidationError as error:
+            raise UnreadableBody(
+                detail=f"the log detail is not readable: {summarize_errors(error)}"
+            ) from None
+
+    async def get_trace(self, log_id: str) -> WireTrace:
+        """The per-step log a line carries under ``"trace"`` (A.5); files rarely do."""
+        obj = await asyncio.to_thread(self._object, log_id)
+        trace = obj.get("trace")
+        if trace is None:
+            raise NotFoundError(
+                detail=f"{self._description} holds no per-step log for this call",
+                hint='A log line carries its per-step log only under a "trace" key.',
+            )
+        if not isinstance(trace, dict):
+            raise UnreadableBody(
+                detail=f'"trace" should be an object, not {json_kind(trace)}',
+                hint="Fix that line of the file, or drop its trace.",
+            )
+        try:
+            return WireTrace.model_validate(trace)
+        except ValidationError as error:
+            raise UnreadableBody(
+                detail=f"the execution trace is not readable: {summarize_errors(error)}",
+                hint="Fix that line of the file, or drop its trace.",
+            ) from None
+
+    def _object(self, log_id: str) -> dict[str, Any]:
+        if not log_id:
+            raise BadRequestError(
+                detail="the log id is empty", hint="Pass the id of a log, such as log_-jRTWClpBoVo."
+            )
+        with self._lock:
+            self._refresh()
+            rec = self._index.find(log_id)
+            obj = None if rec is None else self._index.object(rec, self._feed.read)
+        if obj is None:
+            raise NotFoundError(
+                detail=f"{self._description} has no log with id {log_id!r}",
+                hint="Use an id from the list; ids are case-sensitive.",
+            )
+        return obj
+
+    # -- reading ------------------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        """Take in whatever arrived since the last call (under the lock, in a thread)."""
+        if self._closed:
+            raise RuntimeError(f"{self!r} is closed")
+        self._feed.pull(self._index)
+        self._index.commit()
