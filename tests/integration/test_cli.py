@@ -277,21 +277,6 @@ def test_list_reads_a_pipe_to_its_end(server):
     assert piped.stdout == exported
 
 
-def test_file_from_a_terminal_stdin_says_to_pipe_or_give_a_path():
-    from tui.cli.sources import file_source
-    from tui.config import Secret, Settings
-    from tui.errors import ConfigError
-
-    settings = Settings(base_url="https://x.test", api_key=Secret(""), source_file="-")
-    stdin = sys.stdin
-    try:
-        sys.stdin = None  # type: ignore[assignment]
-        with pytest.raises(ConfigError, match="reads logs from a pipe"):
-            file_source(settings)
-    finally:
-        sys.stdin = stdin
-
-
 def test_tail_of_a_pipe_ends_when_the_pipe_does(server):
     exported = run("list", "--limit", "30", env=env_for(server)).stdout
     piped = run("tail", "--file", "-", "--interval", "0.2", stdin=exported)

@@ -9,9 +9,9 @@ from typing import TextIO
 
 from tui import jsonout
 from tui.cli.command import EXIT_OK, Command, run_headless
-from tui.cli.sources import open_client, read_whole_stream
 from tui.config import Settings
 from tui.redact import redact_json
+from tui.sources.open import open_source
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,8 +37,8 @@ class GetJob:
         self.show_secrets: bool = args.show_secrets
 
     async def run(self, settings: Settings, out: TextIO) -> int:
-        async with aclosing(open_client(settings)) as client:
-            await read_whole_stream(client)
+        async with aclosing(open_source(settings)) as client:
+            await client.read_to_end()
             if self.trace:
                 trace = (await client.get_trace(self.log_id)).model_dump(mode="json", by_alias=True)
                 data = trace if self.show_secrets else redact_json(trace)

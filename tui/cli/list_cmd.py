@@ -9,10 +9,10 @@ from typing import TextIO
 
 from tui.cli.command import EXIT_OK, Command, run_headless, warn, write_logs
 from tui.cli.query_flags import add_query_flags, matching, query_from_flags
-from tui.cli.sources import open_client, read_whole_stream
 from tui.config import Settings
 from tui.constants import DEFAULT_LIMIT, MAX_LIMIT
 from tui.errors import ConfigError
+from tui.sources.open import open_source
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,8 +37,8 @@ class ListJob:
         self.query = query_from_flags(args)
 
     async def run(self, settings: Settings, out: TextIO) -> int:
-        async with aclosing(open_client(settings)) as client:
-            await read_whole_stream(client)
+        async with aclosing(open_source(settings)) as client:
+            await client.read_to_end()
             cursor: str | None = None
             remaining = self.limit
             # The cursor is page-numbered (it decodes to {"page": N}): every page

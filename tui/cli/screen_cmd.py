@@ -8,8 +8,8 @@ import argparse
 from tui.cli.command import EXIT_OK
 from tui.cli.query_flags import query_flag
 from tui.cli.settings import settings_from_flags
-from tui.cli.sources import file_source
 from tui.config import parse_interval, parse_seconds
+from tui.sources.open import open_source
 
 
 def run(args: argparse.Namespace) -> int:
@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     # since:1h from yesterday's session would hide all of it).
     query_text = args.query if args.query is not None or args.file is None else ""
     with settings_from_flags(args, interval, lag, query_text=query_text) as settings:
-        source = None if settings.source_file is None else file_source(settings, tui=True)
+        source = open_source(settings, for_screen=True)
         from tui.ui.app import ToolwatchApp
 
         ToolwatchApp(settings, source=source).run()

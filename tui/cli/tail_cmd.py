@@ -13,9 +13,9 @@ from typing import TextIO
 from tui import fmt
 from tui.cli.command import EXIT_API_ERROR, EXIT_OK, Command, run_headless, warn, write_logs
 from tui.cli.query_flags import add_query_flags, matching, query_from_flags
-from tui.cli.sources import open_client
 from tui.config import DEFAULT_LAG_S, Settings, parse_count, parse_interval, parse_seconds
 from tui.errors import ConfigError
+from tui.sources.open import open_source
 from tui.tail import Gap, LiveTail, Retrying, Stopped, TailBatch
 
 
@@ -61,7 +61,7 @@ class TailJob:
         self._first = True
 
     async def run(self, settings: Settings, out: TextIO) -> int:
-        async with aclosing(open_client(settings)) as client:
+        async with aclosing(open_source(settings)) as client:
             # Gaps are reported on stderr; nothing here fills them, so none are kept.
             tail = LiveTail(client, self.query, lag_s=self.lag, keep_gaps=False)
             # --for also cuts short a poll or a backoff wait in progress.
@@ -91,7 +91,7 @@ class TailJob:
                 else:
                     failing = False
                     printed += self._print(event, out, printed)
-                    if getattr(tail.source, "ended", False):
+                    if tail.source.ended:
                         break  # a pipe that has ended and been printed: nothing more comes
                 if printed == self.count or (deadline is not None and loop.time() >= deadline):
                     break

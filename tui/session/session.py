@@ -110,7 +110,7 @@ class Session:
         self.paused = False
         self.stopped = False
         self._busy: set[Purpose] = set()
-        self._source_restarts = self._restarts()
+        self._source_restarts = self.source.restarts
         self.status = StatusInfo(source=label or self._describe_source())
         self.title = TitleInfo()
 
@@ -215,15 +215,10 @@ class Session:
     def is_current(self, generation: int) -> bool:
         return generation == self.generation
 
-    def _restarts(self) -> int:
-        # TODO(integration): source.restarts, once the interface declares it.
-        restarts = getattr(self.source, "restarts", 0)
-        return restarts if isinstance(restarts, int) else 0
-
     @property
     def source_restarted(self) -> bool:
         """The file shrank or was replaced since the last look: start again."""
-        restarts = self._restarts()
+        restarts = self.source.restarts
         if restarts == self._source_restarts:
             return False
         self._source_restarts = restarts

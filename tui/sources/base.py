@@ -65,18 +65,7 @@ class LogSource(Protocol):
     async def aclose(self) -> None: ...
 
 
-class DetailSource(Protocol):
-    """The part of a LogSource that fetch_call uses. Every LogSource is one; the name stays
-    only while tui/ui/app.py still says ``cast(DetailSource, ...)`` (with fetch_call typed
-    LogSource, that cast would be a type error; with DetailSource an alias, a redundant
-    one). When it goes, fetch_call takes ``LogSource`` and this goes too."""
-
-    async def get_detail(self, log_id: str) -> WireLogDetail: ...
-
-    async def get_trace(self, log_id: str) -> WireTrace: ...
-
-
-async def fetch_call(source: DetailSource, log_id: str) -> CallDetail:
+async def fetch_call(source: LogSource, log_id: str) -> CallDetail:
     """Fetch a log's detail and per-step log at once, by its raw id, and join them.
 
     A per-step log that cannot be had (404, an unreadable body, any ``ApiError``)

@@ -25,7 +25,7 @@ from tui.locations import styles_dir
 from tui.query import LogQuery
 from tui.session import WAITING, Purpose, Session, internal_error
 from tui.sources.base import LogSource
-from tui.sources.composio import ComposioClient
+from tui.sources.open import open_source
 from tui.store import LogStore
 from tui.ui.actions import ACTIONS, action_ids, bindings
 from tui.ui.commands import ToolwatchCommands
@@ -64,7 +64,7 @@ class ToolwatchApp(App[None]):
         self.settings = settings
         self.clock = clock
         if source is None:  # not `or`: a FileSource with nothing read yet is falsy
-            source = ComposioClient(api_key=settings.api_key.reveal(), base_url=settings.base_url)
+            source = open_source(settings, for_screen=True)
         self.session = Session(
             settings,
             source,
