@@ -31,6 +31,7 @@ injectable clock, sleep and random source, and never imports Textual.
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable
 
@@ -71,11 +72,16 @@ class LiveTail:
         sleep: Sleep = asyncio.sleep,
         backoff: Backoff | None = None,
         keep_gaps: bool = True,
+        rng: random.Random | None = None,
     ) -> None:
+        """``rng`` is the jitter's random source for the `Backoff` built when none is
+        given; seed it for waits that repeat run to run."""
         if not 1 <= page_size <= MAX_LIMIT:
             raise ValueError(f"page_size must be 1..{MAX_LIMIT}, not {page_size}")
         if max_pages < 1:
             raise ValueError(f"max_pages must be at least 1, not {max_pages}")
+        if backoff is not None and rng is not None:
+            raise ValueError("pass rng to the Backoff given, not to LiveTail")
         self.source = source
         self.query = query or LogQuery()
         # Every page of one walk must be asked for with the same limit: the cursor is
@@ -85,7 +91,7 @@ class LiveTail:
         self.max_pages = max_pages
         self.clock = clock
         self.sleep = sleep
-        self.backoff = backoff or Backoff()
+        self.backoff = backoff or Backoff(rng=rng)
         self.polls = 0
         self.head_ms: int | None = None  # newest timestamp a completed walk has read
         # The oldest log of the first page when more lay below it: polls never look back
