@@ -27,7 +27,7 @@ def make(
         max_pages=max_pages,
         clock=clock,
         sleep=clock.sleep,
-        backoff=Backoff(rng=random.Random(0)),
+        rng=random.Random(0),  # the jitter of the Backoff the tail builds
     )
     return clock, api, tail
 
