@@ -8,6 +8,7 @@ sleeping, so over a minute of simulated time runs in seconds on a real loopback 
 from __future__ import annotations
 
 import asyncio
+import random
 from collections import Counter
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,7 @@ import httpx
 from tests.demo.conftest import FakeClock, client_for, list_all
 from tui.demo import DemoServer, FaultPlan
 from tui.sources.composio import ComposioClient
-from tui.tail import Backoff, LiveTail, Retrying, Stopped, TailBatch
+from tui.tail import LiveTail, Retrying, Stopped, TailBatch
 
 START = 1_790_000_000.0
 INTERVAL = 5.0
@@ -50,7 +51,7 @@ async def test_every_log_delivered_exactly_once_through_bursts_and_faults() -> N
         # machine a tight timeout turns ordinary answers into failures (timeouts are
         # covered by tests/unit/test_tail.py and test_tail_cli.py).
         source = ComposioClient(api_key=server.api_key, base_url=server.url, timeout=2.0)
-        tail = LiveTail(source, lag_s=LAG_S, clock=clock, sleep=advance, backoff=Backoff())
+        tail = LiveTail(source, lag_s=LAG_S, clock=clock, sleep=advance, rng=random.Random(0))
         delivered: Counter[str] = Counter()
         events: Counter[str] = Counter()
         stop_at = START + SIMULATED_S

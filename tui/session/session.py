@@ -24,7 +24,7 @@ from tui.session.calls import Calls
 from tui.session.state import DEFAULT_WHAT, State, StatusInfo, TitleInfo
 from tui.sources.base import LogSource
 from tui.store import LogStore
-from tui.tail import Backoff, LiveTail, Stopped, TailBatch
+from tui.tail import LiveTail, Stopped, TailBatch
 
 log = debuglog.get_logger("session")
 
@@ -124,7 +124,7 @@ class Session:
             self.query.server_part,
             clock=self.clock,
             lag_s=self.settings.lag_s,
-            backoff=Backoff(rng=self._rng),
+            rng=self._rng,
         )
 
     def now_ms(self) -> int:

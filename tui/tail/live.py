@@ -39,7 +39,7 @@ from tui.config import DEFAULT_LAG_S
 from tui.constants import MAX_LIMIT
 from tui.errors import ApiError
 from tui.models.entry import LogEntry
-from tui.query import FUTURE_SLACK_MS, LogQuery, TimeRange
+from tui.query import LogQuery, TimeRange, open_end_ms
 from tui.sources.base import LogSource
 from tui.tail.backoff import Backoff
 from tui.tail.delivered import Delivered
@@ -310,7 +310,7 @@ class LiveTail:
             if own.to_ms is not None:
                 to_ms = own.to_ms if to_ms is None else min(to_ms, own.to_ms)
         if to_ms is None:
-            to_ms = int(self.clock() * 1000) + FUTURE_SLACK_MS
+            to_ms = open_end_ms(int(self.clock() * 1000))
         from_ms = min(from_ms, to_ms)
         return LogQuery(filters=self.query.filters, time_range=TimeRange(from_ms, to_ms))
 
