@@ -64,6 +64,10 @@ async def test_two_odd_ids_are_diffed(app_factory, odd_logs):
         assert (app.screen.first.log_id, app.screen.second.log_id) == (odd_logs[0], odd_logs[1])
 
 
+def _exports(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.jsonl"))
+
+
 async def test_odd_ids_are_exported_raw(app_factory, odd_logs, tmp_path: Path, monkeypatch):
     monkeypatch.setenv(ENV_EXPORT_DIR, str(tmp_path))
     app = app_factory()
@@ -72,7 +76,7 @@ async def test_odd_ids_are_exported_raw(app_factory, odd_logs, tmp_path: Path, m
         await _open(app, pilot, odd_logs[2])  # an opened call is exported whole
         await pilot.press("escape", "e")
         await settle(app, pilot)
-    (export,) = tmp_path.glob("*.jsonl")
+    (export,) = _exports(tmp_path)
     lines = [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines()]
     exported = {line["id"]: line for line in lines}
     assert set(odd_logs) <= set(exported)
