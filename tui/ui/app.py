@@ -166,7 +166,7 @@ class ToolwatchApp(App[None]):
         query = self.session.try_parse(text)
         if query is None:
             # One that no longer parses is left in the bar with its error, unfiltered.
-            self.main_screen.bar.show(text)
+            self.main_screen.show_draft(text)
         else:
             self.apply_query(text, query, restart=False)
         self.poll_now()
@@ -202,7 +202,7 @@ class ToolwatchApp(App[None]):
         """Apply query text; text that does not parse goes to the bar, which says why."""
         query = self.session.try_parse(text)
         if query is None:
-            self.main_screen.bar.show(text)
+            self.main_screen.show_draft(text)
             return False
         self.apply_query(text, query)
         return True
@@ -212,11 +212,11 @@ class ToolwatchApp(App[None]):
 
     def on_query_bar_applied(self, message: QueryBar.Applied) -> None:
         self.apply_query(message.text, message.query)
-        self.main_screen.table.focus()
+        self.main_screen.focus_table()
 
     def on_query_input_dropped(self, message: QueryInput.Dropped) -> None:
         self.apply_query("", LogQuery())
-        self.main_screen.table.focus()
+        self.main_screen.focus_table()
 
     def on_filter_sidebar_edited(self, message: FilterSidebar.Edited) -> None:
         self.apply_text(message.text)
@@ -231,7 +231,7 @@ class ToolwatchApp(App[None]):
     def pick_view(self, view: View) -> None:
         """Apply a view; one that waits for a value (``user:``) goes to the bar to finish."""
         if view.needs_value:
-            self.main_screen.bar.show(view.query)
+            self.main_screen.show_draft(view.query)
             self.main_screen.action_focus_query()
             return
         if not self.apply_text(view.query):
@@ -362,11 +362,7 @@ class ToolwatchApp(App[None]):
             self.post_message(
                 LogsArrived(stored.rest, message.purpose, message.generation, final=message.final)
             )
-        table = self.main_screen.table
-        if stored.added:
-            table.rows_added(stored.added, older=stored.older)
-        if stored.empty_text is not None:
-            table.show_empty(stored.empty_text)
+        self.main_screen.rows_stored(stored.added, older=stored.older, empty=stored.empty_text)
         if stored.polled:
             self.timers.end_backoff()
         self._draw_state()

@@ -139,6 +139,21 @@ class MainScreen(Screen[None]):
         self.table.search(query.words)
         self.detail.search(query.words)
 
+    def show_draft(self, text: str) -> None:
+        """Put query text in the bar without applying it (the bar says what is wrong)."""
+        self.bar.show(text)
+
+    def focus_table(self) -> None:
+        self.table.focus()
+
+    def rows_stored(self, added: int, *, older: bool, empty: str | None) -> None:
+        """Rows were stored (below the others when ``older``); ``empty``: what the table
+        says while it has none."""
+        if added:
+            self.table.rows_added(added, older=older)
+        if empty is not None:
+            self.table.show_empty(empty)
+
     def reset_rows(self, empty_text: str) -> None:
         """Every row is gone (a new query, a file read again): say what is awaited."""
         self.table.rows_reset()
