@@ -6,7 +6,8 @@ import json
 
 import httpx
 
-from tests.demo.conftest import LIST, FakeClock, client_for, list_all
+from tests.clock import FakeClock
+from tests.demo.conftest import LIST, client_for, list_all
 from tui.demo import DemoServer
 
 HOSTILE = {

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FIXED_NOW
+from tests.clock import FIXED_NOW
 from tui.constants import LOGS_DETAIL_PATH, LOGS_LIST_PATH, TOOL_EXECUTE_PATH
 from tui.curl import (
     HEREDOC_DELIMITER,

@@ -14,7 +14,8 @@ from typing import Any
 
 import httpx
 
-from tests.demo.conftest import FakeClock, client_for, list_all
+from tests.clock import FakeClock
+from tests.demo.conftest import client_for, list_all
 from tui.demo import DemoServer, FaultPlan
 from tui.sources.composio import ComposioClient
 from tui.tail import Backoff, LiveTail, Retrying, Stopped, TailBatch

@@ -7,7 +7,7 @@ import time
 from textual.geometry import Region
 from textual.widgets import TabbedContent
 
-from tests.conftest import FIXED_NOW
+from tests.clock import FIXED_NOW
 from tests.tui.pilot import settle
 from tui.demo import FaultPlan
 from tui.query import LogQuery

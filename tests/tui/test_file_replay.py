@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import fixed_clock, settings_for
+from tests.clock import fixed_clock
+from tests.conftest import settings_for
 from tests.tui.pilot import settle
 from tui import views
 from tui.locations import ENV_EXPORT_DIR
