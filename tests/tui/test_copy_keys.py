@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import HelpPanel
 
-from tests.conftest import FIXED_NOW
+from tests.clock import FIXED_NOW
 from tests.tui.pilot import settle
 from tui import clipboard
 from tui.locations import ENV_EXPORT_DIR
@@ -330,14 +330,14 @@ async def test_a_bug_in_an_export_is_said_not_lost(app_factory, export_dir, monk
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("e")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         assert "toolwatch hit a bug: RuntimeError: a bug in the export" in last_toast(app)
         assert len(app.store) > 0
 
 
 async def test_a_log_id_holding_a_lone_surrogate_copies_without_a_crash(demo_server, tmp_path):
-    from tests.conftest import fixed_clock, settings_for
+    from tests.clock import fixed_clock
+    from tests.conftest import settings_for
     from tui.sources.file import FileSource
     from tui.ui.app import ToolwatchApp
 
