@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.clock import FakeClock
 from tests.demo.conftest import client_for, list_all
@@ -27,6 +28,7 @@ LAG_S = 12.0  # covers the server's lateness of up to 10 s
 PAGE = 100
 
 
+@pytest.mark.slow
 async def test_every_log_delivered_exactly_once_through_bursts_and_faults() -> None:
     clock = FakeClock(START)
     plan = FaultPlan(
