@@ -4,9 +4,11 @@ from __future__ import annotations
 
 # 2026-04-17T10:25:00Z, the "now" of every screen test: the same times on screen every run.
 FIXED_NOW = 1_776_421_500.0
+FIXED_NOW_MS = int(FIXED_NOW * 1000)
 
 # The "now" of the demo-server and tail tests (their data was made around it).
 NOW = 1_790_000_000.0
+NOW_MS = int(NOW * 1000)
 
 
 class FakeClock:
