@@ -7,15 +7,10 @@ from datetime import UTC
 
 import pytest
 
+from tests.clock import FIXED_NOW as FIXED_NOW  # re-exported for older imports
+from tests.clock import fixed_clock
 from tui.config import Secret, Settings
 from tui.demo import DemoServer
-
-# 2026-04-17T10:25:00Z: every test sees the same times on screen.
-FIXED_NOW = 1_776_421_500.0
-
-
-def fixed_clock() -> float:
-    return FIXED_NOW
 
 
 @pytest.fixture(autouse=True)

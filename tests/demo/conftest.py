@@ -8,18 +8,10 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.clock import FakeClock
 from tui.demo import DemoServer
 
 LIST = "/api/v3.1/logs/tool_execution"
-NOW = 1_790_000_000.0  # a fixed "now" (epoch seconds) for frozen servers
-
-
-class FakeClock:
-    def __init__(self, now: float = NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def client_for(server: DemoServer) -> httpx.Client:

@@ -6,7 +6,8 @@ import json
 
 import httpx
 
-from tests.demo.conftest import LIST, FakeClock, client_for, list_all
+from tests.clock import NOW_MS, FakeClock
+from tests.demo.conftest import LIST, client_for, list_all
 from tui.demo import DemoServer
 
 HOSTILE = {
@@ -74,8 +75,7 @@ def test_prefill_spans_the_last_fifteen_minutes(frozen_client: httpx.Client) -> 
         frozen_client.get(f"{LIST}/{log['id']}").json()["timings"]["start_time"]
         for log in list_all(frozen_client)[::25]
     ]
-    now_ms = 1_790_000_000_000
-    assert all(now_ms - 15 * 60_000 - 60_000 <= s <= now_ms for s in starts)
+    assert all(NOW_MS - 15 * 60_000 - 60_000 <= s <= NOW_MS for s in starts)
     assert max(starts) - min(starts) > 10 * 60_000
 
 

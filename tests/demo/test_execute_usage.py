@@ -7,7 +7,8 @@ from collections import Counter
 import httpx
 import pytest
 
-from tests.demo.conftest import LIST, NOW, list_all
+from tests.clock import NOW
+from tests.demo.conftest import LIST, list_all
 from tests.demo.test_list import assert_envelope
 from tui.constants import BASE_TOOL_VERSION
 from tui.demo import DemoServer

@@ -14,7 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.demo.conftest import LIST, NOW, FakeClock, client_for, list_all
+from tests.clock import NOW, FakeClock
+from tests.demo.conftest import LIST, client_for, list_all
 from tests.demo.test_determinism import snapshot
 from tui.demo import FAULT_SPEC_HELP, DemoServer, FaultPlan, main, parse_fault_spec
 from tui.demo.fault_policy import PlannedFaults

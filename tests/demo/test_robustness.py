@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.demo.conftest import LIST, FakeClock, client_for
+from tests.clock import FakeClock
+from tests.demo.conftest import LIST, client_for
 from tests.demo.test_list import assert_envelope
 from tui.demo import DemoServer
 from tui.demo.faults import FaultResponse, Faults, RequestInfo

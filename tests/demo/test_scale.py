@@ -5,10 +5,9 @@ from __future__ import annotations
 import time
 import tracemalloc
 
+from tests.clock import NOW_MS
 from tui.demo.query import Filter, ListRequest, select
 from tui.demo.traffic import Traffic
-
-NOW_MS = 1_790_000_000_000
 
 
 def test_per_log_memory_is_compact() -> None:

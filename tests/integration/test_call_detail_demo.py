@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import fixed_clock
+from tests.clock import fixed_clock
 from tests.unit.test_call_detail import display_strings
 from tui.demo import DemoServer
 from tui.demo.errors import not_found

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import fixed_clock
+from tests.clock import fixed_clock
 from tui.constants import FILTER_FIELDS, FILTER_OPERATORS
 from tui.demo import DemoServer
 from tui.errors import AuthError, NotFoundError

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FIXED_NOW
+from tests.clock import FIXED_NOW_MS
 from tui.constants import LOGS_DETAIL_PATH, LOGS_LIST_PATH, TOOL_EXECUTE_PATH
 from tui.curl import (
     HEREDOC_DELIMITER,
@@ -40,7 +40,6 @@ from tui.sources.composio import ComposioClient, _path_id
 
 pytestmark = pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 
-NOW_MS = int(FIXED_NOW * 1000)
 TOOL = "GMAIL_SEND_EMAIL"
 HOSTILE_IDS = [
     'it\'s "quoted"',
@@ -93,7 +92,7 @@ def a_real_call(server: DemoServer) -> CallDetail:
 
     async def fetch() -> CallDetail:
         async with ComposioClient(api_key=server.api_key, base_url=server.url) as client:
-            query = parse_query(f"tool:{TOOL}", now_ms=NOW_MS)
+            query = parse_query(f"tool:{TOOL}", now_ms=FIXED_NOW_MS)
             page = await client.list_logs(query, limit=50)
             for entry in page.entries:
                 call = await fetch_call(client, entry.id)
@@ -138,8 +137,8 @@ def test_detail_curl_sends_a_hostile_id_intact(
 def test_list_curl_of_a_query_lists_what_it_asks_for(
     demo_server: DemoServer, tmp_path: Path
 ) -> None:
-    query = parse_query(f"tool:{TOOL} status:failed since:7d", now_ms=NOW_MS)
-    body = query.to_api_body(limit=10, now_ms=NOW_MS)
+    query = parse_query(f"tool:{TOOL} status:failed since:7d", now_ms=FIXED_NOW_MS)
+    body = query.to_api_body(limit=10, now_ms=FIXED_NOW_MS)
     reply = answer(list_curl(demo_server.url, body).command, demo_server, tmp_path)
     assert reply["logs"], "the demo has failed GMAIL_SEND_EMAIL calls"
     for log in reply["logs"]:
@@ -160,7 +159,7 @@ def test_list_curl_sends_hostile_filters_exactly(demo_server: DemoServer, tmp_pa
             ),
             {"field": "request_id", "operator": "!=", "value": ""},
         ],
-        "time_range": {"from": 0, "to": NOW_MS},
+        "time_range": {"from": 0, "to": FIXED_NOW_MS},
     }
     reply = answer(list_curl(demo_server.url, body).command, demo_server, tmp_path)
     assert reply == {"logs": [], "next_cursor": None}  # no user id holds all that

@@ -18,7 +18,8 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from tests.demo.conftest import FakeClock, client_for, list_all
+from tests.clock import FakeClock
+from tests.demo.conftest import client_for, list_all
 from tests.integration.test_client_vs_demo import field_value, matches, sample_value, walk
 from tui.constants import FILTER_FIELDS, FILTER_OPERATORS, LOGS_DETAIL_PATH
 from tui.demo import DemoServer

@@ -14,19 +14,22 @@ from datetime import datetime
 from typing import Any
 
 import httpx
+import pytest
 
-from tests.demo.conftest import FakeClock, client_for, list_all
+from tests.clock import NOW, FakeClock
+from tests.demo.conftest import client_for, list_all
 from tui.demo import DemoServer, FaultPlan
 from tui.sources.composio import ComposioClient
 from tui.tail import LiveTail, Retrying, Stopped, TailBatch
 
-START = 1_790_000_000.0
+START = NOW  # simulated time starts at the demo tests' "now"
 INTERVAL = 5.0
 SIMULATED_S = 120.0
 LAG_S = 12.0  # covers the server's lateness of up to 10 s
 PAGE = 100
 
 
+@pytest.mark.slow
 async def test_every_log_delivered_exactly_once_through_bursts_and_faults() -> None:
     clock = FakeClock(START)
     plan = FaultPlan(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import fixed_clock, settings_for
+from tests.clock import fixed_clock
+from tests.conftest import settings_for
+from tests.tui.pilot import settle
 from tui.ui.app import ToolwatchApp
 from tui.ui.widgets.log_table import LogTable
 
@@ -20,8 +22,7 @@ def snapshot_app(demo_server):
 
 
 async def _loaded(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot.app, pilot)
 
 
 async def _loaded_cursor_down(pilot) -> None:
@@ -50,8 +51,7 @@ async def _bar_with_an_error(pilot) -> None:
 async def _query_applied(pilot) -> None:
     await _loaded(pilot)
     await pilot.press("slash", *"failed", "enter")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot.app, pilot)
 
 
 def test_query_bar_error_and_sidebar_120x40(snap_compare, snapshot_app):
@@ -68,9 +68,7 @@ async def _detail_open(pilot) -> None:
     failed = next(n for n, row in enumerate(table.store.rows(0, 100)) if row.failed)
     table.move_cursor(failed)  # the newest failure, to show its diagnosis
     await pilot.press("enter")
-    for _ in range(3):  # the detail, then the JSON views laid out in threads
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+    await settle(pilot.app, pilot)  # the detail, then the JSON views laid out in threads
 
 
 async def _detail_full_screen(pilot) -> None:

@@ -10,14 +10,12 @@ from pathlib import Path
 import pytest
 from textual.widgets import HelpPanel
 
-from tests.conftest import FIXED_NOW
+from tests.clock import FIXED_NOW_MS
 from tests.tui.pilot import settle
 from tui import clipboard
 from tui.locations import ENV_EXPORT_DIR
 from tui.query import LogQuery, parse_query
 from tui.ui.widgets.log_table import LogTable
-
-NOW_MS = int(FIXED_NOW * 1000)
 
 
 @pytest.fixture(autouse=True)
@@ -90,7 +88,7 @@ async def test_C_copies_the_list_request_exactly_as_the_tail_sends_it(app_factor
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         text = "toolkit:gmail failed since:15m needle"
-        app.apply_query(text, parse_query(text, now_ms=NOW_MS))
+        app.apply_query(text, parse_query(text, now_ms=FIXED_NOW_MS))
         await settle(app, pilot)
         await pilot.press("C")
         copied = app.clipboard
@@ -98,7 +96,7 @@ async def test_C_copies_the_list_request_exactly_as_the_tail_sends_it(app_factor
         sent = [r.body for r in demo_server.requests if r.path == "/api/v3.1/logs/tool_execution"]
         assert body == sent[-1]  # the tail's first page, to the millisecond
         assert {"field": "toolkit_slug", "operator": "==", "value": "gmail"} in body["filters"]
-        assert body["time_range"]["from"] == NOW_MS - 15 * 60_000
+        assert body["time_range"]["from"] == FIXED_NOW_MS - 15 * 60_000
         assert "needle" not in copied and "needle" in last_toast(app)
 
 
@@ -218,7 +216,9 @@ async def test_copy_keys_without_a_selection_say_what_to_do(app_factory, demo_se
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        app.apply_query("user:nobody-at-all", parse_query("user:nobody-at-all", now_ms=NOW_MS))
+        app.apply_query(
+            "user:nobody-at-all", parse_query("user:nobody-at-all", now_ms=FIXED_NOW_MS)
+        )
         await settle(app, pilot)
         for key in ("y", "c", "r", "J"):
             await pilot.press(key)
@@ -333,14 +333,14 @@ async def test_a_bug_in_an_export_is_said_not_lost(app_factory, export_dir, monk
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("e")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(app, pilot)
         assert "toolwatch hit a bug: RuntimeError: a bug in the export" in last_toast(app)
         assert len(app.session.store) > 0
 
 
 async def test_a_log_id_holding_a_lone_surrogate_copies_without_a_crash(demo_server, tmp_path):
-    from tests.conftest import fixed_clock, settings_for
+    from tests.clock import fixed_clock
+    from tests.conftest import settings_for
     from tui.sources.file import FileSource
     from tui.ui.app import ToolwatchApp
 

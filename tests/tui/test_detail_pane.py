@@ -7,7 +7,7 @@ import time
 from textual.geometry import Region
 from textual.widgets import TabbedContent
 
-from tests.conftest import FIXED_NOW
+from tests.clock import FIXED_NOW_MS
 from tests.tui.pilot import settle
 from tui.demo import FaultPlan
 from tui.query import LogQuery
@@ -18,7 +18,6 @@ from tui.ui.widgets.log_table import LogTable
 from tui.ui.widgets.timeline import TimelineView
 
 DETAIL = "/api/v3.1/logs/tool_execution/"
-NOW_MS = int(FIXED_NOW * 1000)
 HOSTILE = "[/bold] [@click=app.quit]x[/] \x1b]52;c;ZXZpbA==\x07 \x9b31m \u202eevil"
 
 
@@ -125,8 +124,8 @@ async def test_moving_the_cursor_follows_and_moving_back_is_instant(app_factory,
 
 async def test_tabs_on_a_success_and_a_failure(app_factory, demo_server):
     success = dict(tool_slug="GMAIL_SEND_EMAIL", toolkit_slug="gmail", status="success")
-    demo_server.add_log(**success, timestamp_ms=NOW_MS - 1_000)
-    demo_server.add_log(failure="unauthorized", timestamp_ms=NOW_MS)  # the newest
+    demo_server.add_log(**success, timestamp_ms=FIXED_NOW_MS - 1_000)
+    demo_server.add_log(failure="unauthorized", timestamp_ms=FIXED_NOW_MS)  # the newest
     app = app_factory()
     async with app.run_test(size=(200, 50)) as pilot:
         await open_newest(app, pilot)  # the failure; the next row down is a success
@@ -167,8 +166,10 @@ async def test_credentials_in_network_requests_are_redacted(app_factory):
 
 async def test_enter_in_the_pane_opens_the_parent_call(app_factory, demo_server):
     meta = "COMPOSIO_MULTI_EXECUTE_TOOL"
-    parent = demo_server.add_log(tool_slug=meta, timestamp_ms=NOW_MS - 1_000)
-    demo_server.add_log(parent={"log_id": parent["id"], "tool_slug": meta}, timestamp_ms=NOW_MS)
+    parent = demo_server.add_log(tool_slug=meta, timestamp_ms=FIXED_NOW_MS - 1_000)
+    demo_server.add_log(
+        parent={"log_id": parent["id"], "tool_slug": meta}, timestamp_ms=FIXED_NOW_MS
+    )
     app = app_factory()
     async with app.run_test(size=(200, 50)) as pilot:
         await open_newest(app, pilot)
@@ -249,8 +250,8 @@ async def test_the_pane_shows_the_highlighted_row_as_logs_arrive(app_factory, de
 
 async def test_b_diffs_a_failure_against_the_last_success_of_the_tool(app_factory, demo_server):
     same = dict(tool_slug="GMAIL_SEND_EMAIL", toolkit_slug="gmail")
-    good = demo_server.add_log(**same, status="success", timestamp_ms=NOW_MS - 5_000)
-    demo_server.add_log(**same, failure="invalid_input", timestamp_ms=NOW_MS)
+    good = demo_server.add_log(**same, status="success", timestamp_ms=FIXED_NOW_MS - 5_000)
+    demo_server.add_log(**same, failure="invalid_input", timestamp_ms=FIXED_NOW_MS)
     app = app_factory()
     async with app.run_test(size=(200, 50)) as pilot:
         await open_newest(app, pilot)
@@ -286,7 +287,7 @@ async def test_m_marks_and_d_diffs_two_calls(app_factory, demo_server):
 async def test_json_folds_by_key_and_finds_the_query_words(app_factory, demo_server):
     demo_server.add_log(
         arguments={"to": "alice@example.com", "nested": {"deep": {"needle": "found me"}}},
-        timestamp_ms=NOW_MS,
+        timestamp_ms=FIXED_NOW_MS,
     )
     app = app_factory()
     async with app.run_test(size=(200, 50)) as pilot:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import fixed_clock, settings_for
+from tests.clock import FIXED_NOW_MS, fixed_clock
+from tests.conftest import settings_for
 from tests.tui.pilot import settle
 from tui import views
 from tui.locations import ENV_EXPORT_DIR
@@ -19,8 +20,6 @@ from tui.sources.file import FileSource
 from tui.ui.app import ToolwatchApp
 from tui.ui.widgets.detail_pane import DetailPane
 from tui.ui.widgets.status_line import StatusLine
-
-NOW_MS = int(fixed_clock() * 1000)
 
 
 def file_app(server, path: Path) -> ToolwatchApp:
@@ -88,12 +87,12 @@ async def test_the_query_applies_to_the_file_and_a_growing_file_is_followed(demo
     app = file_app(demo_server, path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        app.apply_query("failed", parse_query("failed", now_ms=NOW_MS))
+        app.apply_query("failed", parse_query("failed", now_ms=FIXED_NOW_MS))
         await settle(app, pilot)
         assert sorted(shown_ids(app)) == sorted(item["id"] for item in failed)
         assert views.last_query() is None  # a file's query is not the next live start
 
-        later = demo_server.add_log(status="failed", timestamp_ms=NOW_MS + 1_000)
+        later = demo_server.add_log(status="failed", timestamp_ms=FIXED_NOW_MS + 1_000)
         write_lines(
             path, [json.dumps(demo_server.add_log(status="success")), json.dumps(later)], "a"
         )

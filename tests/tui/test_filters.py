@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.conftest import fixed_clock, settings_for
+from tests.clock import fixed_clock
+from tests.conftest import settings_for
 from tests.tui.pilot import settle
 from tui.demo import FaultPlan
 from tui.ui.app import ToolwatchApp

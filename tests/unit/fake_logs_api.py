@@ -10,22 +10,12 @@ from __future__ import annotations
 from bisect import insort
 from dataclasses import dataclass, field
 
+from tests.clock import FakeClock
 from tui.errors import ApiError, NotFoundError
 from tui.models.entry import LogEntry
 from tui.models.wire import WireLogDetail, WireTrace
 from tui.query import LogQuery
 from tui.sources.base import LogPage
-
-
-@dataclass
-class FakeClock:
-    now: float = 1_790_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @dataclass(order=True)

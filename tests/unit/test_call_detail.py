@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.api_examples import example_log
 from tui.errors import (
     ApiError,
     AuthError,
@@ -29,27 +30,16 @@ TOKEN = "Bearer ya29.sekretSEKRETsekret-0123456789"
 
 
 def detail_wire(**changes: Any) -> dict[str, Any]:
-    return {
-        "id": "log_-jRTWClpBoVo",
-        "timestamp": "2026-04-17T10:25:00.000Z",
-        "type": "tool.execution",
-        "status": "failed",
-        "level": "error",
-        "message": "GMAIL_SEND_EMAIL failed: 401 Unauthorized from gmail",
-        "metadata": {
-            "tool_slug": "GMAIL_SEND_EMAIL",
-            "toolkit_slug": "gmail",
-            "user_id": "user_abc123",
-            "connected_account_id": "ca_1a2b3c4d5e6f",
-            "auth_config_id": "ac_9z8y7x",
-            "version": "20250905_00",
-        },
-        "metrics": {"duration_ms": 202},
-        "parent": {"log_id": "log_P1aR0ntL0g00", "tool_slug": "COMPOSIO_MULTI_EXECUTE_TOOL"},
-        "timings": {"start_time": START, "end_time": END},
-        "context": {"session_id": "trs_7Hq2", "trace_id": "trace_9f3c", "request_id": "req_abc"},
-        "source": {"host": "sdk", "framework": "openai", "language": "python"},
-        "data": {
+    """The contract's example log as a detail, failed on a revoked token."""
+    detail = example_log(
+        message="GMAIL_SEND_EMAIL failed: 401 Unauthorized from gmail",
+        metadata=example_log()["metadata"]
+        | {"auth_config_id": "ac_9z8y7x", "version": "20250905_00"},
+        parent={"log_id": "log_P1aR0ntL0g00", "tool_slug": "COMPOSIO_MULTI_EXECUTE_TOOL"},
+        timings={"start_time": START, "end_time": END},
+        context={"session_id": "trs_7Hq2", "trace_id": "trace_9f3c", "request_id": "req_abc"},
+        source={"host": "sdk", "framework": "openai", "language": "python"},
+        data={
             "input": {"recipient_email": "alice@acme.io", "subject": "Hi"},
             "response": {
                 "successful": False,
@@ -57,8 +47,8 @@ def detail_wire(**changes: Any) -> dict[str, Any]:
                 "data": {"error": {"code": 401, "status": "UNAUTHENTICATED"}},
             },
         },
-        **changes,
-    }
+    )
+    return detail | changes
 
 
 def network_log(**changes: Any) -> dict[str, Any]:

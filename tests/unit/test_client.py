@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.api_examples import example_log
 from tui import __version__, debuglog
 from tui.constants import CREDENTIAL_HEADERS
 from tui.errors import (
@@ -38,17 +39,7 @@ from tui.sources.composio import ComposioClient, LogPage, parse_retry_after
 KEY = "sk_live_Zq9SECRETkey0123456789"
 BASE = "https://composio.test"
 
-ITEM = {
-    "id": "log_-jRTWClpBoVo",
-    "timestamp": "2026-04-17T10:25:00.000Z",
-    "type": "tool.execution",
-    "status": "failed",
-    "level": "error",
-    "message": "GMAIL_SEND_EMAIL failed: invalid recipient",
-    "metadata": {"tool_slug": "GMAIL_SEND_EMAIL", "toolkit_slug": "gmail"},
-    "metrics": {"duration_ms": 202},
-    "parent": None,
-}
+ITEM = example_log()
 ITEM2 = {**ITEM, "id": "log_Q8fz2LmN0xYt", "status": "success", "level": "info"}
 DETAIL = {
     **ITEM,

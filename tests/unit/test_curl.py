@@ -23,6 +23,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.clock import FIXED_NOW_MS
 from tui.constants import BASE_TOOL_VERSION
 from tui.curl import (
     HEREDOC_DELIMITER,
@@ -333,8 +334,8 @@ def test_list_curl_posts_the_body_exactly() -> None:
 def test_list_curl_of_a_parsed_query() -> None:
     from tui.query import parse_query
 
-    query = parse_query("tool:GMAIL_SEND_EMAIL status:failed since:1h", now_ms=1_776_421_500_000)
-    body = query.to_api_body(limit=50, cursor="eyJwYWdlIjoyfQ==", now_ms=1_776_421_500_000)
+    query = parse_query("tool:GMAIL_SEND_EMAIL status:failed since:1h", now_ms=FIXED_NOW_MS)
+    body = query.to_api_body(limit=50, cursor="eyJwYWdlIjoyfQ==", now_ms=FIXED_NOW_MS)
     argv, stdin = run(list_curl(BASE, body).command)
     expect_post(argv, stdin, f"{BASE}/api/v3.1/logs/tool_execution", body)
 

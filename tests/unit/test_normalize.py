@@ -10,28 +10,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.api_examples import example_log
 from tui.errors import ApiError, UnreadableBody
 from tui.models.normalize import entry_from_wire, parse_timestamp_ms
 from tui.models.wire import WireLogDetail, WireLogItem
 
-ITEM: dict[str, Any] = {
-    "id": "log_-jRTWClpBoVo",
-    "timestamp": "2026-04-17T10:25:00.000Z",
-    "type": "tool.execution",
-    "status": "failed",
-    "level": "error",
-    "message": "GMAIL_SEND_EMAIL failed: invalid recipient",
-    "metadata": {
-        "tool_slug": "GMAIL_SEND_EMAIL",
-        "toolkit_slug": "gmail",
-        "user_id": "user_abc123",
-        "session_id": "trs_1",
-        "connected_account_id": "ca_1a2b3c4d5e6f",
-        "auth_config_id": "ac_9",
-    },
-    "metrics": {"duration_ms": 202},
-    "parent": {"log_id": "log_P1aR0ntL0g00", "tool_slug": "COMPOSIO_MULTI_EXECUTE_TOOL"},
-}
+# The contract's example, as a call made inside a meta-tool would come (with a parent).
+ITEM: dict[str, Any] = example_log(
+    metadata=example_log()["metadata"] | {"session_id": "trs_1", "auth_config_id": "ac_9"},
+    parent={"log_id": "log_P1aR0ntL0g00", "tool_slug": "COMPOSIO_MULTI_EXECUTE_TOOL"},
+)
 TS_MS = int(datetime(2026, 4, 17, 10, 25, tzinfo=UTC).timestamp() * 1000)
 
 

@@ -6,6 +6,7 @@ import copy
 
 import pytest
 
+from tests.api_examples import example_list_response, example_log
 from tui.models.wire import (
     ListLogsRequest,
     ListLogsResponse,
@@ -16,42 +17,11 @@ from tui.models.wire import (
 )
 from tui.query import Filter, LogQuery, TimeRange
 
-# api-contract.md A.2 example response.
-LIST_EXAMPLE = {
-    "logs": [
-        {
-            "id": "log_-jRTWClpBoVo",
-            "timestamp": "2026-04-17T10:25:00.000Z",
-            "type": "tool.execution",
-            "status": "failed",
-            "level": "error",
-            "message": "GMAIL_SEND_EMAIL failed: invalid recipient",
-            "metadata": {
-                "tool_slug": "GMAIL_SEND_EMAIL",
-                "toolkit_slug": "gmail",
-                "user_id": "user_abc123",
-                "connected_account_id": "ca_1a2b3c4d5e6f",
-            },
-            "metrics": {"duration_ms": 202},
-            "parent": None,
-        },
-        {
-            "id": "log_Q8fz2LmN0xYt",
-            "timestamp": "2026-04-17T10:19:41.512Z",
-            "type": "tool.execution",
-            "status": "failed",
-            "level": "error",
-            "metadata": {"tool_slug": "GMAIL_FETCH_EMAILS", "instant_charge": "0.000"},
-            "metrics": {"duration_ms": 1840},
-            "parent": {"log_id": "log_P1aR0ntL0g00", "tool_slug": "COMPOSIO_MULTI_EXECUTE_TOOL"},
-        },
-    ],
-    "next_cursor": "eyJwYWdlIjoyfQ==",
-}
+LIST_EXAMPLE = example_list_response()
 
 # api-contract.md A.3 example.
 DETAIL_EXAMPLE = {
-    **LIST_EXAMPLE["logs"][0],  # type: ignore[dict-item]
+    **example_log(),
     "timings": {"start_time": 1776421499798, "end_time": 1776421500000},
     "context": {"session_id": "trs_7Hq2", "trace_id": "trace_9f3c", "request_id": "req_abc"},
     "source": {"host": "sdk", "framework": "openai", "language": "python"},
@@ -128,7 +98,7 @@ def test_list_example_parses():
 
 
 def test_list_item_round_trips_with_unknown_fields():
-    item = copy.deepcopy(LIST_EXAMPLE["logs"][0])  # type: ignore[index]
+    item = example_log()
     item["sandbox_id"] = "sbx_1"
     item["metadata"]["nested"] = {"a": [1, 2]}
     model = WireLogItem.model_validate(item)
