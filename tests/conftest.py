@@ -7,7 +7,6 @@ from datetime import UTC
 
 import pytest
 
-from tests.clock import FIXED_NOW as FIXED_NOW  # re-exported for older imports
 from tests.clock import fixed_clock
 from tui.config import Secret, Settings
 from tui.demo import DemoServer

@@ -22,7 +22,8 @@ from typing import Any
 
 import pytest
 
-from tests.demo.conftest import FakeClock, client_for, list_all
+from tests.clock import FakeClock
+from tests.demo.conftest import client_for, list_all
 from tui.cli import main as cli
 from tui.cli import tail_cmd
 from tui.demo import DemoServer, FaultPlan
@@ -308,7 +309,10 @@ def test_ctrl_c_exits_130_without_a_traceback():
         json.loads(tail.stdout.readline())
         tail.send_signal(signal.SIGINT)
         try:
-            out, err = tail.communicate(timeout=10)
+            # Not communicate(): readline() may have buffered past the first line, and
+            # communicate() reads the pipe itself, so that part would be lost.
+            tail.wait(timeout=10)
+            out, err = tail.stdout.read(), tail.stderr.read()
         finally:
             tail.kill()
     assert tail.returncode == 130

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 import random
 
-from tests.conftest import fixed_clock, settings_for
+from tests.clock import FIXED_NOW, FIXED_NOW_MS, fixed_clock
+from tests.conftest import settings_for
 from tests.tui.pilot import settle
 from tui.demo import FaultPlan
 from tui.ui.app import ToolwatchApp
@@ -187,13 +188,12 @@ async def test_a_bug_while_polling_is_said_and_polling_goes_on(app_factory):
 
 
 async def test_a_big_batch_is_stored_a_slice_per_message(app_factory):
-    from tests.conftest import FIXED_NOW
     from tui.models.entry import LogEntry
     from tui.session.session import ADD_SLICE
     from tui.tail import TailBatch
     from tui.ui.messages import LogsArrived
 
-    now_ms = int(FIXED_NOW * 1000)
+    now_ms = FIXED_NOW_MS
     entries = [
         LogEntry(
             id=f"log_gap_{n:05d}",

@@ -26,7 +26,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.unit.fake_logs_api import FakeClock
+from tests.clock import FIXED_NOW_MS, FakeClock, fixed_clock
 from tui.constants import MAX_LIMIT
 from tui.demo import DemoServer
 from tui.errors import (
@@ -45,7 +45,7 @@ from tui.sources.file import index as file_index
 from tui.sources.file import lines as file_lines
 from tui.tail import Backoff, LiveTail
 
-NOW_MS = 1_776_421_500_000  # 2026-04-17T10:25:00Z, the demo fixtures' frozen now
+NOW_MS = FIXED_NOW_MS  # the demo fixtures' frozen now
 Log = dict[str, Any]
 
 
@@ -222,14 +222,12 @@ async def test_limits_are_checked_like_the_client(log_file: Path, opened: Any) -
 
 # -- the same answers as the server ---------------------------------------------------------
 
-DEMO_NOW = NOW_MS / 1000
-
 
 @pytest.fixture(scope="module")
 def demo() -> Iterator[tuple[DemoServer, list[Log], list[Log]]]:
     """A frozen demo server with awkward logs added, and its logs as the client reads
     them: list items and details, newest first (as `toolwatch list` writes them)."""
-    with DemoServer(seed=7, rate=0, prefill=300, clock=lambda: DEMO_NOW) as server:
+    with DemoServer(seed=7, rate=0, prefill=300, clock=fixed_clock) as server:
         tie = NOW_MS - 60_000
         for n in range(4):  # several logs in one millisecond, across a page boundary
             server.add_log(timestamp_ms=tie, tool_slug="GITHUB_CREATE_ISSUE", id=f"log_tie{n}")

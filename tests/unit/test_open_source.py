@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from tests.unit.fake_logs_api import FakeClock, FakeLogsApi
+from tests.clock import FakeClock
+from tests.unit.fake_logs_api import FakeLogsApi
 from tui.config import Secret, Settings
 from tui.errors import ConfigError
 from tui.query import LogQuery

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from tests.unit.fake_logs_api import FakeClock, FakeLogsApi
+from tests.clock import FakeClock
+from tests.unit.fake_logs_api import FakeLogsApi
 from tui.errors import NotFoundError, UnreadableBody
 from tui.models.call import build_call
 from tui.models.entry import LogEntry

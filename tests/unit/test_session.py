@@ -8,7 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.unit.fake_logs_api import FakeClock, FakeLogsApi
+from tests.clock import FakeClock
+from tests.unit.fake_logs_api import FakeLogsApi
 from tui.config import Secret, Settings
 from tui.errors import AuthError, ServerError
 from tui.models.call import CallDetail

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.unit.fake_logs_api import FakeClock, FakeLogsApi
+from tests.clock import FakeClock
+from tests.unit.fake_logs_api import FakeLogsApi
 from tui.errors import AuthError, RateLimitedError, ServerError
 from tui.query import Filter, LogQuery, TimeRange
 from tui.tail import Backoff, Gap, LiveTail, Retrying, Stopped, TailBatch
