@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from tui import debuglog, fmt
+from tui.files import create_unique, private_dir
 from tui.locations import copies_dir
 from tui.sanitize import clean, strip_controls
 
@@ -122,11 +123,11 @@ def native_copy(text: str) -> None:
 def _save(text: str, what: str) -> Path | None:
     folder = copies_dir()
     slug = "".join(ch if ch.isalnum() else "-" for ch in what.lower()).strip("-") or "copy"
-    path = folder / f"{fmt.file_stamp()}-{slug}.txt"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path, out = create_unique(private_dir(folder), f"{fmt.file_stamp()}-{slug}", ".txt")
+        with out:
+            out.write(text)
     except OSError as error:
-        log.warning("could not save a large copy to %s: %s", path, error)
+        log.warning("could not save a large copy in %s: %s", folder, error)
         return None
     return path

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.errors import ConfigError
+from tui.files import private_dir, replace_private
 from tui.locations import config_path, state_path
 
 MAX_NAME = 80
@@ -53,6 +54,10 @@ def read_config(path: Path) -> dict[str, Any]:
         return {}
     except OSError as error:
         raise ConfigError(f"cannot read {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"{path} is not UTF-8 text (byte {error.start}); save it as UTF-8 or remove it"
+        ) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -133,10 +138,8 @@ def _write_config(path: Path, data: dict[str, Any]) -> None:
         else:
             lines.append(f"{_key(key)} = {_value(value)}")
     text = "\n".join(lines + tables).strip() + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)  # a crash mid-write never leaves half a config
+    private_dir(path.parent)
+    replace_private(path, text)
 
 
 def _key(key: str) -> str:
@@ -179,9 +182,7 @@ def remember_query(text: str) -> None:
     """Keep ``text`` as the last query; a state file that cannot be written is no error."""
     path = state_path()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps({"last_query": text}), encoding="utf-8")
-        tmp.replace(path)
+        private_dir(path.parent)
+        replace_private(path, json.dumps({"last_query": text}))
     except OSError:
         pass

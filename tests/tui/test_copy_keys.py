@@ -310,6 +310,20 @@ async def test_a_bad_keymap_is_said_and_the_default_keys_stay(app_factory, demo_
         assert app.clipboard == item["id"]
 
 
+async def test_a_config_that_is_not_utf8_is_said_and_the_defaults_stay(app_factory, demo_server):
+    from tui.locations import config_path
+
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_bytes(b'[keymap]\n"copy.log_id" = "\xff"\n')
+    item = demo_server.add_log(status="success")
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select_newest(app, pilot)
+        assert any("not UTF-8" in t for t in toasts(app))
+        await pilot.press("y")
+        assert app.clipboard == item["id"]
+
+
 async def test_f1_shows_the_keys_and_hides_them_again(app_factory):
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:

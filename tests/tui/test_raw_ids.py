@@ -77,6 +77,7 @@ async def test_odd_ids_are_exported_raw(app_factory, odd_logs, tmp_path: Path, m
         await pilot.press("escape", "e")
         await settle(app, pilot)
     (export,) = _exports(tmp_path)
+    assert export.stat().st_mode & 0o777 == 0o600  # logs are private, whatever the umask
     lines = [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines()]
     exported = {line["id"]: line for line in lines}
     assert set(odd_logs) <= set(exported)

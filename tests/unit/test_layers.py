@@ -36,6 +36,7 @@ LAYERS = (
             "tui",  # the package's __init__: only __version__
             "tui.errors",
             "tui.locations",
+            "tui.files",
             "tui.fmt",
             "tui.sanitize",
             "tui.redact",

@@ -20,6 +20,7 @@ from tui.constants import ENV_API_KEY
 from tui.curl import Curl, detail_curl, list_curl, rerun_curl
 from tui.errors import ApiError
 from tui.export import new_export_path, write_matching
+from tui.files import create_private
 from tui.models.call import CallDetail
 from tui.query import LogQuery
 from tui.sanitize import clean, strip_controls
@@ -171,7 +172,7 @@ class CopyKeys:
             if isinstance(call.detail_json, dict)
         }
         try:
-            with path.open("x", encoding="utf-8") as out:
+            with create_private(path) as out:
                 for chunk in self.session.store.raw_chunks():
                     written += await asyncio.to_thread(write_matching, out, chunk, query, details)
         except OSError as error:
