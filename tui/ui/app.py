@@ -28,7 +28,7 @@ from tui.sources.base import LogSource
 from tui.sources.open import open_source
 from tui.store import LogStore
 from tui.ui.actions import ACTIONS, action_ids, bindings
-from tui.ui.commands import ToolwatchCommands
+from tui.ui.commands import GuardedPalette, ToolwatchCommands
 from tui.ui.copy_keys import CopyKeys
 from tui.ui.diff_keys import DiffKeys
 from tui.ui.keymap import load_keymap
@@ -133,6 +133,10 @@ class ToolwatchApp(App[None]):
     def keys_for(self, action_id: str) -> str:
         """The keys an action answers to, as the palette shows them (after the keymap)."""
         return self.keymap.get(action_id) or ACTIONS[action_id].shown_keys
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not isinstance(self.screen, GuardedPalette):
+            self.push_screen(GuardedPalette(id="--command-palette"))
 
     def action_toggle_help(self) -> None:
         """F1: every key of what has focus, with what it does (Textual's keys panel)."""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from functools import partial
 from typing import Protocol, cast
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
 from tui.errors import ConfigError
@@ -24,6 +25,18 @@ class PaletteHost(Protocol):
     def pick_view(self, view: View) -> None: ...
 
     def keys_for(self, action_id: str) -> str: ...
+
+
+class GuardedPalette(CommandPalette):
+    """Textual's command palette with one guard. A page key that reaches the list before
+    it is laid out (Ctrl+P and PgDn in one read over a laggy link, or a terminal a few
+    rows high) raises ``KeyError: 0`` inside Textual 8.2.8 (``OptionList._page`` reads a
+    line map not built yet) and ends the app; such a key is dropped instead. Reported
+    upstream in the closing note; the pin in pyproject.toml keeps this test-guarded."""
+
+    def _action_command_list(self, action: str) -> None:
+        with suppress(KeyError, IndexError):  # the list is not laid out yet
+            super()._action_command_list(action)
 
 
 class ToolwatchCommands(Provider):

@@ -9,13 +9,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.diff import MAX_CHANGES, Change, diff_calls
 from tui.models.call import CallDetail
 from tui.sanitize import clean
 from tui.ui.actions import bindings
+from tui.ui.screens.modal import OnceModal
 
 
 def _show(value: Any) -> str:
@@ -49,7 +49,7 @@ def diff_text(first: CallDetail, second: CallDetail, changes: list[Change]) -> T
     return text
 
 
-class DiffScreen(ModalScreen[None]):
+class DiffScreen(OnceModal[None]):
     DEFAULT_CSS = """
     DiffScreen { align: center middle; }
     DiffScreen > Vertical {
@@ -87,4 +87,4 @@ class DiffScreen(ModalScreen[None]):
                 yield Static(diff_text(self.first, self.second, self.changes), id="diff-body")
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        self.close(None)

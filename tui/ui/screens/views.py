@@ -8,17 +8,17 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui.errors import ConfigError
 from tui.sanitize import clean
 from tui.ui.actions import bindings
+from tui.ui.screens.modal import OnceModal
 from tui.views import View, all_views, delete_view, save_view
 
 
-class ViewsScreen(ModalScreen[View | None]):
+class ViewsScreen(OnceModal[View | None]):
     DEFAULT_CSS = """
     ViewsScreen { align: center middle; }
     ViewsScreen > Vertical {
@@ -82,10 +82,10 @@ class ViewsScreen(ModalScreen[View | None]):
         self.query_one("#views-problem", Label).update(clean(text, max_len=300))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.views[event.option_index])
+        self.close(self.views[event.option_index])
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        self.close(None)
 
     def action_focus_save(self) -> None:
         if not self.current_query:

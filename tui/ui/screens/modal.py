@@ -1,0 +1,22 @@
+"""A modal screen that closes once, however many keys arrive at once."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from textual.screen import ModalScreen
+
+ResultType = TypeVar("ResultType")
+
+
+class OnceModal(ModalScreen[ResultType]):
+    """Over a laggy SSH link several keys arrive in one read: ``v Enter Enter`` would
+    pick a view and then dismiss the screen again, popping the main screen from under
+    the app (``ScreenStackError``). ``close`` dismisses once; later calls do nothing."""
+
+    _closing = False
+
+    def close(self, result: ResultType) -> None:
+        if not self._closing:
+            self._closing = True
+            self.dismiss(result)
