@@ -6,10 +6,12 @@ from __future__ import annotations
 import random
 from datetime import UTC
 
+from tests.integration.test_tail_cli import FAST, live_server, point_at, served, tail_for
+
 # The env and watchdog fixtures of test_tail_cli apply here too.
 from tests.integration.test_tail_cli import env as env
-from tests.integration.test_tail_cli import live_server, served, tail_for
 from tests.integration.test_tail_cli import watchdog as watchdog
+from tui.cli import main as cli
 from tui.config import Secret, Settings
 from tui.demo import FaultPlan
 from tui.session import Session
@@ -71,3 +73,18 @@ async def test_session_rides_out_refused_cursors_and_stray_answers():
     assert not session.stopped and session.status.state == "live"
     assert len(session.store) == len(everything)  # nothing lost, nothing twice
     assert refused >= 3 and any("Invalid cursor" in error for error in errors)
+
+
+def test_a_redirect_holding_the_key_is_said_without_it(env, monkeypatch, capsys):
+    server, _ = live_server(prefill=5, faults=FaultPlan(redirect_rate=1.0, seed=1))
+    with server:
+        point_at(monkeypatch, server)
+        listed = cli.main(["list"])
+        listed_err = capsys.readouterr().err
+        code = cli.main(["tail", "--for", "1", *FAST])
+    out, err = capsys.readouterr()
+    assert listed == 1 and code == 0 and out == ""
+    for said in (listed_err, err):
+        assert "(HTTP 302)" in said and "redirected to http://login.elsewhere.invalid" in said
+        assert server.api_key not in said
+    assert "retrying in" in err

@@ -264,8 +264,11 @@ class ComposioClient:
         return UnreadableBody(detail=detail)
 
     def _scrub(self, text: str) -> str:
+        """``text`` without the key: the one scrubber (debuglog's, which also knows the
+        key's URL-encoded form) that every text from the server passes through."""
         key = self._key.reveal()
-        return text.replace(key, "***") if key in text else text
+        text = debuglog.scrub(text)
+        return text.replace(key, debuglog.MASK) if key in text else text
 
     def _error_for(self, response: httpx.Response) -> ApiError:
         status = response.status_code
@@ -304,14 +307,16 @@ class ComposioClient:
         if status >= 500:
             return ServerError(message, **kwargs)
         if 300 <= status < 400:
-            target = response.headers.get("location", "")
+            # Not followed: the request carries x-api-key, and a Location may even hold
+            # the key itself (it is scrubbed like anything else the server sends).
+            target = clean(_display_url(self._scrub(response.headers.get("location", ""))))
+            kwargs["detail"] = f"redirected to {target}" if target else "a redirect to nowhere"
             return ApiError(
                 message,
                 hint=(
-                    f"The server redirected to {_display_url(target)}; set COMPOSIO_BASE_URL "
-                    "to the address it points at."
-                    if target
-                    else "The server answered with a redirect; check COMPOSIO_BASE_URL."
+                    "toolwatch does not follow redirects, which would carry the API key "
+                    "elsewhere; if that address is the Composio API, set COMPOSIO_BASE_URL "
+                    "to it, otherwise check COMPOSIO_BASE_URL."
                 ),
                 **kwargs,
             )
