@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import random
+import time
 from datetime import UTC
 
 from tests.integration.test_tail_cli import FAST, live_server, point_at, served, tail_for
@@ -88,3 +89,21 @@ def test_a_redirect_holding_the_key_is_said_without_it(env, monkeypatch, capsys)
         assert "(HTTP 302)" in said and "redirected to http://login.elsewhere.invalid" in said
         assert server.api_key not in said
     assert "retrying in" in err
+
+
+def test_an_endless_body_is_cut_at_the_cap_and_the_tail_goes_on(env, monkeypatch, capsys):
+    monkeypatch.setenv("TOOLWATCH_MAX_RESPONSE_MB", "1")
+    server, _ = live_server(prefill=5, faults=FaultPlan(endless_rate=1.0, seed=1))
+    with server:
+        point_at(monkeypatch, server)
+        started = time.monotonic()
+        listed = cli.main(["list"])
+        listed_in = time.monotonic() - started
+        listed_err = capsys.readouterr().err
+        code = cli.main(["tail", "--for", "1.5", *FAST])
+    out, err = capsys.readouterr()
+    assert listed == 1 and listed_in < 5
+    assert code == 0 and out == ""
+    for said in (listed_err, err):
+        assert "larger than the 1 MB cap (TOOLWATCH_MAX_RESPONSE_MB)" in said
+    assert err.count("retrying in") >= 2
