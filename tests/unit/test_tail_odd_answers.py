@@ -133,3 +133,27 @@ async def test_a_refused_cursor_restarts_the_walk_and_loses_nothing() -> None:
     assert cursors[refused_at + 1] is None  # walked again from the head, not the cursor
     assert sorted(delivered) == sorted(set(delivered))  # none twice
     assert set(new) <= set(delivered)  # none lost
+
+
+async def test_a_reply_that_breaks_a_reader_is_retried_not_fatal() -> None:
+    _, api, tail = make()
+    burst(api, 3)
+    original = api.list_logs
+    calls = 0
+
+    async def breaks_once(query: LogQuery, *, limit: int = 20, cursor: str | None = None):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RecursionError("maximum recursion depth exceeded")
+        return await original(query, limit=limit, cursor=cursor)
+
+    api.list_logs = breaks_once  # type: ignore[method-assign]
+    events = []
+    async for event in tail.run(interval=1):
+        events.append(event)
+        if isinstance(event, TailBatch):
+            break
+    assert isinstance(events[0], Retrying)
+    assert "RecursionError" in str(events[0].error) and events[0].error.retryable
+    assert len(events[1].entries) == 3  # type: ignore[union-attr]

@@ -35,9 +35,10 @@ import random
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable
 
+from tui import debuglog
 from tui.config import DEFAULT_LAG_S
 from tui.constants import MAX_LIMIT
-from tui.errors import ApiError
+from tui.errors import ApiError, InternalError
 from tui.models.entry import LogEntry
 from tui.query import LogQuery, TimeRange, open_end_ms
 from tui.sources.base import LogSource
@@ -55,6 +56,15 @@ GAP_FILL_PAGES = 1_000
 RECHECK_PAGES = 3
 
 Sleep = Callable[[float], Awaitable[None]]
+
+log = debuglog.get_logger("tail")
+
+
+def internal_error(bug: Exception) -> InternalError:
+    """An unexpected exception as an error a status line can show (key scrubbed); the
+    traceback goes to the debug log."""
+    log.exception("unexpected error in a worker")
+    return InternalError(detail=debuglog.scrub(f"{type(bug).__name__}: {bug}"))
 
 
 class LiveTail:
@@ -247,7 +257,10 @@ class LiveTail:
         while True:
             try:
                 batch = await self.poll()
-            except ApiError as error:
+            except Exception as failure:
+                # A reply that broke a reader (toolwatch's bug) is said and retried like
+                # any odd answer: the headless tail must not die of one.
+                error = failure if isinstance(failure, ApiError) else internal_error(failure)
                 outcome = self.after_failure(error)
                 yield outcome
                 if isinstance(outcome, Stopped):
