@@ -17,7 +17,7 @@ from tui.errors import (
     UnreadableBody,
 )
 from tui.query import Filter, LogQuery
-from tui.tail import LiveTail, Retrying, Stopped, TailBatch
+from tui.tail import LiveTail, Retrying, Stopped, TailBatch, TailEvent
 
 WITH_TERMS = LogQuery(filters=(Filter("status", "==", "failed"),))
 WORDS_ONLY = LogQuery(words=("timeout",))
@@ -43,6 +43,32 @@ def make(
 def burst(api: FakeLogsApi, count: int) -> list[str]:
     now = api.now_ms()
     return [api.add(now - 1000 + i * 1000 // count) for i in range(count)]
+
+
+def fail_once(api: FakeLogsApi, error: Exception, *, with_cursor: bool = False) -> list[int]:
+    """Make the first list request (with a cursor, if asked) raise ``error``; the list
+    returned counts the failures."""
+    original = api.list_logs
+    failed: list[int] = []
+
+    async def list_logs(query: LogQuery, *, limit: int = 20, cursor: str | None = None):  # type: ignore[no-untyped-def]
+        if not failed and (cursor is not None or not with_cursor):
+            failed.append(1)
+            api.requests.append((query, limit, cursor))
+            raise error
+        return await original(query, limit=limit, cursor=cursor)
+
+    api.list_logs = list_logs  # type: ignore[method-assign]
+    return failed
+
+
+async def until_batch(tail: LiveTail) -> list[TailEvent]:
+    events: list[TailEvent] = []
+    async for event in tail.run(interval=1):
+        events.append(event)
+        if isinstance(event, TailBatch):
+            break
+    return events
 
 
 async def failure_of(tail: LiveTail, api: FakeLogsApi, error: ApiError) -> Retrying | Stopped:
@@ -108,26 +134,10 @@ async def test_a_refused_cursor_restarts_the_walk_and_loses_nothing() -> None:
     first = await tail.poll()
     clock.now += 2
     new = burst(api, 17)
-    original = api.list_logs
-    refused = 0
-
-    async def refuse_second_page(query: LogQuery, *, limit: int = 20, cursor: str | None = None):  # type: ignore[no-untyped-def]
-        nonlocal refused
-        if cursor is not None and refused == 0:
-            refused += 1
-            api.requests.append((query, limit, cursor))
-            raise BadRequestError("Invalid cursor", status=400)
-        return await original(query, limit=limit, cursor=cursor)
-
-    api.list_logs = refuse_second_page  # type: ignore[method-assign]
-    delivered = [e.id for e in first.entries]
-    events = []
-    async for event in tail.run(interval=1):
-        events.append(event)
-        if isinstance(event, TailBatch):
-            delivered += [e.id for e in event.entries]
-            break
-    assert refused == 1 and isinstance(events[0], Retrying)
+    refused = fail_once(api, BadRequestError("Invalid cursor", status=400), with_cursor=True)
+    events = await until_batch(tail)
+    delivered = [e.id for e in first.entries + events[-1].entries]  # type: ignore[union-attr]
+    assert refused == [1] and isinstance(events[0], Retrying)
     cursors = [cursor for _, _, cursor in api.requests]
     refused_at = next(i for i, cursor in enumerate(cursors) if cursor is not None)
     assert cursors[refused_at + 1] is None  # walked again from the head, not the cursor
@@ -138,22 +148,8 @@ async def test_a_refused_cursor_restarts_the_walk_and_loses_nothing() -> None:
 async def test_a_reply_that_breaks_a_reader_is_retried_not_fatal() -> None:
     _, api, tail = make()
     burst(api, 3)
-    original = api.list_logs
-    calls = 0
-
-    async def breaks_once(query: LogQuery, *, limit: int = 20, cursor: str | None = None):  # type: ignore[no-untyped-def]
-        nonlocal calls
-        calls += 1
-        if calls == 1:
-            raise RecursionError("maximum recursion depth exceeded")
-        return await original(query, limit=limit, cursor=cursor)
-
-    api.list_logs = breaks_once  # type: ignore[method-assign]
-    events = []
-    async for event in tail.run(interval=1):
-        events.append(event)
-        if isinstance(event, TailBatch):
-            break
+    fail_once(api, RecursionError("maximum recursion depth exceeded"))
+    events = await until_batch(tail)
     assert isinstance(events[0], Retrying)
     assert "RecursionError" in str(events[0].error) and events[0].error.retryable
     assert len(events[1].entries) == 3  # type: ignore[union-attr]
