@@ -8,7 +8,7 @@ import random
 from tests.clock import fixed_clock
 from tests.conftest import settings_for
 from tests.tui.pilot import settle
-from tui.demo import FaultPlan
+from tui.demo import DemoServer, FaultPlan
 from tui.ui.app import ToolwatchApp
 from tui.ui.widgets.status_line import StatusLine
 
@@ -17,13 +17,16 @@ def status(app: ToolwatchApp) -> str:
     return str(app.query_one(StatusLine).render())
 
 
+def polling_by_hand(server: DemoServer) -> ToolwatchApp:
+    """An app whose polls this test starts (retry_now), not its interval."""
+    settings = settings_for(server, poll_interval=60)
+    return ToolwatchApp(settings, clock=fixed_clock, rng=random.Random(7))
+
+
 async def test_stray_answers_and_redirects_are_retried_without_showing_the_key(demo_server):
-    app = ToolwatchApp(
-        settings_for(demo_server, poll_interval=60), clock=fixed_clock, rng=random.Random(7)
-    )
+    app = polling_by_hand(demo_server)
     async with app.run_test(size=(160, 30)) as pilot:
         await settle(app, pilot)
-        assert len(app.session.store) == 100
         seen = set()
         for plan in (FaultPlan(stray4xx_rate=1.0, seed=3), FaultPlan(redirect_rate=1.0)):
             demo_server.set_fault_plan(plan)
