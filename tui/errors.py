@@ -26,7 +26,12 @@ class ApiError(Exception):
     default_hint: ClassVar[str] = ""
     # Whether the same request may succeed later (LiveTail backs off and tries again)
     # or repeating it only repeats the refusal (LiveTail stops and says what to fix).
-    retryable: ClassVar[bool] = False
+    # Only a refused key is never worth repeating: a gateway's 404, a 418 or a redirect
+    # may be gone on the next try, and a tail must not stop for one odd answer.
+    retryable: ClassVar[bool] = True
+    # Whether the server refused the request as asked (its filters, range or cursor):
+    # fatal to a tail only when it is the first answer to a query with terms.
+    rejects_request: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -71,6 +76,7 @@ class ApiError(Exception):
 
 class AuthError(ApiError):
     title = "Authentication failed"
+    retryable = False
     default_hint = (
         "Check COMPOSIO_API_KEY: the key is missing, expired or from another project. "
         "Create one in the Composio dashboard → Settings → API keys."
@@ -79,6 +85,7 @@ class AuthError(ApiError):
 
 class ForbiddenError(ApiError):
     title = "Permission denied"
+    retryable = False
     default_hint = (
         "The key was accepted but may not read these logs. Use a project API key "
         "(Composio dashboard → Settings → API keys) from the project whose logs you want."
@@ -97,6 +104,7 @@ class BadRequestError(ApiError):
     """400, 409, 413, 422: the server understood the request and refused it."""
 
     title = "Request rejected"
+    rejects_request = True
     default_hint = "Change the filters or the time range and try again."
 
     def __init__(
@@ -120,7 +128,6 @@ class BadRequestError(ApiError):
 
 class RateLimitedError(ApiError):
     title = "Rate limited"
-    retryable = True
 
     def __init__(
         self,
@@ -146,25 +153,21 @@ class RateLimitedError(ApiError):
 
 class ServerError(ApiError):
     title = "Server error"
-    retryable = True
     default_hint = "The problem is on the server side and is usually brief; try again shortly."
 
 
 class RequestTimeout(ApiError):
     title = "Request timed out"
-    retryable = True
     default_hint = "The server did not answer in time; check the network and try again."
 
 
 class ConnectionFailed(ApiError):
     title = "Cannot connect"
-    retryable = True
     default_hint = "Check the network, any proxy settings, and COMPOSIO_BASE_URL."
 
 
 class UnreadableBody(ApiError):
     title = "Unreadable response"
-    retryable = True
     default_hint = (
         "The answer was not what the Composio API sends. If COMPOSIO_BASE_URL points at a "
         "proxy or another service, fix it; otherwise run with --log-level debug and report it."
@@ -179,7 +182,6 @@ class InternalError(ApiError):
         "The details are in the debug log (toolwatch --help says where; run with "
         "--log-level debug); please report it. toolwatch keeps trying."
     )
-    retryable = True
 
 
 class ConfigError(ValueError):

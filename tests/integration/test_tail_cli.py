@@ -137,16 +137,22 @@ def test_for_stops_in_time(env, monkeypatch, capsys):
     assert len(ids) > 5 and len(set(ids)) == len(ids)
 
 
+def tail_for(monkeypatch: pytest.MonkeyPatch, plan: FaultPlan, seconds: str) -> tuple[int, float]:
+    """`toolwatch tail --for SECONDS` against a server with ``plan``: its exit code and
+    how long it ran."""
+    server, _ = live_server(prefill=5, faults=plan)
+    with server:
+        point_at(monkeypatch, server)
+        started = time.monotonic()
+        code = cli.main(["tail", "--for", seconds, *FAST])
+        return code, time.monotonic() - started
+
+
 def test_for_cuts_a_backoff_wait_short(env, monkeypatch, capsys):
     # Every request fails and the tail then waits 4 s: --for must not wait it out.
     backoff = Backoff(base=4, jitter=0)
     monkeypatch.setattr(tail_cmd, "LiveTail", functools.partial(LiveTail, backoff=backoff))
-    server, _ = live_server(prefill=5, faults=FaultPlan(error_rate=1.0, seed=1))
-    with server:
-        point_at(monkeypatch, server)
-        started = time.monotonic()
-        code = cli.main(["tail", "--for", "1", *FAST])
-        elapsed = time.monotonic() - started
+    code, elapsed = tail_for(monkeypatch, FaultPlan(error_rate=1.0, seed=1), "1")
     out, err = capsys.readouterr()
     assert code == 0 and out == ""
     assert 1.0 <= elapsed < 2.5
@@ -233,21 +239,30 @@ def test_wrong_key_stops_with_the_auth_hint(env, monkeypatch, capsys):
     assert "Traceback" not in err and "sk_wrong_123" not in err
 
 
-def test_server_errors_are_retried_and_logs_still_printed(env, monkeypatch, capsys):
-    # Seed 0 fails every other request from the second on: the tail must get through.
-    server, clock = live_server(prefill=20, faults=FaultPlan(error_rate=0.5, seed=0))
+@pytest.mark.parametrize(
+    ("plan", "kind", "said"),
+    [
+        # Seed 0 fails every other request from the second on: the tail must get through.
+        (FaultPlan(error_rate=0.5, seed=0), "5xx", "Server error (HTTP 5"),
+        # A gateway's 404, a 418, a stray 400: one odd answer never stops the tail.
+        (FaultPlan(stray4xx_rate=0.5, seed=2), "stray4xx", "(HTTP 4"),
+    ],
+    ids=["5xx", "stray4xx"],
+)
+def test_failures_are_retried_and_logs_still_printed(env, monkeypatch, capsys, plan, kind, said):
+    server, clock = live_server(prefill=20, faults=plan)
     with server:
         point_at(monkeypatch, server)
         with Feeder(server, clock):
             code = cli.main(["tail", "--count", "35", "--for", "10", *FAST])
         out, err = capsys.readouterr()
-        failed = server.fault_counts.get("5xx", 0)
+        failed = server.fault_counts.get(kind, 0)
         known = {log["id"] for log in served(server)}
     assert code == 0, err
     ids = [json.loads(line)["id"] for line in out.splitlines()]
     assert len(ids) == 35 and len(set(ids)) == 35 and set(ids) <= known
     assert failed >= 1
-    assert "retrying in" in err
+    assert "retrying in" in err and said in err
     assert "Traceback" not in err
 
 

@@ -462,7 +462,7 @@ async def test_redirect_is_reported_not_followed():
         with pytest.raises(ApiError) as err:
             await client.list_logs(LogQuery())
     assert len(rec.requests) == 1 and err.value.status == 301
-    assert "elsewhere.test" in err.value.hint
+    assert "elsewhere.test" in err.value.explain()
 
 
 async def test_server_echoing_the_key_is_scrubbed():

@@ -24,6 +24,15 @@ SERVER_ERRORS: dict[int, tuple[str, str]] = {
     504: ("Gateway timeout: the upstream service did not answer in time", "Retry shortly."),
 }
 RATE_LIMIT_MESSAGE = "Rate limit exceeded. Limit: 2000 requests per 1 minutes"
+# A gateway or a stray service answering in the API's place.
+STRAY_ANSWERS: dict[int, bytes] = {
+    400: b'{"error": {"message": "Bad request", "code": 400}}',
+    404: b"<html><body><h1>404 Not Found</h1><p>nginx</p></body></html>",
+    418: b"I'm a teapot",
+}
+BAD_CURSOR_MESSAGE = "Invalid cursor: it has expired or was not issued by this server"
+BAD_CURSOR_FIX = "Start again without a cursor."
+REDIRECT_TARGET = "http://login.elsewhere.invalid"
 NO_RETRY_AFTER_SHARE = 0.25  # real 429s do not always say when to come back
 TRUNCATE_MAX_BYTES = 4096  # where cuts happen: inside the first items of a page
 
@@ -57,14 +66,17 @@ class PlannedFaults(Faults):
             cut = rng.randrange(TRUNCATE_MAX_BYTES)
             return FaultResponse(truncate_at=cut, ok_only=True, kind="truncate")
         draw -= plan.truncate_rate
-        if draw < plan.wrong_types_rate and request.route == "logs.list":
+        if draw < plan.wrong_types_rate:
+            if request.route != "logs.list":
+                return None
             seed, number = plan.seed, request.number
 
             def damage(body: Any) -> Any:
                 return break_types(body, stream(seed, "wrong-types", number))
 
             return FaultResponse(damage=damage, ok_only=True, kind="wrong-types")
-        return None
+        draw -= plan.wrong_types_rate
+        return _stray(plan, request, draw, rng)
 
     # Log faults
 
@@ -94,6 +106,29 @@ class PlannedFaults(Faults):
 
     def visibility_delay_ms(self, index: int, timestamp_ms: int) -> int:
         return self._late_ms.get(index, 0)
+
+
+def _stray(plan: FaultPlan, request: RequestInfo, draw: float, rng: Random) -> FaultResponse | None:
+    """The odd answers a tail must ride out: stray 4xx, a refused cursor, a redirect
+    to another host, a body without end (bands after the older kinds, so adding them
+    moved none of the older picks)."""
+    if draw < plan.stray4xx_rate:
+        status = rng.choice(sorted(STRAY_ANSWERS))
+        return FaultResponse(status=status, body=STRAY_ANSWERS[status], kind="stray4xx")
+    draw -= plan.stray4xx_rate
+    if draw < plan.badcursor_rate:
+        if not request.has_cursor:
+            return None
+        error = ApiError(400, BAD_CURSOR_MESSAGE, BAD_CURSOR_FIX)
+        return FaultResponse(error=error, kind="badcursor")
+    draw -= plan.badcursor_rate
+    if draw < plan.redirect_rate:
+        location = f"{REDIRECT_TARGET}{request.path}?api_key={request.api_key}"
+        return FaultResponse(status=302, headers={"Location": location}, kind="redirect")
+    draw -= plan.redirect_rate
+    if draw < plan.endless_rate:
+        return FaultResponse(endless=True, ok_only=True, kind="endless")
+    return None
 
 
 def _server_error(rng: Random) -> FaultResponse:

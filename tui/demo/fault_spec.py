@@ -14,7 +14,10 @@ FAULT_SPEC_HELP = (
     "Shares of API requests (together at most 1): 5xx=SHARE answers 500/502/503/504, "
     "429=SHARE answers 429 (3 in 4 with Retry-After: 1-3), slow=SHARE[:DURATION] delays "
     "the answer (default 2s), truncate=SHARE cuts 200 bodies short, wrong-types=SHARE "
-    "gives some logs.list items wrongly typed fields. Shares of generated logs: "
+    "gives some logs.list items wrongly typed fields, stray4xx=SHARE answers 400, a "
+    "gateway's 404 page or 418, badcursor=SHARE refuses logs.list cursors with 400, "
+    "redirect=SHARE answers 302 to another host with the key in the Location, "
+    "endless=SHARE answers 200 with a body that never ends. Shares of generated logs: "
     "hostile=SHARE fills their text with markup, terminal escapes, bidi controls and very "
     "long strings, huge=SHARE[:SIZE] makes their detail SIZE long (default 5MB), "
     "late=SHARE[:DURATION] lists them only up to DURATION after their timestamp (default "
@@ -159,6 +162,10 @@ _KINDS: dict[str, Callable[[str, str], dict[str, Any]]] = {
     "slow": _share_and_duration("slow_rate", "slow_s", positive=False),
     "truncate": _only_share("truncate_rate"),
     "wrong-types": _only_share("wrong_types_rate"),
+    "stray4xx": _only_share("stray4xx_rate"),
+    "badcursor": _only_share("badcursor_rate"),
+    "redirect": _only_share("redirect_rate"),
+    "endless": _only_share("endless_rate"),
     "hostile": _only_share("hostile_rate"),
     "huge": _huge,
     "late": _share_and_duration("late_rate", "late_max_s", positive=True),
@@ -171,6 +178,10 @@ _EXAMPLES = {
     "slow": "slow=0.05:2s",
     "truncate": "truncate=0.02",
     "wrong-types": "wrong-types=0.02",
+    "stray4xx": "stray4xx=0.05",
+    "badcursor": "badcursor=0.05",
+    "redirect": "redirect=0.01",
+    "endless": "endless=0.01",
     "hostile": "hostile=0.05",
     "huge": "huge=0.01:5MB",
     "late": "late=0.1:10s",
@@ -183,4 +194,8 @@ _REQUEST_SHARES = {
     "slow": "slow_rate",
     "truncate": "truncate_rate",
     "wrong-types": "wrong_types_rate",
+    "stray4xx": "stray4xx_rate",
+    "badcursor": "badcursor_rate",
+    "redirect": "redirect_rate",
+    "endless": "endless_rate",
 }

@@ -18,6 +18,7 @@ from tui.demo.errors import ApiError
 
 MAX_HUGE_BYTES = 256 << 20
 MAX_BURST_LOGS = 100_000
+ENDLESS_MAX_BYTES = 8 << 30  # the server stops an endless body here all the same
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +29,8 @@ class RequestInfo:
     path: str
     route: str  # the matched route name, e.g. "logs.list"; "" when nothing matched
     number: int  # 1-based count of requests the server has seen, for "every Nth" policies
+    has_cursor: bool = False  # a logs.list body that carries a cursor
+    api_key: str = ""  # the key the request was authenticated with (a redirect leaks it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +55,9 @@ class FaultResponse:
     damage: Callable[[Any], Any] | None = None
     # Leave a genuine non-200 answer alone: the damage is meant for real data.
     ok_only: bool = False
+    # Answer 200 with a JSON body that never ends (until the client hangs up or
+    # ENDLESS_MAX_BYTES went out): a client must cap what it reads.
+    endless: bool = False
     # The name this fault is counted under in `DemoServer.fault_counts`.
     kind: str = ""
 
@@ -89,6 +95,10 @@ class FaultPlan:
     slow_s: float = 2.0
     truncate_rate: float = 0.0  # a genuine 200 whose body stops short
     wrong_types_rate: float = 0.0  # logs.list pages with some wrongly typed item fields
+    stray4xx_rate: float = 0.0  # answered 400, a gateway's 404 page or a 418
+    badcursor_rate: float = 0.0  # logs.list requests with a cursor answered 400 (refused)
+    redirect_rate: float = 0.0  # answered 302 to another host, the key in the Location
+    endless_rate: float = 0.0  # a 200 whose body never ends
     hostile_rate: float = 0.0  # logs whose text holds markup, escapes, bidi, long strings
     huge_rate: float = 0.0  # logs whose detail is `huge_bytes` long
     huge_bytes: int = 5 << 20
@@ -106,8 +116,8 @@ class FaultPlan:
                     raise ValueError(f"{item.name}={value!r}: a share must be between 0 and 1")
         if self.request_share > 1 + 1e-9:
             raise ValueError(
-                f"error_rate + rate_limit_rate + slow_rate + truncate_rate + wrong_types_rate"
-                f" = {self.request_share:g}: shares of requests must add up to at most 1"
+                f"the request shares (error_rate to endless_rate) add up to"
+                f" {self.request_share:g}: shares of requests must add up to at most 1"
             )
         for name in ("slow_s", "late_max_s", "burst_every_s"):
             value = getattr(self, name)
@@ -129,6 +139,10 @@ class FaultPlan:
             + self.slow_rate
             + self.truncate_rate
             + self.wrong_types_rate
+            + self.stray4xx_rate
+            + self.badcursor_rate
+            + self.redirect_rate
+            + self.endless_rate
         )
 
     @property

@@ -16,10 +16,12 @@ from typing import Any, Protocol
 
 from tui.demo.api import Reply
 from tui.demo.errors import ApiError, bad_request
-from tui.demo.faults import FaultResponse
+from tui.demo.faults import ENDLESS_MAX_BYTES, FaultResponse
 
 MAX_BODY = 1 << 20
 MAX_DRAINED = 16 << 20
+# One log item repeated forever: valid JSON so far, however much a client reads.
+_ENDLESS_ITEM = b'{"id": "log_endless", "message": "' + b"x" * 4000 + b'"},'
 
 
 class Responder(Protocol):
@@ -131,7 +133,26 @@ class Handler(BaseHTTPRequestHandler):
             data += self.rfile.read(size)
             self.rfile.readline(1024)
 
+    def _send_endless(self, request_id: str) -> None:
+        """A 200 whose body has no length and no end: it stops when the client hangs up."""
+        self.close_connection = True
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("X-Request-Id", request_id)
+            self.send_header("Connection", "close")
+            self.end_headers()
+            sent = self.wfile.write(b'{"logs": [') or 0
+            chunk = _ENDLESS_ITEM * 64
+            while sent < ENDLESS_MAX_BYTES:
+                sent += self.wfile.write(chunk) or 0
+        except OSError:
+            pass  # the client stopped reading: what an endless body is for
+
     def _send(self, reply: Reply, request_id: str, fault: FaultResponse | None = None) -> None:
+        if fault is not None and fault.endless and reply.status == 200:
+            self._send_endless(request_id)
+            return
         if fault is not None and fault.status is not None:
             payload = fault.body
             headers = {"Content-Type": "application/json", **fault.headers}

@@ -204,7 +204,11 @@ class DemoServer:
             try:
                 route, params = match(method, path)
                 authenticate(headers, self.api_key)
-                fault = self.faults.intercept(RequestInfo(method, path, route.name, self._seen))
+                has_cursor = isinstance(body, dict) and body.get("cursor") is not None
+                seen = RequestInfo(
+                    method, path, route.name, self._seen, has_cursor, self.api_key or ""
+                )
+                fault = self.faults.intercept(seen)
                 if fault is not None and fault.error is not None:
                     raise fault.error
                 if fault is not None and fault.status is not None:

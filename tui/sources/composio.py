@@ -62,6 +62,8 @@ from tui.models.wire import (
 from tui.query import LogQuery
 from tui.sanitize import clean
 from tui.sources.base import LogPage
+from tui.sources.limits import BodyTooLarge, read_capped
+from tui.sources.limits import max_response_bytes as max_response_bytes_from_env
 from tui.urlpath import path_segment
 
 USER_AGENT = f"toolwatch/{__version__} (+python-httpx)"
@@ -82,13 +84,17 @@ class ComposioClient:
         base_url: str = DEFAULT_BASE_URL,
         timeout: float = 15.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_response_bytes: int | None = None,
     ) -> None:
+        """``max_response_bytes``: the most of one answer read (default: from
+        ``TOOLWATCH_MAX_RESPONSE_MB``, see tui.sources.limits)."""
         if not api_key:
             raise ValueError("ComposioClient needs an API key")
         self._key = Secret(api_key)
         debuglog.register_secret(api_key)
         self.base_url = base_url.strip().rstrip("/")
         self.timeout = timeout
+        self.max_response_bytes = max_response_bytes or max_response_bytes_from_env()
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             timeout=httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout)),
@@ -194,12 +200,12 @@ class ComposioClient:
             # httpx's timeout bounds each read; this bounds the whole exchange, so a
             # server trickling bytes cannot hold a poll forever.
             async with asyncio.timeout(self.timeout):
-                response = await self._http.request(
-                    method,
-                    path,
-                    json=body,
-                    headers=self._headers(),
-                )
+                request = self._http.build_request(method, path, json=body, headers=self._headers())
+                streamed = await self._http.send(request, stream=True)
+                try:
+                    response = await read_capped(streamed, self.max_response_bytes)
+                finally:
+                    await streamed.aclose()
         except (TimeoutError, httpx.TimeoutException) as error:
             log.debug("%s %s -> timeout after %.0f ms", method, path, _ms_since(started))
             connect = isinstance(error, httpx.ConnectTimeout)
@@ -215,6 +221,8 @@ class ComposioClient:
                     "then try again."
                 ),
             ) from None
+        except BodyTooLarge as error:
+            raise self._unreadable(str(error)) from None
         except httpx.DecodingError as error:
             raise self._unreadable(f"the body could not be decoded: {error}") from None
         except (httpx.TransportError, httpx.InvalidURL) as error:
@@ -264,8 +272,11 @@ class ComposioClient:
         return UnreadableBody(detail=detail)
 
     def _scrub(self, text: str) -> str:
+        """``text`` without the key: the one scrubber (debuglog's, which also knows the
+        key's URL-encoded form) that every text from the server passes through."""
         key = self._key.reveal()
-        return text.replace(key, "***") if key in text else text
+        text = debuglog.scrub(text)
+        return text.replace(key, debuglog.MASK) if key in text else text
 
     def _error_for(self, response: httpx.Response) -> ApiError:
         status = response.status_code
@@ -304,14 +315,16 @@ class ComposioClient:
         if status >= 500:
             return ServerError(message, **kwargs)
         if 300 <= status < 400:
-            target = response.headers.get("location", "")
+            # Not followed: the request carries x-api-key, and a Location may even hold
+            # the key itself (it is scrubbed like anything else the server sends).
+            target = clean(_display_url(self._scrub(response.headers.get("location", ""))))
+            kwargs["detail"] = f"redirected to {target}" if target else "a redirect to nowhere"
             return ApiError(
                 message,
                 hint=(
-                    f"The server redirected to {_display_url(target)}; set COMPOSIO_BASE_URL "
-                    "to the address it points at."
-                    if target
-                    else "The server answered with a redirect; check COMPOSIO_BASE_URL."
+                    "toolwatch does not follow redirects, which would carry the API key "
+                    "elsewhere; if that address is the Composio API, set COMPOSIO_BASE_URL "
+                    "to it, otherwise check COMPOSIO_BASE_URL."
                 ),
                 **kwargs,
             )

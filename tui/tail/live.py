@@ -35,9 +35,10 @@ import random
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable
 
+from tui import debuglog
 from tui.config import DEFAULT_LAG_S
 from tui.constants import MAX_LIMIT
-from tui.errors import ApiError
+from tui.errors import ApiError, InternalError
 from tui.models.entry import LogEntry
 from tui.query import LogQuery, TimeRange, open_end_ms
 from tui.sources.base import LogSource
@@ -55,6 +56,15 @@ GAP_FILL_PAGES = 1_000
 RECHECK_PAGES = 3
 
 Sleep = Callable[[float], Awaitable[None]]
+
+log = debuglog.get_logger("tail")
+
+
+def internal_error(bug: Exception) -> InternalError:
+    """An unexpected exception as an error a status line can show (key scrubbed); the
+    traceback goes to the debug log."""
+    log.exception("unexpected error in a worker")
+    return InternalError(detail=debuglog.scrub(f"{type(bug).__name__}: {bug}"))
 
 
 class LiveTail:
@@ -106,6 +116,7 @@ class LiveTail:
         self.keep_gaps = keep_gaps
         self._gaps = GapLedger()
         self._walk: Walk | None = None
+        self._answered = False  # whether any list request of this tail was answered
         self._older_cursor: str | None = None
         self._older_to_ms: int | None = None
 
@@ -117,7 +128,19 @@ class LiveTail:
         self._walk = walk
         gap: Gap | None = None
         while True:
-            page = await self.source.list_logs(walk.query, limit=self.page_size, cursor=walk.cursor)
+            try:
+                page = await self.source.list_logs(
+                    walk.query, limit=self.page_size, cursor=walk.cursor
+                )
+            except ApiError as error:
+                if error.rejects_request and walk.cursor is not None:
+                    # The server refused a cursor it handed out (it expired, or a deploy
+                    # changed its form): the next poll walks again from the head. What
+                    # this walk read stays pending and the window re-reads the rest, so
+                    # nothing is lost, and held ids drop what is read twice.
+                    self._walk = None
+                raise
+            self._answered = True
             # An answer is progress: the next failure starts the backoff from its base.
             self.backoff.reset()
             walk.pages += 1
@@ -228,12 +251,16 @@ class LiveTail:
         """Poll every ``interval`` seconds, backing off after failures, until a fatal one.
 
         Yields each poll's batch, a `Retrying` before every wait after a failure, and a
-        final `Stopped` when retrying cannot help. The caller cancels it to stop.
+        final `Stopped` when retrying cannot help (`after_failure` decides). The caller
+        cancels it to stop.
         """
         while True:
             try:
                 batch = await self.poll()
-            except ApiError as error:
+            except Exception as failure:
+                # A reply that broke a reader (toolwatch's bug) is said and retried like
+                # any odd answer: the headless tail must not die of one.
+                error = failure if isinstance(failure, ApiError) else internal_error(failure)
                 outcome = self.after_failure(error)
                 yield outcome
                 if isinstance(outcome, Stopped):
@@ -245,11 +272,22 @@ class LiveTail:
 
     def after_failure(self, error: ApiError) -> Retrying | Stopped:
         """What to do after a failed poll: wait and retry, or stop (the one place that
-        decides, for `run` here and for the TUI's timers)."""
+        decides, for `run` here and for the TUI's timers).
+
+        Only a refused key stops, and a refusal of the very first request of a query
+        with terms: those are the user's to fix. Anything else (a 400 to a query without
+        terms or to a later page, a gateway's 404, a 418, a redirect, an unreadable
+        body) may be one odd answer, so it is retried with backoff."""
         now = self.clock()
-        if not error.retryable:
+        if not error.retryable or (error.rejects_request and self._first_request_refused):
             return Stopped(error, now)
         return Retrying(error, self.backoff.delay_for(error), now)
+
+    @property
+    def _first_request_refused(self) -> bool:
+        """Whether the failure was to the first request, asked with terms of the user's
+        (the words are searched for locally and never sent)."""
+        return not self._answered and not self.query.server_part.is_empty
 
     # -- older logs and gaps --------------------------------------------------------
 

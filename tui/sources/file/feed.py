@@ -19,6 +19,7 @@ from typing import IO, Final, Protocol
 
 from tui import debuglog
 from tui.errors import ConnectionFailed
+from tui.sources.file import lines
 from tui.sources.file.index import Index
 from tui.sources.file.records import Record
 
@@ -143,6 +144,9 @@ class StreamFeed:
         except (AttributeError, OSError, ValueError):
             self._fd = None
         self._buffer = bytearray()
+        self._run = 0  # bytes of the line being read, since the last newline
+        # (where in the buffer, how many bytes) of overlong lines dropped while buffering
+        self._dropped: list[tuple[int, int]] = []
         self._guard = threading.Lock()
         self._eof = False
         self._error: OSError | None = None
@@ -174,7 +178,7 @@ class StreamFeed:
                 if not data:
                     break
                 with self._guard:
-                    self._buffer += data
+                    self._keep(data)
         except (OSError, ValueError) as error:
             with self._guard:
                 self._error = error if isinstance(error, OSError) else OSError(str(error))
@@ -182,13 +186,48 @@ class StreamFeed:
             with self._guard:
                 self._eof = True
 
+    def _keep(self, data: bytes) -> None:
+        """Buffer ``data``, but of a line longer than the cap only its first cap + 1
+        bytes (enough for the splitter to call it too long): a pipe or device without
+        newlines (``/dev/zero``) would otherwise fill the memory between two pulls."""
+        keep = lines.MAX_LINE_BYTES + 1
+        if self._run + len(data) <= keep:  # no line here can be too long: the usual case
+            self._buffer += data
+            last = data.rfind(b"\n")
+            self._run = self._run + len(data) if last < 0 else len(data) - last - 1
+            return
+        start = 0
+        while start < len(data):
+            newline = data.find(b"\n", start)
+            stop = len(data) if newline < 0 else newline
+            room = max(0, keep - self._run)
+            if stop - start > room:
+                self._buffer += data[start : start + room]
+                self._dropped.append((len(self._buffer), stop - start - room))
+                self._run += room
+            else:
+                self._buffer += data[start:stop]
+                self._run += stop - start
+            if newline < 0:
+                return
+            self._buffer += b"\n"
+            self._run = 0
+            start = newline + 1
+
     def pull(self, index: Index) -> None:
         with self._guard:
             data, self._buffer = bytes(self._buffer), bytearray()
+            dropped, self._dropped = self._dropped, []
             eof, error, self._error = self._eof, self._error, None
-        if data:
-            index.feed(data, self._offset)
-            self._offset += len(data)
+        # Offsets stay those of the stream: each dropped stretch is stepped over.
+        start = 0
+        for at, size in dropped:
+            index.feed(data[start:at], self._offset)
+            self._offset += at - start + size
+            start = at
+        if start < len(data):
+            index.feed(data[start:], self._offset)
+            self._offset += len(data) - start
         if error is not None and not self._stop.is_set():
             index.note(f"{self.name}: reading stopped: {error.strerror or error}")
         if eof and not self._ended:
