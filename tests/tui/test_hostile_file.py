@@ -10,6 +10,7 @@ from textual.widgets import TabbedContent
 
 from tests.api_examples import example_log
 from tests.tui.pilot import settle
+from tests.tui.test_detail_pane import open_newest, summary
 from tests.tui.test_file_replay import file_app, shown_ids, write_lines
 from tui import fmt, jsontree
 from tui.ui.widgets.detail_pane import DetailPane
@@ -57,3 +58,23 @@ async def test_a_file_of_hostile_values_opens_and_shows_every_log(demo_server, t
         lines = app.query_one("#detail-json", JsonView).lines
         assert any("log_deep" in line for line in lines)
         assert any(jsontree.DEEPER_MARKER in line for line in lines)
+
+
+async def test_the_summary_says_a_duration_or_time_is_bad(demo_server, tmp_path):
+    path = tmp_path / "bad.jsonl"
+    write_lines(
+        path,
+        [
+            json.dumps(hostile("log_dur", metrics={"duration_ms": 2**63})),
+            json.dumps(hostile("log_year_1", timestamp="0001-01-01T00:00:00Z")),
+        ],
+    )
+    app = file_app(demo_server, path)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await open_newest(app, pilot)  # log_dur; log_year_1 sorts oldest
+        text = summary(app)
+        assert "invalid (see the JSON tab)" in text
+        await pilot.press("down")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert "bad time" in summary(app)
