@@ -14,6 +14,42 @@ EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 ONE_MS: Final = timedelta(milliseconds=1)
 NO_VALUE: Final = "—"
 
+# The moments every conversion here can show in any time zone: datetime holds the years
+# 1 to 9999, and a day's slack at each end keeps a zone's offset inside them. The
+# normalizer puts a time outside this range just outside it (BAD_TIME_LOW/HIGH), where
+# it still sorts at its end of the table and is shown as what it is.
+MIN_TIME_MS: Final = -62_135_510_400_000  # 0001-01-02T00:00:00Z
+MAX_TIME_MS: Final = 253_402_214_399_999  # 9999-12-30T23:59:59.999Z
+BAD_TIME_LOW: Final = MIN_TIME_MS - 1
+BAD_TIME_HIGH: Final = MAX_TIME_MS + 1
+BAD_TIME: Final = "bad time"
+# A duration the source wrote that is no duration (negative, huge, not finite): kept as
+# this, which no real duration is, and shown as BAD_DURATION.
+INVALID_DURATION_MS: Final = -1
+# The longest duration believed: 2^53 ms (285,000 years), exact as a float, fits SQLite.
+MAX_DURATION_MS: Final = 2**53
+BAD_DURATION: Final = "bad"
+
+
+def time_in_range(ms: int | float) -> int:
+    """Epoch ms as toolwatch holds a time: itself when it can be shown, else BAD_TIME_LOW
+    or BAD_TIME_HIGH (NaN is high), which every formatter here shows as ``bad time``."""
+    if ms < MIN_TIME_MS:
+        return BAD_TIME_LOW
+    if MIN_TIME_MS <= ms <= MAX_TIME_MS:
+        return round(ms)
+    return BAD_TIME_HIGH
+
+
+def duration_in_range(ms: int | float | None) -> int | None:
+    """A duration as toolwatch holds one: whole ms, INVALID_DURATION_MS for one that is
+    none (negative, over MAX_DURATION_MS, not finite); None stays None (unknown)."""
+    if ms is None:
+        return None
+    if 0 <= ms <= MAX_DURATION_MS:  # NaN fails every comparison
+        return round(ms)
+    return INVALID_DURATION_MS
+
 
 def epoch_ms(moment: datetime) -> int:
     """An aware datetime as epoch milliseconds."""
@@ -25,16 +61,33 @@ def utc_datetime(ms: int) -> datetime:
     return EPOCH + timedelta(milliseconds=ms)
 
 
+def _local(ms: int, tz: tzinfo | None) -> datetime | None:
+    """``ms`` as a datetime in ``tz`` (local time when None), or None when out of range."""
+    if not MIN_TIME_MS <= ms <= MAX_TIME_MS:
+        return None
+    try:
+        moment = utc_datetime(ms)
+        return moment.astimezone(tz) if tz is not None else moment.astimezone()
+    except (OverflowError, ValueError, OSError):  # a zone's rules past what it knows
+        return None
+
+
 def clock_time(ms: int, tz: tzinfo | None) -> str:
-    """``10:02:03``: the time of day, as the table, status line and gaps show it."""
-    return datetime.fromtimestamp(ms / 1000, tz=tz).strftime("%H:%M:%S")
+    """``10:02:03``: the time of day, as the table, status line and gaps show it;
+    ``bad time`` for a moment out of range."""
+    moment = _local(ms, tz)
+    return BAD_TIME if moment is None else moment.strftime("%H:%M:%S")
 
 
 def full_time(ms: int | None, tz: tzinfo | None) -> str:
-    """``2026-04-17 10:02:03.123``: a moment to the millisecond, as the detail pane shows it."""
+    """``2026-04-17 10:02:03.123``: a moment to the millisecond, as the detail pane shows it;
+    ``bad time`` for a moment out of range."""
     if ms is None:
         return NO_VALUE
-    return datetime.fromtimestamp(ms / 1000, tz=tz).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+    moment = _local(ms, tz)
+    if moment is None:
+        return BAD_TIME
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
 
 
 def iso_utc(ms: int) -> str:
@@ -54,6 +107,8 @@ def duration(ms: float | None) -> str:
     """309ms, 1.11s, 39.7s, 2m05s."""
     if ms is None:
         return NO_VALUE
+    if not 0 <= ms <= MAX_DURATION_MS:  # also NaN: every comparison with it is False
+        return BAD_DURATION
     ms = round(ms)
     if ms < 1_000:
         return f"{ms}ms"

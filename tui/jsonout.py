@@ -5,6 +5,10 @@ some terminals), bidi overrides, invisible characters and lone surrogates throug
 when ``ensure_ascii=False``. We keep non-ASCII readable and escape just those (the
 sanitizer's set), which reads back as the same value. The one JSON encoder for
 stdout, exports, the clipboard and curl bodies.
+
+Every output is strict JSON: a non-finite number (``NaN``, ``1e400``) is written as the
+string ``"NaN"``, ``"Infinity"`` or ``"-Infinity"``, and a value nested deeper than
+``tui.jsontree.MAX_DEPTH`` as its marker (see ``tui.jsontree.writable``).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import json
 import re
 from typing import Any
 
+from tui.jsontree import writable
 from tui.sanitize import UNSAFE_CHARS
 
 # Every character the sanitizer will not show (C0 ones are escaped by json.dumps
@@ -26,5 +31,12 @@ def _escape(match: re.Match[str]) -> str:
 
 def dumps(value: Any, *, indent: int | None = None) -> str:
     separators = (",", ": ") if indent else (",", ":")
-    text = json.dumps(value, ensure_ascii=False, indent=indent, separators=separators)
+    try:
+        text = json.dumps(
+            value, ensure_ascii=False, indent=indent, separators=separators, allow_nan=False
+        )
+    except (ValueError, RecursionError):
+        # A non-finite number, an integer too long for digits, or nesting too deep: the
+        # rare value that needs the (slower) copy made writable, only then.
+        text = json.dumps(writable(value), ensure_ascii=False, indent=indent, separators=separators)
     return _UNSAFE_IN_JSON.sub(_escape, text)

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui import jsonout
+from tui import jsonout, jsontree
 from tui.models.entry import LogEntry
 
 # One column per LogEntry field, in the model's order, so a field added to
@@ -234,7 +234,7 @@ class LogStore:
         if rec is None:
             return None
         values = dict(zip(_COLUMNS, rec, strict=True))
-        values["raw"] = json.loads(values["raw"])
+        values["raw"] = jsontree.loads(values["raw"])
         for column in _ID_COLUMNS:
             if values[column] is not None:
                 values[column] = _id_text(values[column])
@@ -323,11 +323,18 @@ def _id_text(stored: bytes) -> str:
     return stored.decode("utf-8", "surrogatepass")
 
 
+def _raw_text(raw: dict[str, object]) -> str:
+    """``raw`` as the store keeps it: NaN and Infinity as Python writes them (read back
+    as the same floats); an integer too long for digits, nesting too deep for the
+    writer, made writable (``tui.jsontree.writable``) rather than refused."""
+    try:
+        return json.dumps(raw, separators=(",", ":"), ensure_ascii=False)
+    except (ValueError, RecursionError):
+        return json.dumps(jsontree.writable(raw), separators=(",", ":"), ensure_ascii=False)
+
+
 def _row_values(entry: LogEntry, *, escape: bool = False) -> tuple[object, ...]:
-    if escape:
-        raw = jsonout.dumps(entry.raw)
-    else:
-        raw = json.dumps(entry.raw, separators=(",", ":"), ensure_ascii=False)
+    raw = jsonout.dumps(entry.raw) if escape else _raw_text(entry.raw)
     values: list[object] = []
     for column in _COLUMNS:
         value = getattr(entry, column)

@@ -41,6 +41,7 @@ LAYERS = (
             "tui.sanitize",
             "tui.redact",
             "tui.jsonout",
+            "tui.jsontree",
             "tui.urlpath",
             "tui.constants",
         ),

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.api_examples import example_log
+from tui import fmt
 from tui.errors import ApiError, UnreadableBody
 from tui.models.normalize import entry_from_wire, parse_timestamp_ms
 from tui.models.wire import WireLogDetail, WireLogItem
@@ -112,7 +113,12 @@ def test_nested_account_ids_and_numeric_user():
         ({"duration_ms": "fast"}, None),
         ({"duration_ms": True}, None),
         ({"duration_ms": None}, None),
-        ({"duration_ms": float("nan")}, None),
+        ({"duration_ms": float("nan")}, fmt.INVALID_DURATION_MS),
+        ({"duration_ms": 2**63}, fmt.INVALID_DURATION_MS),
+        ({"duration_ms": 1e300}, fmt.INVALID_DURATION_MS),
+        ({"duration_ms": "1e400"}, fmt.INVALID_DURATION_MS),
+        ({"duration_ms": "9" * 30}, fmt.INVALID_DURATION_MS),
+        ({"duration_ms": -5}, fmt.INVALID_DURATION_MS),
         ({"duration_ms": [1]}, None),
         ({}, None),
         ([], None),
@@ -240,6 +246,7 @@ def test_odd_metadata_never_raises(metadata, metrics, parent, extra):
     assert entry.duration_ms is None or isinstance(entry.duration_ms, int)
 
 
-def test_a_timestamp_too_large_for_any_date_is_unreadable_not_a_crash():
-    with pytest.raises(UnreadableBody, match="unreadable timestamp"):
-        entry_from_wire({"id": "log_1", "timestamp": "9" * 400})
+def test_a_timestamp_too_large_for_any_date_is_kept_as_a_bad_time_not_a_crash():
+    entry = entry_from_wire({"id": "log_1", "timestamp": "9" * 400})
+    assert entry.timestamp_ms == fmt.BAD_TIME_HIGH
+    assert entry.raw["timestamp"] == "9" * 400

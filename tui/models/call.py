@@ -324,8 +324,8 @@ def _times(
         duration = float(ended - started)
     else:
         duration = parse_duration_ms(trace.total_duration)
-    if ended is None and started is not None and duration is not None:
-        ended = started + math.ceil(duration)
+    if ended is None and started is not None and duration is not None and duration >= 0:
+        ended = started + math.ceil(duration)  # not from fmt.INVALID_DURATION_MS
     if started is not None and ended is not None and ended < started:
         ended = None  # an end before the start says nothing about either
     return started, ended, duration

@@ -13,11 +13,13 @@ no log on the server. Whatever draws an id passes it through ``clean`` itself.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from tui import fmt
+from tui.jsontree import cap_depth
 from tui.sanitize import clean
 
 STATUS_SUCCESS = "success"
@@ -78,6 +80,26 @@ class LogEntry(BaseModel):
             return value
         return str(value)
 
+    @field_validator("timestamp_ms", "duration_ms", mode="before")
+    @classmethod
+    def _number_in_range(cls, value: object, info: ValidationInfo) -> object:
+        """Held in range. A time out of range (year 10000, -10**30) just outside it, shown
+        as a bad time and sorted at its end; a duration of 2**63, 1e300, NaN or below 0
+        as ``fmt.INVALID_DURATION_MS`` (SQLite holds no integer over 2**63 - 1). The
+        source's value stays in ``raw``."""
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return value
+        if info.field_name == "timestamp_ms":
+            return fmt.time_in_range(value)
+        return fmt.duration_in_range(value)
+
+    @field_validator("raw", mode="before")
+    @classmethod
+    def _raw_depth_capped(cls, value: object) -> object:
+        """Held no deeper than ``tui.jsontree.MAX_DEPTH``: every walk and writer after
+        this one (store, redactor, exports, the JSON tab) can then recurse safely."""
+        return cap_depth(value)
+
     @field_validator("message", mode="before")
     @classmethod
     def _clean_message(cls, value: object) -> str:
@@ -89,4 +111,4 @@ class LogEntry(BaseModel):
 
     @property
     def timestamp(self) -> datetime:
-        return datetime.fromtimestamp(self.timestamp_ms / 1000, tz=UTC)
+        return fmt.utc_datetime(min(max(self.timestamp_ms, fmt.MIN_TIME_MS), fmt.MAX_TIME_MS))

@@ -22,6 +22,8 @@ from tui.models.wire import WireLogDetail, WireLogItem, json_kind, summarize_err
 
 # A bare number as a timestamp: epoch milliseconds, as the rest of the API uses.
 _DIGITS = re.compile(r"^\s*\d+(\.\d+)?\s*$")
+# A number as text, finite or not (a long integer is kept as its digits: tui.jsontree).
+_NUMBER = re.compile(r"^\s*[-+]?(\d+\.?\d*(e[-+]?\d+)?|nan|inf(inity)?)\s*$", re.IGNORECASE)
 # Timestamps after this (in ms) are the year 2286+: a number in seconds would read
 # as 1970, so anything this small is taken as seconds instead.
 _SECONDS_CUTOFF = 100_000_000_000
@@ -151,19 +153,20 @@ def parse_timestamp_ms(value: str) -> int:
     """ISO 8601 (any fractional digits, ``Z`` or an offset; none means UTC) -> epoch ms.
 
     A bare number is taken as epoch milliseconds (seconds when it is too small to
-    be milliseconds). Raises ValueError for anything else.
+    be milliseconds). A time out of range (``253402300800000``, 400 digits) is held as
+    ``fmt.time_in_range`` says. Raises ValueError for anything else.
     """
     text = value.strip()
     if _DIGITS.match(text):
-        number = float(text)
-        return round(number * 1000 if number < _SECONDS_CUTOFF else number)
+        number = float(text)  # inf for 400 digits: out of range, high
+        return fmt.time_in_range(number * 1000 if number < _SECONDS_CUTOFF else number)
     if text[-1:] in ("z", "Z"):
         text = text[:-1] + "+00:00"
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     # Integer arithmetic on timedeltas: float seconds would lose the last millisecond.
-    return fmt.epoch_ms(moment)
+    return fmt.time_in_range(fmt.epoch_ms(moment))
 
 
 def _validate(item: dict[str, Any]) -> WireLogItem:
@@ -201,10 +204,21 @@ def first_text(obj: dict[str, Any], *paths: tuple[str, ...]) -> str:
     return ""
 
 
+def _numeric(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int | float) or (
+        isinstance(value, str) and _NUMBER.match(value) is not None
+    )
+
+
 def _duration_ms(wire: WireLogItem) -> int | None:
-    number = to_number(wire.metrics.get("duration_ms"))
+    metric = wire.metrics.get("duration_ms")
+    number = to_number(metric)
     if number is not None:
-        return round(number)
+        return fmt.duration_in_range(number)
+    if _numeric(metric):
+        return fmt.INVALID_DURATION_MS  # a number, but not a finite one (1e400, NaN)
     # A detail without metrics still says how long the call took.
     if isinstance(wire, WireLogDetail) and wire.timings is not None:
         start, end = wire.timings.start_time, wire.timings.end_time

@@ -46,14 +46,14 @@ def to_number(value: object) -> float | None:
     """``202``, ``202.5``, ``"202"``, ``" 202.5 "`` -> a finite float; anything else -> None."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
-        number = float(value)
-    elif isinstance(value, str):
-        try:
+    try:
+        if isinstance(value, int | float):
+            number = float(value)
+        elif isinstance(value, str):
             number = float(value.strip())
-        except ValueError:
+        else:
             return None
-    else:
+    except (ValueError, OverflowError):  # OverflowError: an int past float's range
         return None
     return number if math.isfinite(number) else None
 

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from tui import __version__, debuglog
+from tui import __version__, debuglog, jsontree
 from tui.config import Secret
 from tui.constants import (
     API_KEY_HEADER,
@@ -246,7 +246,7 @@ class ComposioClient:
         if not content.strip():
             raise self._unreadable("the body is empty")
         try:
-            return json.loads(content)
+            return jsontree.loads(content)
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
             kind = response.headers.get("content-type", "").split(";")[0].strip()
             what = f"{kind} instead of JSON" if kind and "json" not in kind else "invalid JSON"
@@ -281,7 +281,7 @@ class ComposioClient:
     def _error_for(self, response: httpx.Response) -> ApiError:
         status = response.status_code
         try:
-            info = parse_error_body(json.loads(response.content))
+            info = parse_error_body(jsontree.loads(response.content))
         except (json.JSONDecodeError, UnicodeDecodeError):
             info = parse_error_body(None)
         message = info.message

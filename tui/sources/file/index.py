@@ -12,11 +12,11 @@ runs. An id that appears again replaces the earlier line (the last one seen wins
 from __future__ import annotations
 
 import bisect
-import json
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Final
 
+from tui import jsontree
 from tui.errors import UnreadableBody
 from tui.models.entry import LogEntry
 from tui.models.normalize import entry_from_wire, parse_timestamp_ms, wire_text, wire_texts
@@ -239,7 +239,7 @@ class Index:
         file changed under it: then it is read again from the start)."""
         line = rec.blob if rec.blob is not None else read(rec)
         try:
-            obj = json.loads(decode(line))
+            obj = jsontree.loads(decode(line))
         except (ValueError, RecursionError):
             obj = None
         if not isinstance(obj, dict) or wire_text(obj, "log_id") != rec.id:

@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from typing import Any, Final
 
-from tui import debuglog
+from tui import debuglog, jsontree
 
 log = debuglog.get_logger("file")
 
@@ -94,7 +94,7 @@ class LineSplitter:
         if not text.endswith(b"}"):
             return  # an object can only be whole at its closing brace
         try:
-            obj = json.loads(decode(text))
+            obj = jsontree.loads(decode(text))
         except (ValueError, RecursionError):
             return
         if isinstance(obj, dict):
@@ -123,7 +123,7 @@ class LineSplitter:
         if number == 1 and line.startswith(_BOM):
             line, offset = line[len(_BOM) :], offset + len(_BOM)
         try:
-            obj = json.loads(self._decode(line))
+            obj = jsontree.loads(self._decode(line))
         except json.JSONDecodeError as error:
             self._on_problem(number, f"not JSON ({error.msg} at column {error.colno})")
             return

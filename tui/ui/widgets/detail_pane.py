@@ -80,7 +80,8 @@ def summary_text(
     line("version", call.version)
     line("started", fmt.full_time(call.started_ms, tz))
     line("ended", fmt.full_time(call.ended_ms, tz))
-    line("duration", fmt.duration(call.duration_ms))
+    duration = fmt.duration(call.duration_ms)
+    line("duration", duration if duration != fmt.BAD_DURATION else "invalid (see the JSON tab)")
     if call.parent_log_id:
         parent = f"{call.parent_tool or 'meta-tool call'} {call.parent_log_id}  (Enter opens it)"
         line("parent", parent, "underline")

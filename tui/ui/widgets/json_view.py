@@ -29,6 +29,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.jsontree import cap_depth, writable
 from tui.sanitize import clean
 from tui.ui.actions import bindings
 
@@ -45,7 +46,7 @@ _TOKEN = re.compile(
 def layout(value: Any, *, max_lines: int = MAX_LINES) -> tuple[list[str], int]:
     """``value`` as display-safe pretty JSON lines (at most ``max_lines``) and how many
     lines the whole document has."""
-    text = json.dumps(_shorten(value), indent=2, ensure_ascii=False, default=str)
+    text = _pretty(_shorten(cap_depth(value)))
     lines = text.split("\n")
     total = len(lines)
     # clean() keeps the JSON's own quoting and makes control characters visible.
@@ -66,6 +67,16 @@ def blocks(lines: list[str]) -> tuple[dict[int, int], list[int]]:
         if stripped.endswith(("{", "[")):
             stack.append(n)
     return closers, parents
+
+
+def _pretty(value: Any) -> str:
+    """``value`` as indented JSON, as it is (``NaN``, ``Infinity`` shown bare), nesting
+    past ``MAX_DEPTH`` as its marker."""
+    shown = cap_depth(value)
+    try:
+        return json.dumps(shown, indent=2, ensure_ascii=False, default=str)
+    except ValueError:  # an integer too long to write as digits
+        return json.dumps(writable(shown), indent=2, ensure_ascii=False, default=str)
 
 
 def _shorten(value: Any) -> Any:
@@ -228,9 +239,7 @@ class JsonView(ScrollView, can_focus=True):
             return
         text = "\n".join(
             clean(line, max_len=None)  # a pager passes escapes to the terminal: never raw
-            for line in json.dumps(self.value, indent=2, ensure_ascii=False, default=str).split(
-                "\n"
-            )
+            for line in _pretty(self.value).split("\n")
         )
         pager = shlex.split(os.environ.get("PAGER") or "less") or ["less"]
         with tempfile.NamedTemporaryFile(
