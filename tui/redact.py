@@ -220,6 +220,13 @@ def redact_headers(headers: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def redact_params(params: Any) -> Any:
+    """A request's query parameters: named as in a URL, so Google's ``key`` is one."""
+    if isinstance(params, dict):
+        return _walk(params, 0, is_secret_query_key)
+    return redact_json(params)
+
+
 def redact_json(value: Any) -> Any:
     """A copy of ``value`` with every credential masked (the original is untouched);
     nesting deeper than ``MAX_DEPTH`` is replaced by ``DEPTH_MARKER``."""

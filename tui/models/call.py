@@ -33,7 +33,7 @@ from tui.models.wire import (
     WireTraceApp,
     parse_error_body,
 )
-from tui.redact import redact_headers, redact_json, redact_text
+from tui.redact import redact_headers, redact_json, redact_params, redact_text
 from tui.sanitize import clean
 
 # Statuses that mean "this did not work", at any level: the list says "failed",
@@ -364,7 +364,7 @@ def _network(log: WireStepLog) -> NetworkCall:
         at_ms=log.time,
         duration_ms=parse_duration_ms(response.time) if response else None,
         headers=_headers(request.headers if request else None),
-        params=redact_json(request.params) if request else None,
+        params=redact_params(request.params) if request else None,
         body=redact_json(request.json_body) if request else None,
         message=clean(redact_text(log.message or "")),
         level=clean(log.level, max_len=_SHORT),
