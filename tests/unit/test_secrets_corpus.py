@@ -257,10 +257,13 @@ async def test_the_screen_shows_no_secret_in_the_table_or_any_tab(server, corpus
         await settle(app, pilot)
         await settle(app, pilot)
         tabs = app.query_one(TabbedContent)
-        for pane_id in [str(pane.id) for pane in tabs.query("TabPane")]:
+        pane_ids = [str(pane.id) for pane in tabs.query("TabPane")]
+        assert {"tab-summary", "tab-timeline", "tab-json", "tab-io"} <= set(pane_ids)
+        for pane_id in pane_ids:
             tabs.active = pane_id
             await settle(app, pilot)
             screens.append(_screen_text(app))
         shown = "\n".join(screens)
         assert "access_token=" in shown  # the message is on screen, its token masked
+        assert "upstream&#160;said" in shown or "upstream said" in shown  # the Timeline
         assert_no_secret(shown, "the screen")
