@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from tui import locations
-from tui.errors import ConfigError
+from tui.errors import ConfigError, InternalError
 
 ROOT_LOGGER = "toolwatch"
 ENV_LOG_LEVEL = "TOOLWATCH_LOG_LEVEL"
@@ -47,6 +47,13 @@ def log_path() -> Path:
 def get_logger(name: str) -> logging.Logger:
     """A logger in the ``toolwatch`` tree, e.g. ``get_logger("client")``."""
     return logging.getLogger(f"{ROOT_LOGGER}.{name}")
+
+
+def internal_error(bug: Exception) -> InternalError:
+    """An unexpected exception (a bug) as an error a status line can show, the key
+    scrubbed; its traceback goes to the debug log."""
+    logging.getLogger(f"{ROOT_LOGGER}.bug").exception("unexpected error in a worker")
+    return InternalError(detail=scrub(f"{type(bug).__name__}: {bug}"))
 
 
 def register_secret(value: str | None) -> None:

@@ -1,11 +1,20 @@
-"""The one place secrets inside API data are hidden.
+"""The one redaction policy: every view and output hides credentials through here.
 
-Per-step execution logs carry the upstream requests a tool made, and those can hold
-users' OAuth tokens and API keys in clear text: in credential headers, in a URL's query
-string (``?access_token=…``), and in bodies and params under names like ``api_key``.
-Every view and export goes through ``redact_json``; ``get --trace --show-secrets`` is
-the only way around it. Ids people need to see (``session_id``, ``request_id``) are not
-secrets and stay.
+Per-step execution logs carry the upstream requests a tool made, and those hold users'
+OAuth tokens and API keys in clear text, in every shape an upstream API invents:
+credential headers (``X-Goog-Api-Key``, ``Private-Token``, ``Set-Cookie``), URL query
+strings (``?access_token=…``, ``?key=…``), bodies under names in any case
+(``api_key``, ``githubToken``, ``aws-secret-access-key``), values nested under such a
+name (``password: {"value": …}``), ``{"name": "API_TOKEN", "value": …}`` variables,
+and free text (``Authorization: Bearer …`` inside an error message).
+
+So a name is judged once its case is undone (``normalize_name``), and the judgement is
+the same for JSON keys, header names, query keys and ``key``/``value`` pairs. Whatever
+sits under a secret name is masked whole, of any type. ``redact_json`` walks data;
+``redact_text`` masks credentials inside one string (messages, URLs, error lines) and
+is what the model layer applies to every display text. ``get --trace --show-secrets``
+is the only way around it. Ids people need to see (``session_id``, ``request_id``,
+``auth_config_id``) and counts (``max_tokens``, ``token_count``) are not secrets.
 """
 
 from __future__ import annotations
@@ -13,42 +22,129 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_SENSITIVE_NAME = re.compile(
-    r"^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-user-api-key|"
-    r"x-org-api-key|api-key|apikey|x-auth-token|x-access-token|x-csrf-token)$"
-    r"|token|secret|password|session",
-    re.IGNORECASE,
-)
-# A JSON key whose string value is a credential: it ends in one of these words.
-_SECRET_KEY = re.compile(
-    r"(?:^|[_\-.])(?:access[_-]?token|refresh[_-]?token|id[_-]?token|auth[_-]?token|token|"
-    r"api[_-]?key|apikey|client[_-]?secret|secret|password|passwd|authorization)$",
-    re.IGNORECASE,
-)
-# A query-string parameter whose name says it is a credential, and its value.
-_QUERY_SECRET = re.compile(
-    r"([?&;][^=&#\s]*?(?:token|key|secret|password|passwd|signature|sig|auth)[^=&#\s]*=)"
-    r"([^&#\s]+)",
-    re.IGNORECASE,
-)
+from tui.jsontree import DEEPER_MARKER, MAX_DEPTH
+
 MASK = "••••••"
-_SCHEME = re.compile(r"^(Bearer|Basic|Token|Bot|Digest)\s+", re.IGNORECASE)
+# The walk stops at the one depth cap and says so: hostile JSON can nest 10,000 deep.
+DEPTH_MARKER = DEEPER_MARKER
+
+# -- names ---------------------------------------------------------------------------
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_SEPARATORS = re.compile(r"[^a-z0-9]+")
+# A name is secret when its last word ends in one of these ("accesstoken", "githubToken").
+_SECRET_ENDINGS = (
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "passphrase",
+    "apikey",
+    "accesskey",
+    "privatekey",
+    "secretkey",
+    "credential",
+    "credentials",
+    "cookie",
+    "cookies",
+    "authorization",
+)
+# ... or its last word is exactly one of these ("x-auth", "basic_auth", "db_pwd").
+_SECRET_WORDS = frozenset({"auth", "pwd", "creds"})
+# ... or it ends in "<one of these> key" ("api_key", "aws_secret_access_key").
+_KEY_QUALIFIERS = frozenset(
+    {"api", "private", "access", "secret", "signing", "encryption", "master", "client", "auth"}
+)
+# Query parameters say less: Google's ``?key=``, signed URLs' ``?sig=``.
+_QUERY_WORDS = frozenset({"key", "sig", "signature"})
+# Under one of these names the keys are header names or query parameters.
+_HEADER_CONTAINERS = frozenset({"headers"})
+_QUERY_CONTAINERS = frozenset({"params", "query", "querystring"})
+_PAIR_NAMES = ("key", "name")
+
+
+def normalize_name(name: object) -> str:
+    """``githubToken``, ``GITHUB_TOKEN``, ``github-token`` -> ``github token``."""
+    text = _CAMEL.sub(" ", str(name)).lower()
+    return _SEPARATORS.sub(" ", text).strip()
+
+
+def is_secret_name(name: object) -> bool:
+    """Whether a JSON key, header name or variable name says its value is a credential."""
+    words = normalize_name(name).split()
+    if not words:
+        return False
+    last = words[-1]
+    if last in _SECRET_WORDS or last.endswith(_SECRET_ENDINGS):
+        return True
+    return last == "key" and len(words) > 1 and words[-2] in _KEY_QUALIFIERS
+
+
+def is_secret_query_key(name: object) -> bool:
+    return is_secret_name(name) or normalize_name(name) in _QUERY_WORDS
 
 
 def is_sensitive_header(name: str) -> bool:
-    return _SENSITIVE_NAME.search(name) is not None
+    # Session cookies travel under vendor names (``X-Session``); a header is not data.
+    return is_secret_name(name) or "session" in normalize_name(name).split()
+
+
+# -- values --------------------------------------------------------------------------
+
+_SCHEME = re.compile(r"^(Bearer|Basic|Token|Bot|Digest)\s+", re.IGNORECASE)
 
 
 def redact_value(value: object) -> str:
-    """``Bearer abcdef123`` -> ``Bearer ••••••123``: the scheme and last 3 characters stay,
-    enough to tell two tokens apart, never enough to use one."""
-    text = value if isinstance(value, str) else str(value)
+    """``Bearer abcdef123456`` -> ``Bearer ••••••456``: the scheme and last 3 characters
+    stay, enough to tell two tokens apart, never enough to use one. A value already
+    masked stays as it is; one that is not text (a number, a bool) is masked whole."""
+    if not isinstance(value, str):
+        return MASK
+    text = value
     scheme = ""
     match = _SCHEME.match(text)
     if match:
         scheme, text = match.group(0), text[match.end() :]
+    if text.startswith(MASK):
+        return scheme + text
     tail = text[-3:] if len(text) >= 12 else ""
     return f"{scheme}{MASK}{tail}"
+
+
+# -- free text -----------------------------------------------------------------------
+
+# A query parameter anywhere in text: ``?token=…``, ``&key=…``.
+_QUERY_PARAM = re.compile(r"([?&;])([^=&#\s?;]{1,100})=([^&#\s;\"'<>]+)")
+# ``Bearer eyJ…`` wherever it stands.
+_BEARER = re.compile(r"\b(Bearer\s+)([A-Za-z0-9._~+/=\-]{4,})", re.IGNORECASE)
+# ``name: value``, ``name=value``, ``"name": "value"`` with a secret name. A value in
+# quotes runs to its closing quote; one without runs to a space or delimiter, and a
+# scheme (``Authorization: Basic abc``) takes the word after it along.
+# The name starts where a word does: a long run of letters is tried once, not at each.
+_NAMED = re.compile(
+    r"(?<![A-Za-z0-9_.\-])(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,100})"
+    r"(?P<sep>\\?[\"']?\s{0,3}[:=]\s{0,3})"
+    r"(?:(?P<q>\\?[\"'])(?P<quoted>[^\"'\n]{0,4096})(?P=q)"
+    r"|(?P<bare>(?:(?:Bearer|Basic|Token|Bot|Digest)\s+)?[^\s\"',;&}\]]{1,4096}))",
+    re.IGNORECASE,
+)
+
+
+def _mask_query(match: re.Match[str]) -> str:
+    lead, name, value = match.group(1), match.group(2), match.group(3)
+    if not is_secret_query_key(name):
+        return match.group(0)
+    return f"{lead}{name}={redact_value(value)}"
+
+
+def _mask_named(match: re.Match[str]) -> str:
+    if not is_secret_name(match.group("name")):
+        return match.group(0)
+    head = match.group("name") + match.group("sep")
+    if match.group("q") is not None:
+        quote = match.group("q")
+        return f"{head}{quote}{redact_value(match.group('quoted'))}{quote}"
+    return head + redact_value(match.group("bare"))
 
 
 def redact_url(text: str) -> str:
@@ -56,28 +152,83 @@ def redact_url(text: str) -> str:
     ``?token=abcdef123456xyz`` -> ``?token=••••••xyz``."""
     if "=" not in text:
         return text
-    return _QUERY_SECRET.sub(lambda m: m.group(1) + redact_value(m.group(2)), text)
+    return _QUERY_PARAM.sub(_mask_query, text)
+
+
+def redact_text(value: object) -> str:
+    """``value`` as text with every credential in it masked: URL parameters, bearer
+    tokens, and ``name: value`` / ``name=value`` pairs with a secret name."""
+    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    if "=" in text:
+        text = _QUERY_PARAM.sub(_mask_query, text)
+    text = _BEARER.sub(lambda m: m.group(1) + redact_value(m.group(2)), text)
+    if ":" in text or "=" in text:
+        text = _NAMED.sub(_mask_named, text)
+    return text
+
+
+# -- data ----------------------------------------------------------------------------
+
+
+def _mask_all(value: Any, depth: int = 0) -> Any:
+    """Everything under a secret name: the shape stays, every leaf is masked."""
+    if depth > MAX_DEPTH:
+        return DEPTH_MARKER
+    if isinstance(value, dict):
+        return {key: _mask_all(item, depth + 1) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_mask_all(item, depth + 1) for item in value]
+    if value is None:
+        return None
+    return redact_value(value)
+
+
+def _pair_is_secret(value: dict[Any, Any]) -> bool:
+    """``{"key": "API_TOKEN", "value": …}`` or ``{"name": …, "value": …}``."""
+    return "value" in value and any(
+        isinstance(value.get(name), str) and is_secret_name(value[name]) for name in _PAIR_NAMES
+    )
+
+
+def _walk(value: Any, depth: int, judge: Any = is_secret_name) -> Any:
+    if depth > MAX_DEPTH:
+        return DEPTH_MARKER
+    if isinstance(value, dict):
+        pair = _pair_is_secret(value)
+        out: dict[Any, Any] = {}
+        for key, item in value.items():
+            if judge(key) or (pair and key == "value"):
+                out[key] = _mask_all(item, depth + 1)
+                continue
+            last = (normalize_name(key).split() or [""])[-1]
+            if last in _HEADER_CONTAINERS and isinstance(item, dict):
+                out[key] = _walk(item, depth + 1, is_sensitive_header)
+            elif last in _QUERY_CONTAINERS and isinstance(item, dict):
+                out[key] = _walk(item, depth + 1, is_secret_query_key)
+            else:
+                out[key] = _walk(item, depth + 1)
+        return out
+    if isinstance(value, list):
+        return [_walk(item, depth + 1) for item in value]
+    if isinstance(value, str):
+        return redact_text(value)
+    return value
 
 
 def redact_headers(headers: dict[str, Any]) -> dict[str, Any]:
-    return {k: redact_value(v) if is_sensitive_header(str(k)) else v for k, v in headers.items()}
+    """Headers with credential values masked (of any type), the others' text redacted."""
+    result: dict[str, Any] = _walk(headers, 0, is_sensitive_header)
+    return result
+
+
+def redact_params(params: Any) -> Any:
+    """A request's query parameters: named as in a URL, so Google's ``key`` is one."""
+    if isinstance(params, dict):
+        return _walk(params, 0, is_secret_query_key)
+    return redact_json(params)
 
 
 def redact_json(value: Any) -> Any:
-    """A copy of ``value`` with credentials masked: every ``headers`` object's credential
-    values, string values under credential keys, and credential URL parameters."""
-    if isinstance(value, dict):
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            if str(key).lower() == "headers" and isinstance(item, dict):
-                out[key] = redact_headers({k: redact_json(v) for k, v in item.items()})
-            elif isinstance(item, str) and _SECRET_KEY.search(str(key)):
-                out[key] = redact_value(item)
-            else:
-                out[key] = redact_json(item)
-        return out
-    if isinstance(value, list):
-        return [redact_json(item) for item in value]
-    if isinstance(value, str):
-        return redact_url(value)
-    return value
+    """A copy of ``value`` with every credential masked (the original is untouched);
+    nesting deeper than ``MAX_DEPTH`` is replaced by ``DEPTH_MARKER``."""
+    return _walk(value, 0)

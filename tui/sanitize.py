@@ -61,3 +61,32 @@ def strip_controls(value: str) -> str:
 
 def has_unsafe(value: str) -> bool:
     return _UNSAFE.search(value) is not None
+
+
+_SHELL_UNSAFE = re.compile(f"[\n\t{UNSAFE_CHARS}]")
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_ESCAPE = re.compile(r"\\(?:([nrt])|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4}))")
+
+
+def escape_controls(value: str) -> str:
+    """``value`` with every control character written as its escape (``\\n``,
+    ``\\x1b``, ``\\u202e``): an id pasted into a shell must not run its tail as a
+    command. ``unescape_controls`` reads it back."""
+
+    def one(match: re.Match[str]) -> str:
+        char = match.group()
+        return _NAMED_ESCAPES.get(char) or _visible(match)
+
+    return _SHELL_UNSAFE.sub(one, value)
+
+
+def unescape_controls(value: str) -> str:
+    """The reverse of ``escape_controls``: ``\\n`` -> newline, ``\\x1b`` -> ESC."""
+
+    def one(match: re.Match[str]) -> str:
+        named, byte, code = match.groups()
+        if named:
+            return {"n": "\n", "r": "\r", "t": "\t"}[named]
+        return chr(int(byte or code, 16))
+
+    return _ESCAPE.sub(one, value)

@@ -4,18 +4,26 @@ credentials redacted."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Awaitable, Callable
 from contextlib import aclosing
-from typing import TextIO
+from typing import Any, TextIO
 
 from tui import jsonout
 from tui.cli.command import EXIT_OK, Command, run_headless
 from tui.config import Settings
+from tui.errors import NotFoundError
 from tui.redact import redact_json
+from tui.sanitize import unescape_controls
 from tui.sources.open import open_source
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("log_id", metavar="LOG_ID")
+    parser.add_argument(
+        "log_id",
+        metavar="LOG_ID",
+        help="as `y` copies it: an id holding control characters is copied escaped "
+        "(\\n, \\x1b), and that form is accepted",
+    )
     parser.add_argument(
         "--trace", action="store_true", help="print the per-step execution log instead"
     )
@@ -40,14 +48,25 @@ class GetJob:
         async with aclosing(open_source(settings)) as client:
             await client.read_to_end()
             if self.trace:
-                trace = (await client.get_trace(self.log_id)).model_dump(mode="json", by_alias=True)
+                trace = (await self._fetch(client.get_trace)).model_dump(mode="json", by_alias=True)
                 data = trace if self.show_secrets else redact_json(trace)
             else:
-                detail = await client.get_detail(self.log_id)
+                detail = await self._fetch(client.get_detail)
                 data = redact_json(detail.model_dump(mode="json", by_alias=True))
             out.write(jsonout.dumps(data, indent=2) + "\n")
             out.flush()
         return EXIT_OK
+
+    async def _fetch(self, fetch: Callable[[str], Awaitable[Any]]) -> Any:
+        """By the id as given; if no log has it and it holds escapes such as ``\\n``
+        (how `y` copies an id with control characters), by the id they stand for."""
+        try:
+            return await fetch(self.log_id)
+        except NotFoundError:
+            unescaped = unescape_controls(self.log_id)
+            if unescaped == self.log_id:
+                raise
+            return await fetch(unescaped)
 
 
 COMMAND = Command(

@@ -33,7 +33,7 @@ from tui.models.wire import (
     WireTraceApp,
     parse_error_body,
 )
-from tui.redact import redact_headers, redact_json, redact_url
+from tui.redact import redact_headers, redact_json, redact_params, redact_text
 from tui.sanitize import clean
 
 # Statuses that mean "this did not work", at any level: the list says "failed",
@@ -251,7 +251,7 @@ def trace_note(problem: ApiError | None) -> str:
         head = f"The per-step log could not be read ({clean(why, max_len=160)})"
     else:
         head = f"The per-step log could not be fetched ({clean(str(problem), max_len=160)})"
-    return clean(f"{head}: showing what the detail holds.", max_len=_NOTE)
+    return clean(redact_text(f"{head}: showing what the detail holds."), max_len=_NOTE)
 
 
 def parse_duration_ms(value: object) -> float | None:
@@ -349,7 +349,7 @@ def _step(step: WireStep) -> Step:
         started_ms=step.start_time,
         ended_ms=step.end_time,
         duration_ms=duration,
-        message=clean(step.message or ""),
+        message=clean(redact_text(step.message or "")),
         requests=tuple(requests),
         notes=tuple(note for note in notes if note),
     )
@@ -359,28 +359,28 @@ def _network(log: WireStepLog) -> NetworkCall:
     request, response = log.request, log.response
     return NetworkCall(
         method=clean(request.method if request else "", max_len=_SHORT),
-        url=clean(redact_url(request.url) if request else ""),
+        url=clean(redact_text(request.url) if request else ""),
         status=response.status if response else None,
         at_ms=log.time,
         duration_ms=parse_duration_ms(response.time) if response else None,
         headers=_headers(request.headers if request else None),
-        params=redact_json(request.params) if request else None,
+        params=redact_params(request.params) if request else None,
         body=redact_json(request.json_body) if request else None,
-        message=clean(log.message or ""),
+        message=clean(redact_text(log.message or "")),
         level=clean(log.level, max_len=_SHORT),
     )
 
 
 def _note(log: WireStepLog) -> str:
     if log.message:
-        return clean(log.message)
+        return clean(redact_text(log.message))
     request = log.request
     if request is None or not (request.method or request.url):
         return ""
     said = f"{request.method} {request.url}".strip()
     if log.response is not None and log.response.status is not None:
         said += f" -> {log.response.status}"
-    return clean(said)
+    return clean(redact_text(said))
 
 
 def _headers(headers: dict[str, Any] | None) -> dict[str, str]:
@@ -406,7 +406,7 @@ def _error(data: dict[str, Any], trace: WireTrace, steps: tuple[Step, ...], mess
     for place in (data.get("response"), data.get("error"), trace.error, trace.response):
         said = _said(place)
         if said:
-            return clean(said)
+            return clean(redact_text(said))
     failed = next((step.message for step in steps if step.failed and step.message), "")
     return failed or message
 

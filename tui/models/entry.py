@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from tui import fmt
 from tui.jsontree import cap_depth
+from tui.redact import redact_text
 from tui.sanitize import clean
 
 STATUS_SUCCESS = "success"
@@ -103,7 +104,10 @@ class LogEntry(BaseModel):
     @field_validator("message", mode="before")
     @classmethod
     def _clean_message(cls, value: object) -> str:
-        return clean(value, max_len=10_000)
+        # Credentials in the text (a token in a URL, "Authorization: Bearer …") are
+        # masked here, where every view gets it; ``raw`` keeps the message for export,
+        # which masks it on its way out.
+        return clean(redact_text(value), max_len=10_000)
 
     @property
     def failed(self) -> bool:

@@ -8,7 +8,6 @@ from tui.session.session import (
     Purpose,
     Session,
     Stored,
-    internal_error,
 )
 from tui.session.state import DEFAULT_WHAT, State, StatusInfo, TitleInfo
 
@@ -24,5 +23,4 @@ __all__ = [
     "StatusInfo",
     "Stored",
     "TitleInfo",
-    "internal_error",
 ]

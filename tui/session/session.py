@@ -17,7 +17,7 @@ from typing import Literal
 
 from tui import debuglog, fmt, views
 from tui.config import Settings
-from tui.errors import ApiError, InternalError
+from tui.errors import ApiError
 from tui.models.entry import LogEntry
 from tui.query import ENTRY_ATTRIBUTES, LogQuery, QuerySyntaxError, parse_query
 from tui.session.calls import Calls
@@ -45,13 +45,6 @@ ADD_SLICE = 2_000
 EMPTY_FOR_QUERY = "No tool executions match this query · Esc clears it"
 EMPTY_FOR_ALL = "No tool executions yet: new ones appear here as they happen"
 WAITING = "waiting for the first answer…"
-
-
-def internal_error(bug: Exception) -> InternalError:
-    """An unexpected exception as an error the status line can show (key scrubbed)."""
-    log.exception("unexpected error in a worker")
-    detail = debuglog.scrub(f"{type(bug).__name__}: {bug}")
-    return InternalError(detail=detail)
 
 
 @dataclass(frozen=True)
@@ -205,7 +198,7 @@ class Session:
         except ApiError as error:
             return Fetched(purpose, generation, error=error, at=self.clock())
         except Exception as bug:
-            return Fetched(purpose, generation, error=internal_error(bug), at=self.clock())
+            return Fetched(purpose, generation, error=debuglog.internal_error(bug), at=self.clock())
         else:
             return Fetched(purpose, generation, batch=batch)
         finally:

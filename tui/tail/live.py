@@ -38,7 +38,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable
 from tui import debuglog
 from tui.config import DEFAULT_LAG_S
 from tui.constants import MAX_LIMIT
-from tui.errors import ApiError, InternalError
+from tui.errors import ApiError
 from tui.models.entry import LogEntry
 from tui.query import LogQuery, TimeRange, open_end_ms
 from tui.sources.base import LogSource
@@ -58,13 +58,6 @@ RECHECK_PAGES = 3
 Sleep = Callable[[float], Awaitable[None]]
 
 log = debuglog.get_logger("tail")
-
-
-def internal_error(bug: Exception) -> InternalError:
-    """An unexpected exception as an error a status line can show (key scrubbed); the
-    traceback goes to the debug log."""
-    log.exception("unexpected error in a worker")
-    return InternalError(detail=debuglog.scrub(f"{type(bug).__name__}: {bug}"))
 
 
 class LiveTail:
@@ -260,7 +253,9 @@ class LiveTail:
             except Exception as failure:
                 # A reply that broke a reader (toolwatch's bug) is said and retried like
                 # any odd answer: the headless tail must not die of one.
-                error = failure if isinstance(failure, ApiError) else internal_error(failure)
+                error = (
+                    failure if isinstance(failure, ApiError) else debuglog.internal_error(failure)
+                )
                 outcome = self.after_failure(error)
                 yield outcome
                 if isinstance(outcome, Stopped):

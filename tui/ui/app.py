@@ -20,10 +20,11 @@ from textual.worker import Worker, WorkerState
 
 from tui.clipboard import copy_text, native_copy
 from tui.config import Settings
+from tui.debuglog import internal_error
 from tui.errors import ConfigError
 from tui.locations import styles_dir
 from tui.query import LogQuery
-from tui.session import WAITING, Purpose, Session, internal_error
+from tui.session import WAITING, Purpose, Session
 from tui.sources.base import LogSource
 from tui.sources.open import open_source
 from tui.store import LogStore

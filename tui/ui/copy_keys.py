@@ -23,7 +23,7 @@ from tui.export import new_export_path, write_matching
 from tui.files import create_private
 from tui.models.call import CallDetail
 from tui.query import LogQuery
-from tui.sanitize import clean, strip_controls
+from tui.sanitize import clean, escape_controls, strip_controls
 from tui.session import Session
 from tui.ui.messages import CopyReady, ExportDone
 
@@ -88,8 +88,15 @@ class CopyKeys:
 
     def copy_id(self) -> None:
         log_id = self._selection()
-        if log_id is not None:
+        if log_id is None:
+            return
+        # Pasted into a shell, a newline in an id would run the rest as a command.
+        safe = escape_controls(log_id)
+        if safe == log_id:
             self._copy(log_id, "log id")
+            return
+        note = "The id holds control characters: copied escaped; `toolwatch get` takes this form."
+        self._copy(safe, "log id (escaped)", (note,))
 
     def copy_detail_curl(self) -> None:
         log_id = self._selection()

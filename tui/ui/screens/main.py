@@ -16,10 +16,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from tui.debuglog import internal_error
 from tui.diagnose import diagnose
 from tui.errors import ApiError
 from tui.query import LogQuery
-from tui.session import Calls, internal_error
+from tui.session import Calls
 from tui.session.state import StatusInfo, TitleInfo
 from tui.store import LogStore
 from tui.ui.actions import bindings
