@@ -14,9 +14,9 @@ class OnceModal(ModalScreen[ResultType]):
     pick a view and then dismiss the screen again, popping the main screen from under
     the app (``ScreenStackError``). ``close`` dismisses once; later calls do nothing."""
 
-    _closing = False
+    _dismissing = False
 
     def close(self, result: ResultType) -> None:
-        if not self._closing:
-            self._closing = True
+        if not self._dismissing:
+            self._dismissing = True
             self.dismiss(result)
