@@ -63,7 +63,6 @@ class ToolwatchApp(App[None]):
     ) -> None:
         super().__init__()
         self.settings = settings
-        self.clock = clock
         if source is None:  # not `or`: a FileSource with nothing read yet is falsy
             source = open_source(settings, for_screen=True)
         self.session = Session(

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from textual.message import Message
 
 from tui.errors import ApiError
 from tui.models.call import CallDetail
+from tui.session import Purpose
 from tui.tail import TailBatch
-
-# What a request was for: one in flight at a time for each.
-Purpose = Literal["poll", "older", "gap"]
-
 
 # Every message carries the generation of the query it was fetched for: applying a new
 # query starts a new generation, and what arrives for an old one is dropped.
