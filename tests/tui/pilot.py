@@ -24,3 +24,25 @@ async def settle(app: App[Any], pilot: Any) -> None:
         if not busy and not app.workers:
             return
     raise AssertionError(f"the app still had workers after {MAX_SETTLE_ROUNDS} rounds")
+
+
+# A tab switch or a resize is drawn on the next refresh, which a loaded machine may
+# deliver late; waiting for the words themselves is exact, and the bound keeps a real
+# failure from hanging the run.
+SHOWING_TIMEOUT_S = 10.0
+
+
+async def screen_showing(app: App[Any], pilot: Any, *words: str) -> str:
+    """The screen's text once every one of ``words`` is on it (AssertionError after 10 s)."""
+    import time
+
+    deadline = time.monotonic() + SHOWING_TIMEOUT_S
+    while True:
+        shot = app.export_screenshot()
+        plain = shot.replace("&#160;", " ")
+        if all(word in plain for word in words):
+            return plain
+        if time.monotonic() > deadline:
+            missing = [word for word in words if word not in plain]
+            raise AssertionError(f"the screen never showed {missing}")
+        await pilot.pause(0.05)
