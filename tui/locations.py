@@ -41,6 +41,11 @@ def copies_dir() -> Path:
     return state_dir() / "copies"
 
 
+def crash_dir() -> Path:
+    """Crash reports: one private file per crash, secrets scrubbed."""
+    return state_dir() / "crashes"
+
+
 def log_path() -> Path:
     """The debug log (shown in ``--help``)."""
     return platformdirs.user_log_path(APP_NAME, appauthor=False) / "toolwatch.log"

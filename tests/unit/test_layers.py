@@ -46,7 +46,7 @@ LAYERS = (
             "tui.constants",
         ),
     ),
-    Layer("settings", ("tui.config", "tui.debuglog")),
+    Layer("settings", ("tui.config", "tui.debuglog", "tui.crash")),
     Layer("models", ("tui.models.*",)),
     Layer("query", ("tui.query.*",)),
     Layer("sources", ("tui.sources.*",)),

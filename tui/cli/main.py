@@ -16,6 +16,7 @@ from tui.cli import demo_server_cmd, get_cmd, list_cmd, screen_cmd, tail_cmd
 from tui.cli.command import EXIT_USAGE, Command
 from tui.cli.parser import KEY_FLAGS, parse_args
 from tui.config import KEY_FLAG_MESSAGE
+from tui.crash import EXIT_BUG, crash_message, write_report
 from tui.errors import ConfigError
 
 __all__ = ["COMMANDS", "EXIT_USAGE", "main"]
@@ -47,3 +48,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"toolwatch: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as error:  # a bug: Python's traceback could quote a log's contents
+        print(crash_message(error, write_report(error)), file=sys.stderr)
+        return EXIT_BUG

@@ -9,6 +9,7 @@ from tui.cli.command import EXIT_OK
 from tui.cli.query_flags import query_flag
 from tui.cli.settings import settings_from_flags
 from tui.config import parse_interval, parse_seconds
+from tui.crash import EXIT_BUG
 from tui.sources.open import open_source
 
 
@@ -24,5 +25,7 @@ def run(args: argparse.Namespace) -> int:
         source = open_source(settings, for_screen=True)
         from tui.ui.app import ToolwatchApp
 
-        ToolwatchApp(settings, source=source).run()
-    return EXIT_OK
+        app = ToolwatchApp(settings, source=source)
+        app.run()
+    # Textual has restored the terminal and printed the crash's one line by now.
+    return EXIT_BUG if app.crashed is not None else EXIT_OK

@@ -31,6 +31,7 @@ from tui.store import LogStore
 from tui.ui.actions import ACTIONS, action_ids, bindings
 from tui.ui.commands import GuardedPalette, ToolwatchCommands
 from tui.ui.copy_keys import CopyKeys
+from tui.ui.crash_reporting import CrashReportingApp
 from tui.ui.diff_keys import DiffKeys
 from tui.ui.keymap import load_keymap
 from tui.ui.messages import CopyReady, ExportDone, LogsArrived, PollFailed
@@ -43,7 +44,7 @@ from tui.ui.widgets.query_bar import QueryBar, QueryInput
 from tui.views import View
 
 
-class ToolwatchApp(App[None]):
+class ToolwatchApp(CrashReportingApp):
     TITLE = "toolwatch"
     CSS_PATH = str(styles_dir() / "app.tcss")
     ENABLE_COMMAND_PALETTE = True
