@@ -28,6 +28,24 @@ UNSAFE_CHARS = (
 )
 _UNSAFE = re.compile(f"[{UNSAFE_CHARS}]")
 
+# Characters whose glyph is far wider than the one cell every width table (Rich's, the
+# terminal's) gives them: a terminal that sizes by the font (Konsole, several GUI
+# terminals) or with another table shifts the rest of the line, and at a pane's edge the
+# overflow wraps and hides a line of the pane beside it. On screen they are written as
+# escapes (``\U0001242b``), like controls; copies and exports keep them.
+# The Arabic word ligatures (﷽ U+FDFD), the two- and three-em dashes, cuneiform
+# (𒐫 U+1242B), Egyptian and Anatolian hieroglyphs, and Sutton SignWriting.
+OVERWIDE_CHARS = (
+    "\ufdf0-\ufdfd\u2e3a\u2e3b\U00012000-\U0001254f\U00013000-\U0001345f"
+    "\U00014400-\U0001467f\U0001d800-\U0001daaf"
+)
+_UNDRAWABLE = re.compile(f"[{UNSAFE_CHARS}{OVERWIDE_CHARS}]")
+# Combining marks stack above and below a letter ("Zalgo" text) and can paint over the
+# lines around it: keep at most two on a letter.
+_COMBINING = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+MAX_COMBINING = 2
+_STACKED = re.compile(f"([{_COMBINING}]{{{MAX_COMBINING}}})[{_COMBINING}]+")
+
 DEFAULT_MAX_LEN = 2_000
 ELLIPSIS = "…"
 NEWLINE_MARK = "⏎"
@@ -35,15 +53,19 @@ NEWLINE_MARK = "⏎"
 
 def _visible(match: re.Match[str]) -> str:
     code = ord(match.group())
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def clean(value: object, *, max_len: int | None = DEFAULT_MAX_LEN, one_line: bool = True) -> str:
     """Return ``value`` as display-safe text.
 
     Control characters become visible escapes (``\\x1b``), so nothing reaches the
-    terminal as a command. With ``one_line`` newlines become ``⏎`` and tabs a
-    space, as a table cell needs; otherwise newlines and tabs are kept.
+    terminal as a command; so do glyphs drawn wider than their cell (``OVERWIDE_CHARS``),
+    and a pile of combining marks is cut to two, so a line stays one line. With
+    ``one_line`` newlines become ``⏎`` and tabs a space, as a table cell needs;
+    otherwise newlines and tabs are kept.
     ``max_len`` truncates with an ellipsis (``None`` keeps everything).
     """
     text = value if isinstance(value, str) else ("" if value is None else str(value))
@@ -51,7 +73,8 @@ def clean(value: object, *, max_len: int | None = DEFAULT_MAX_LEN, one_line: boo
         text = text[:max_len] + ELLIPSIS
     if one_line:
         text = text.replace("\r\n", "\n").replace("\n", NEWLINE_MARK).replace("\t", " ")
-    return _UNSAFE.sub(_visible, text)
+    text = _UNDRAWABLE.sub(_visible, text)
+    return _STACKED.sub(r"\1", text) if _STACKED.search(text) else text
 
 
 def strip_controls(value: str) -> str:
@@ -65,7 +88,7 @@ def has_unsafe(value: str) -> bool:
 
 _SHELL_UNSAFE = re.compile(f"[\n\t{UNSAFE_CHARS}]")
 _NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_ESCAPE = re.compile(r"\\(?:([nrt])|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4}))")
+_ESCAPE = re.compile(r"\\(?:([nrt])|x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))")
 
 
 def escape_controls(value: str) -> str:
@@ -84,9 +107,10 @@ def unescape_controls(value: str) -> str:
     """The reverse of ``escape_controls``: ``\\n`` -> newline, ``\\x1b`` -> ESC."""
 
     def one(match: re.Match[str]) -> str:
-        named, byte, code = match.groups()
+        named, byte, code, astral = match.groups()
         if named:
             return {"n": "\n", "r": "\r", "t": "\t"}[named]
-        return chr(int(byte or code, 16))
+        number = int(byte or code or astral, 16)
+        return chr(number) if number <= 0x10FFFF else match.group()
 
     return _ESCAPE.sub(one, value)

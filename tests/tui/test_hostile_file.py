@@ -9,7 +9,7 @@ from typing import Any
 from textual.widgets import TabbedContent
 
 from tests.api_examples import example_log
-from tests.tui.pilot import settle
+from tests.tui.pilot import screen_showing, settle
 from tests.tui.test_detail_pane import open_newest, summary
 from tests.tui.test_file_replay import file_app, shown_ids, write_lines
 from tui import fmt, jsontree
@@ -78,3 +78,26 @@ async def test_the_summary_says_a_duration_or_time_is_bad(demo_server, tmp_path)
         await settle(app, pilot)
         await settle(app, pilot)
         assert "bad time" in summary(app)
+
+
+async def test_glyphs_wider_than_their_cell_are_drawn_as_escapes(demo_server, tmp_path):
+    """Issue 13 §8: a terminal that draws 𒐫 or ﷽ wider than one cell shifts the rest of
+    the row and, beside the detail pane at 200x50, wraps and hides one of the pane's
+    lines. On screen they are escapes; the raw value is kept for copy and export."""
+    wide_tool = "GMAIL_\U0001242b_\ufdfd"
+    marks = "\u0337\u0322\u031b\u031b"
+    lines = [
+        json.dumps(hostile("log_plain", timestamp="2026-04-17T09:00:00Z")),
+        json.dumps(hostile("log_wide", message="failed \U0001242b\ufdfd Z" + marks)),
+    ]
+    lines[1] = lines[1].replace("GMAIL_SEND_EMAIL", wide_tool)
+    path = tmp_path / "wide.jsonl"
+    write_lines(path, lines)
+    app = file_app(demo_server, path)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await open_newest(app, pilot)
+        shot = await screen_showing(app, pilot, "log id", "GMAIL_\\U0001242b_\\ufdfd")
+        assert "\U0001242b" not in shot and "\ufdfd" not in shot
+        assert "\u031b" not in shot  # the third and fourth stacked marks are gone
+        entry = app.session.store.entry_by_id("log_wide")
+        assert entry is not None and wide_tool in json.dumps(entry.raw, ensure_ascii=False)

@@ -1,7 +1,9 @@
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.sanitize import clean, has_unsafe, strip_controls
+from tui.sanitize import OVERWIDE_CHARS, clean, has_unsafe, strip_controls, unescape_controls
 
 HOSTILE = "[/bold] [@click=app.quit]x[/] \x1b]52;c;ZXZpbA==\x07 \x9b31m \u202eevil"
 
@@ -46,3 +48,30 @@ def test_invisible_characters_become_visible():
 def test_lone_surrogates_are_shown_escaped_and_never_leave():
     assert clean("log_\ud800x") == "log_\\ud800x"
     assert strip_controls("log_\ud800x") == "log_x"
+
+
+# -- glyphs wider than their cell (issue 13 §8) -----------------------------------------------
+
+OVERWIDE_SAMPLES = "\U0001242b\ufdfd\u2e3b\U00013000\U0001d800"
+WIDE_OR_STACKED = re.compile(f"[{OVERWIDE_CHARS}]|[\u0300-\u036f]{{3}}")
+
+
+def test_overwide_glyphs_are_shown_as_escapes_that_read_back():
+    out = clean("GMAIL_\U0001242b_\ufdfd")
+    assert out == "GMAIL_\\U0001242b_\\ufdfd"
+    assert unescape_controls(out) == "GMAIL_\U0001242b_\ufdfd"
+
+
+def test_ordinary_wide_text_is_left_as_it_is():
+    # CJK, emoji and Arabic letters have widths every terminal agrees on.
+    assert clean("用户 ✅ مرحبا naïve") == "用户 ✅ مرحبا naïve"
+
+
+def test_a_pile_of_combining_marks_keeps_two():
+    assert clean("Z\u0337\u0322\u031b\u031b\u0300a") == "Z\u0337\u0322a"
+    assert clean("e\u0301") == "e\u0301"
+
+
+@given(st.text(alphabet=st.sampled_from(OVERWIDE_SAMPLES + "ab\u0300\u0301\u0302 ")))
+def test_clean_never_draws_an_overwide_glyph_or_a_pile(value):
+    assert not WIDE_OR_STACKED.search(clean(value, max_len=None))
