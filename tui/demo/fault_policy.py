@@ -14,6 +14,7 @@ from tui.demo import hostile
 from tui.demo.errors import ApiError
 from tui.demo.faults import FaultPlan, FaultResponse, Faults, RequestInfo
 from tui.demo.ids import stream
+from tui.demo.planted import raw_damage, secrets_damage
 from tui.demo.store import FLAG_HOSTILE, FLAG_NO_MESSAGE, Draft
 from tui.demo.wrong_types import break_types
 
@@ -128,6 +129,30 @@ def _stray(plan: FaultPlan, request: RequestInfo, draw: float, rng: Random) -> F
     draw -= plan.redirect_rate
     if draw < plan.endless_rate:
         return FaultResponse(endless=True, ok_only=True, kind="endless")
+    draw -= plan.endless_rate
+    return _planted(plan, request, draw, rng)
+
+
+# The routes whose 200s carry logs: where odd values and secrets are planted.
+PLANTED_ROUTES = ("logs.list", "logs.get", "trace")
+
+
+def _planted(
+    plan: FaultPlan, request: RequestInfo, draw: float, rng: Random
+) -> FaultResponse | None:
+    """Odd values and planted secrets inside a genuine 200 (bands after the stray kinds)."""
+    for kind, share in (
+        ("deep", plan.deep_rate),
+        ("bigint", plan.bigint_rate),
+        ("nonfinite", plan.nonfinite_rate),
+        ("secrets", plan.secrets_rate),
+    ):
+        if draw < share:
+            if request.route not in PLANTED_ROUTES:
+                return None
+            damage = secrets_damage(rng) if kind == "secrets" else raw_damage(kind, rng)
+            return FaultResponse(damage=damage, ok_only=True, kind=kind)
+        draw -= share
     return None
 
 

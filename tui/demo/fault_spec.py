@@ -17,7 +17,10 @@ FAULT_SPEC_HELP = (
     "gives some logs.list items wrongly typed fields, stray4xx=SHARE answers 400, a "
     "gateway's 404 page or 418, badcursor=SHARE refuses logs.list cursors with 400, "
     "redirect=SHARE answers 302 to another host with the key in the Location, "
-    "endless=SHARE answers 200 with a body that never ends. Shares of generated logs: "
+    "endless=SHARE answers 200 with a body that never ends, deep=SHARE, bigint=SHARE and "
+    "nonfinite=SHARE put JSON nested 10,000 deep, 5,000-digit integers or NaN/Infinity/1e400 "
+    "into some logs of a 200, secrets=SHARE plants credentials in every shape (headers, "
+    "URL keys, case styles, nested values, free text). Shares of generated logs: "
     "hostile=SHARE fills their text with markup, terminal escapes, bidi controls and very "
     "long strings, huge=SHARE[:SIZE] makes their detail SIZE long (default 5MB), "
     "late=SHARE[:DURATION] lists them only up to DURATION after their timestamp (default "
@@ -166,6 +169,10 @@ _KINDS: dict[str, Callable[[str, str], dict[str, Any]]] = {
     "badcursor": _only_share("badcursor_rate"),
     "redirect": _only_share("redirect_rate"),
     "endless": _only_share("endless_rate"),
+    "deep": _only_share("deep_rate"),
+    "bigint": _only_share("bigint_rate"),
+    "nonfinite": _only_share("nonfinite_rate"),
+    "secrets": _only_share("secrets_rate"),
     "hostile": _only_share("hostile_rate"),
     "huge": _huge,
     "late": _share_and_duration("late_rate", "late_max_s", positive=True),
@@ -182,6 +189,10 @@ _EXAMPLES = {
     "badcursor": "badcursor=0.05",
     "redirect": "redirect=0.01",
     "endless": "endless=0.01",
+    "deep": "deep=0.02",
+    "bigint": "bigint=0.02",
+    "nonfinite": "nonfinite=0.02",
+    "secrets": "secrets=0.1",
     "hostile": "hostile=0.05",
     "huge": "huge=0.01:5MB",
     "late": "late=0.1:10s",
@@ -198,4 +209,8 @@ _REQUEST_SHARES = {
     "badcursor": "badcursor_rate",
     "redirect": "redirect_rate",
     "endless": "endless_rate",
+    "deep": "deep_rate",
+    "bigint": "bigint_rate",
+    "nonfinite": "nonfinite_rate",
+    "secrets": "secrets_rate",
 }

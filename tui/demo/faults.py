@@ -83,7 +83,7 @@ class Faults:
 class FaultPlan:
     """A seeded mix of faults; every default means "none of this kind".
 
-    Request faults (`error_rate` to `wrong_types_rate`) are exclusive shares of API
+    Request faults (`error_rate` to `secrets_rate`) are exclusive shares of API
     requests, so each is observed at its own rate and together they may not exceed 1.
     Log faults (`hostile_rate` to `late_rate`) are shares of the logs the traffic generates
     while the plan is set; logs added with `add_log` or the execute endpoint are spared.
@@ -99,6 +99,10 @@ class FaultPlan:
     badcursor_rate: float = 0.0  # logs.list requests with a cursor answered 400 (refused)
     redirect_rate: float = 0.0  # answered 302 to another host, the key in the Location
     endless_rate: float = 0.0  # a 200 whose body never ends
+    deep_rate: float = 0.0  # a 200 with JSON nested 10,000 deep in some logs
+    bigint_rate: float = 0.0  # a 200 with 5,000-digit integers in some logs
+    nonfinite_rate: float = 0.0  # a 200 with NaN, Infinity or 1e400 in some logs
+    secrets_rate: float = 0.0  # a 200 with credentials planted in every shape
     hostile_rate: float = 0.0  # logs whose text holds markup, escapes, bidi, long strings
     huge_rate: float = 0.0  # logs whose detail is `huge_bytes` long
     huge_bytes: int = 5 << 20
@@ -143,6 +147,10 @@ class FaultPlan:
             + self.badcursor_rate
             + self.redirect_rate
             + self.endless_rate
+            + self.deep_rate
+            + self.bigint_rate
+            + self.nonfinite_rate
+            + self.secrets_rate
         )
 
     @property

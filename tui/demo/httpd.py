@@ -160,7 +160,8 @@ class Handler(BaseHTTPRequestHandler):
             body = (
                 reply.body.envelope(request_id) if isinstance(reply.body, ApiError) else reply.body
             )
-            payload = encode_json(body)
+            # A fault may hand over bytes: raw values json.dumps cannot write (planted.py).
+            payload = body if isinstance(body, bytes) else encode_json(body)
             headers = {"Content-Type": "application/json"}
         headers = {**reply.headers, **headers, "X-Request-Id": request_id}
         headers["Content-Length"] = str(len(payload))
