@@ -126,6 +126,14 @@ class BadRequestError(ApiError):
         )
 
 
+# What a refusal the tail retries (a 400 to a query without terms, or to a later page)
+# says instead of BadRequestError's advice to change the filters.
+RETRIED_REJECTION_HINT = (
+    "Taken as one odd answer and retried; if it keeps coming, check that "
+    "COMPOSIO_BASE_URL points at a Composio backend."
+)
+
+
 class RateLimitedError(ApiError):
     title = "Rate limited"
 

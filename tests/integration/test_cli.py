@@ -153,9 +153,12 @@ def test_bad_flags_get_a_clear_answer():
     assert bad_level.returncode == 2 and "loud" in bad_level.stderr
 
 
-def test_help_shows_the_debug_log_path():
+def test_help_shows_the_debug_log_path_and_the_environment_it_reads():
     result = run("--help")
     assert result.returncode == 0 and "toolwatch.log" in result.stdout
+    said = " ".join(result.stdout.split())
+    for name in ("TOOLWATCH_MAX_RESPONSE_MB", "TOOLWATCH_STATE_DIR", "TOOLWATCH_LOG_LEVEL"):
+        assert name in said
 
 
 def test_debug_log_records_requests_but_never_the_key(server, tmp_path):

@@ -69,10 +69,16 @@ def live_server(prefill: int = 20, faults: FaultPlan | None = None) -> tuple[Dem
     return server, clock
 
 
+# Far above any test's own time (a few seconds), and above what a loaded 2-core machine
+# stretches one to (12 s fired, interrupting a healthy test, under CI-like load).
+WATCHDOG_S = 60
+
+
 @pytest.fixture(autouse=True)
 def watchdog() -> Iterator[None]:
-    """Ctrl-C after 12 s: a tail that does not stop fails its test (exit 130), not the run."""
-    timer = threading.Timer(12, os.kill, (os.getpid(), signal.SIGINT))
+    """Ctrl-C after WATCHDOG_S: a tail that does not stop fails its test (exit 130), not
+    the run."""
+    timer = threading.Timer(WATCHDOG_S, os.kill, (os.getpid(), signal.SIGINT))
     timer.start()
     yield
     timer.cancel()

@@ -246,6 +246,8 @@ async def test_malformed_items_are_skipped_and_the_rest_kept():
         (b"[1, 2]", "got a list"),
         (b'{"logs": {"a": 1}}', "'logs' should be a list"),
         (b'{"logs": [], "next_cursor": {"page": 2}}', "next_cursor"),
+        (b'{"logs": [], "next_cursor": 2}', "'next_cursor' should be a string, got a number"),
+        (b'{"logs": [], "next_cursor": true}', "next_cursor"),
         (b"\xff\xfe\x00garbage", "invalid JSON"),
     ],
 )
@@ -260,10 +262,10 @@ async def test_unreadable_list_bodies(content, words):
     assert_no_key(err.value)
 
 
-async def test_numeric_and_empty_cursor():
-    client, _ = client_for(ok({"logs": [], "next_cursor": 2}))
+async def test_empty_and_missing_cursors_end_the_walk():
+    client, _ = client_for(ok({"logs": [], "next_cursor": ""}))
     async with client:
-        assert (await client.list_logs(LogQuery())).next_cursor == "2"
+        assert (await client.list_logs(LogQuery())).next_cursor is None
     client, _ = client_for(ok({"logs": []}))
     async with client:
         assert (await client.list_logs(LogQuery())).next_cursor is None

@@ -6,11 +6,12 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from tui import __version__, debuglog
+from tui import __version__, debuglog, locations
 from tui.cli import demo_server_cmd
 from tui.cli.command import Command
 from tui.config import DEFAULT_LAG_S
 from tui.constants import ENV_API_KEY, ENV_BASE_URL
+from tui.sources.limits import DEFAULT_MAX_RESPONSE_MB, ENV_MAX_RESPONSE_MB
 
 # Refused before parsing: the key is read from the environment only, never from a flag.
 KEY_FLAGS = ("--api-key", "--key", "--apikey", "--token", "--composio-api-key")
@@ -43,7 +44,12 @@ def build_parser(commands: Sequence[Command]) -> argparse.ArgumentParser:
             f"Reads {ENV_API_KEY} (and {ENV_BASE_URL}, default https://backend.composio.dev) "
             "from the environment; the key is never taken as a flag."
         ),
-        epilog=f"Debug log file: {debuglog.log_path()}",
+        epilog=(
+            f"Debug log file: {debuglog.log_path()}. Also read from the environment: "
+            f"{ENV_MAX_RESPONSE_MB} (largest API answer read, in MB; default "
+            f"{DEFAULT_MAX_RESPONSE_MB}), {locations.ENV_CONFIG_DIR}, {locations.ENV_STATE_DIR} "
+            f"and {locations.ENV_EXPORT_DIR} (where files go), TOOLWATCH_LOG_LEVEL."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"toolwatch {__version__}")
     parser.add_argument(

@@ -159,12 +159,11 @@ class ComposioClient:
         if not isinstance(items, list):
             raise self._unreadable(f"'logs' should be a list, got {json_kind(items)}")
         raw_cursor = data.get("next_cursor")
-        if raw_cursor is not None and (
-            isinstance(raw_cursor, bool) or not isinstance(raw_cursor, str | int)
-        ):
-            # Guessing would either stop paging early or loop on one page.
+        if raw_cursor is not None and not isinstance(raw_cursor, str):
+            # The API's cursor is an opaque string; a number (or anything else) is not one
+            # we were given, and guessing would stop paging early or loop on one page.
             raise self._unreadable(f"'next_cursor' should be a string, got {json_kind(raw_cursor)}")
-        next_cursor = str(raw_cursor) if raw_cursor not in (None, "") else None
+        next_cursor = raw_cursor or None
 
         entries: list[LogEntry] = []
         skipped: list[str] = []

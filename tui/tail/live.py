@@ -38,7 +38,7 @@ from collections.abc import AsyncGenerator, Awaitable, Callable
 from tui import debuglog
 from tui.config import DEFAULT_LAG_S
 from tui.constants import MAX_LIMIT
-from tui.errors import ApiError
+from tui.errors import RETRIED_REJECTION_HINT, ApiError
 from tui.models.entry import LogEntry
 from tui.query import LogQuery, TimeRange, open_end_ms
 from tui.sources.base import LogSource
@@ -276,6 +276,9 @@ class LiveTail:
         now = self.clock()
         if not error.retryable or (error.rejects_request and self._first_request_refused):
             return Stopped(error, now)
+        if error.rejects_request and error.hint == error.default_hint:
+            # Retried, so not taken as the user's to fix: "change the filters" would mislead.
+            error.hint = RETRIED_REJECTION_HINT
         return Retrying(error, self.backoff.delay_for(error), now)
 
     @property
