@@ -17,8 +17,9 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from tui.debuglog import internal_error
-from tui.diagnose import diagnose
+from tui.diagnose import Diagnosis, diagnose
 from tui.errors import ApiError
+from tui.models.call import CallDetail
 from tui.query import LogQuery
 from tui.session import Calls
 from tui.session.state import StatusInfo, TitleInfo
@@ -184,10 +185,14 @@ class MainScreen(Screen[None]):
         the next selection cancels."""
         cached = self._calls.cached(log_id)
         if cached is not None:
-            self.detail.show_call(cached, diagnose(cached))
+            self.detail.show_call(cached, self._diagnose(cached))
             return
         self.detail.show_loading(log_id)
         self._load_call(log_id)
+
+    def _diagnose(self, call: CallDetail) -> Diagnosis | None:
+        """The call's diagnosis; an unknown tool's names the close slugs seen in the logs."""
+        return diagnose(call, seen_tools=self._values().get("tool_slug", ()))
 
     @work(group="detail", exclusive=True, exit_on_error=False)
     async def _load_call(self, log_id: str) -> None:
@@ -205,7 +210,7 @@ class MainScreen(Screen[None]):
         self._calls.remember(call)
         pane = self.detail
         if pane.log_id == call.log_id:  # the selection may have moved on
-            pane.show_call(call, diagnose(call))
+            pane.show_call(call, self._diagnose(call))
 
     def on_call_failed(self, message: CallFailed) -> None:
         pane = self.detail
