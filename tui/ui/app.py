@@ -37,6 +37,7 @@ from tui.ui.messages import CopyReady, ExportDone, LogsArrived, PollFailed
 from tui.ui.poll_timers import PollTimers
 from tui.ui.screens.main import MainScreen
 from tui.ui.screens.views import ViewsScreen
+from tui.ui.theme import ThemeKeeper
 from tui.ui.widgets.filter_sidebar import FilterSidebar
 from tui.ui.widgets.log_table import LogTable
 from tui.ui.widgets.query_bar import QueryBar, QueryInput
@@ -98,6 +99,7 @@ class ToolwatchApp(App[None]):
             values=lambda: self.session.seen_values,
         )
         self._shown = (self.session.status, self.session.title)
+        self.theme_keeper = ThemeKeeper(self)
 
     def notify(
         self,
@@ -163,6 +165,7 @@ class ToolwatchApp(App[None]):
 
     def on_main_screen_ready(self, message: MainScreen.Ready) -> None:
         self._apply_keymap()
+        self.theme_keeper.start()
         self.main_screen.show_status(self.session.status)
         self.main_screen.show_title(self.session.title)
         self._shown = (self.session.status, self.session.title)
