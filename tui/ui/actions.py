@@ -14,7 +14,7 @@ from typing import Literal
 
 from textual.binding import Binding, BindingType
 
-Where = Literal["app", "screen", "table", "detail", "json", "query", "views", "diff"]
+Where = Literal["app", "screen", "table", "detail", "json", "query", "views", "diff", "copied"]
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,15 @@ _ROWS = (
         palette="Copy this log's detail JSON",
     ),
     Action(
+        "copy.show_last",
+        "w",
+        "show_last_copy",
+        "Show last copy",
+        "app",
+        show=False,
+        palette="Show the last copied text whole",
+    ),
+    Action(
         "copy.export",
         "e",
         "export",
@@ -169,6 +178,7 @@ _ROWS = (
     Action("views.delete", "d", "delete", "Delete view", "views"),
     Action("views.save", "s", "focus_save", "Save current", "views"),
     Action("diff.close", "escape,q", "close", "Close", "diff"),
+    Action("copied.close", "escape,q", "close", "Close", "copied"),
 )
 
 ACTIONS: dict[str, Action] = {row.id: row for row in _ROWS}
@@ -183,6 +193,7 @@ PALETTE = (
     "copy.list_curl",
     "copy.rerun_curl",
     "copy.json",
+    "copy.show_last",
     "copy.export",
     "app.help",
 )

@@ -114,9 +114,10 @@ class ToolwatchApp(App[None]):
         where ``[@click=app.quit]`` would become a button (every caller, widgets too)."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
-    def copy(self, text: str, what: str, notes: tuple[str, ...] = ()) -> None:
+    def copy(self, text: str, what: str, notes: tuple[str, ...] = ()) -> str:
         """Copy ``text`` over OSC 52 (and natively where there is a display), in a toast."""
-        copy_text(self, text, what, notes=notes)
+        whole = f"{self.keys_for('copy.show_last')} shows it whole, to select by hand."
+        return copy_text(self, text, what, notes=notes, whole=whole)
 
     def copy_natively(self, text: str) -> None:
         self.run_worker(lambda: native_copy(text), thread=True, group="clipboard")
@@ -275,6 +276,9 @@ class ToolwatchApp(App[None]):
 
     def action_copy_json(self) -> None:
         self.copy_keys.copy_from_call("json")
+
+    def action_show_last_copy(self) -> None:
+        self.copy_keys.show_last()
 
     def action_export(self) -> None:
         self.copy_keys.export()
