@@ -147,6 +147,14 @@ _ROWS = (
     Action("screen.zoom_detail", "z", "zoom_detail", "Full screen", "screen", show=False),
     Action("screen.next_match", "n", "next_match", "Next match", "screen", show=False),
     Action("screen.prev_match", "N", "previous_match", "Previous match", "screen", show=False),
+    # The detail pane's tabs, by number, whatever has focus (but a text field, which
+    # takes digits as text).
+    Action("detail.tab_summary", "1", "detail_tab('tab-summary')", "Summary tab", "screen", False),
+    Action(
+        "detail.tab_timeline", "2", "detail_tab('tab-timeline')", "Timeline tab", "screen", False
+    ),
+    Action("detail.tab_json", "3", "detail_tab('tab-json')", "JSON tab", "screen", False),
+    Action("detail.tab_io", "4", "detail_tab('tab-io')", "Request/Response tab", "screen", False),
     # The log table.
     Action("table.cursor_up", "up,k", "cursor_up", "Up", "table", show=False),
     Action("table.cursor_down", "down,j", "cursor_down", "Down", "table", show=False),

@@ -98,12 +98,23 @@ class MainScreen(Screen[None]):
     def open_detail(self) -> None:
         self._arrange(self.size.width)
         self.detail.display = True
+        self.refresh_bindings()  # 1-4 pick a tab now
 
     def close_detail(self) -> None:
         if self.maximized is not None:
             self.minimize()
         self.detail.display = False
         self.table.focus()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The pane's keys (1-4 pick a tab) only while it is open: F1 lists only them then."""
+        if action == "detail_tab":
+            return self.detail_open
+        return True
+
+    def action_detail_tab(self, tab: str) -> None:
+        self.detail.show_tab(tab)
 
     def action_zoom_detail(self) -> None:
         if not self.detail_open:

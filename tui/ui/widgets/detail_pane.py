@@ -155,7 +155,7 @@ class DetailPane(Vertical, can_focus=False):
                 (clean(call.tool, max_len=80), "bold"),
                 "  ",
                 (clean(call.log_id, max_len=60), "dim"),
-                ("  · Esc closes · z full screen", "dim"),
+                ("  · 1-4 tabs · Esc closes · z full screen", "dim"),
                 no_wrap=True,
                 overflow="ellipsis",
             )
@@ -170,6 +170,10 @@ class DetailPane(Vertical, can_focus=False):
         """Highlight the query's words in every JSON view of the pane (n/N there jump)."""
         for view in self.query(JsonView):
             view.search(words)
+
+    def show_tab(self, tab: str) -> None:
+        """1-4: the tab ``tab`` (its TabPane id), whatever has focus."""
+        self.query_one(TabbedContent).active = tab
 
     def focus_tabs(self) -> None:
         self.query_one(TabbedContent).query_one("Tabs").focus()
