@@ -31,8 +31,8 @@ def entry(log_id: str, ms: int, parent: str | None) -> LogEntry:
 
 
 def test_children_are_the_logs_whose_parent_it_is_on_every_page_oldest_first():
-    meta = build(detail_wire(metadata={"tool_slug": "COMPOSIO_MULTI_EXECUTE_TOOL",
-                                       "toolkit_slug": "composio", "user_id": "alice"}))  # fmt: skip
+    metadata = {"tool_slug": "COMPOSIO_MULTI_EXECUTE_TOOL", "toolkit_slug": "composio"}
+    meta = build(detail_wire(metadata={**metadata, "user_id": "alice"}))
     assert is_meta_tool(meta)
     source = PagedSource(
         [
