@@ -7,8 +7,9 @@ multiplexers drop or truncate long OSC 52 sequences, so past ``OSC52_MAX`` the t
 is saved to a file instead and the toast says where. pyperclip runs as well, only
 when this machine has a display of its own: on a headless server it raises, and
 inside containers it can pick the wrong tool (harlequin #649). Every copy ends in a
-toast showing what was copied, as inert text, so it can be selected by hand when
-the terminal ignores OSC 52.
+short toast: what was copied, how big, and where the whole text is (a key that shows
+it, or the file it was saved to). Never the text itself wrapped to the toast's width:
+selected by hand from there, a curl's JSON broke at the wrap and did not run.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from tui.sanitize import clean, strip_controls
 # k9s's default cap on the base64 payload; tmux, screen and several terminals
 # drop sequences much longer than this.
 OSC52_MAX = 74_994
-PREVIEW_CHARS = 600
-PREVIEW_LINES = 8
+# A copy this short, on one line (an id), is shown in the toast as it is: it cannot wrap.
+SHOWN_CHARS = 60
 
 log = debuglog.get_logger("clipboard")
 
@@ -67,8 +68,10 @@ def copy_text(
     what: str,
     *,
     notes: tuple[str, ...] = (),
-) -> None:
-    """Copy ``text`` and say so in a toast that shows it (with ``notes`` under it).
+    whole: str = "",
+) -> str:
+    """Copy ``text`` and say so in a short toast (with ``notes`` under it); ``whole``
+    says where the whole text can be seen. Returns the text as copied.
 
     Control characters are removed first: a copied id or command must never carry a
     terminal escape onward to wherever it is pasted.
@@ -85,30 +88,31 @@ def copy_text(
                 severity="error",
                 timeout=10,
             )
-            return
+            return text
         app.notify(
             f"{what} is {size}, too big for the terminal clipboard (OSC 52 carries about "
             f"{fmt.size(OSC52_MAX * 3 // 4)}): saved to\n{saved}",
             severity="warning",
             timeout=15,
         )
-        return
+        return text
     app.copy_to_clipboard(text)
     if has_local_display():
         app.copy_natively(text)
-    body = "\n".join((f"Copied {what}:", preview(text), *notes))
+    body = "\n".join((summary(text, what, whole), *notes))
     app.notify(body, severity="warning" if notes else "information", timeout=8 + 2 * len(notes))
+    return text
 
 
-def preview(text: str) -> str:
-    """The first lines of ``text`` as inert display text, with how much more there is."""
-    lines = text.splitlines() or [""]
-    shown = lines[:PREVIEW_LINES]
-    out = clean("\n".join(shown), max_len=PREVIEW_CHARS, one_line=False)
-    hidden = len(lines) - len(shown)
-    if hidden > 0 or len(text) > PREVIEW_CHARS:
-        out += f"\n… ({fmt.size(len(text.encode('utf-8')))} in all)"
-    return out
+def summary(text: str, what: str, whole: str = "") -> str:
+    """What was copied, in a toast: a short one-line text (an id) as it is; anything
+    longer as its size and where to see it whole."""
+    if len(text) <= SHOWN_CHARS and "\n" not in text and clean(text) == text:
+        return f"Copied {what}:\n{text}"
+    lines = text.count("\n") + 1
+    size = fmt.size(len(text.encode("utf-8")))
+    shape = f"{size}, {fmt.count(lines, 'line')}" if lines > 1 else size
+    return f"Copied {what} ({shape})." + (f"\n{whole}" if whole else "")
 
 
 def native_copy(text: str) -> None:

@@ -43,15 +43,15 @@ class Secret:
 
 
 NO_KEY_MESSAGE = (
-    "toolwatch needs a Composio API key to watch your tool calls. Set it in the environment "
-    f"(export {ENV_API_KEY}=... ; create a project key in the Composio dashboard under "
-    f"Settings > API keys) and, for a self-hosted or staging backend, {ENV_BASE_URL}. "
-    "Or try it without a key: toolwatch --demo runs a built-in Composio-compatible server "
-    "with live sample traffic."
+    "no Composio API key is set, and one is needed to watch your tool calls. Set it in "
+    f"the environment (export {ENV_API_KEY}=... ; create a project key in the Composio "
+    "dashboard under Settings > API keys) and, for a self-hosted or staging backend, "
+    f"{ENV_BASE_URL}. Or try it without a key: toolwatch --demo runs a built-in "
+    "Composio-compatible server with live sample traffic."
 )
 
 KEY_FLAG_MESSAGE = (
-    "toolwatch does not take the API key as a command-line flag: it would be visible in "
+    "the API key is never taken as a command-line flag: it would be visible in "
     f"`ps` and saved in your shell history. Set {ENV_API_KEY} in the environment instead."
 )
 

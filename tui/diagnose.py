@@ -22,9 +22,10 @@ A failure no rule recognizes gets no diagnosis rather than a guess.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -170,6 +171,14 @@ _SCOPE = re.compile(
     r"\s*:?\s*([^\s,;'\"]+)",
     re.IGNORECASE,
 )
+# The slug a "not found" error names: "Tool GITHUB_CREATE_ISSUE not found".
+_MISSING_SLUG = re.compile(
+    r"(?i:\btool|\baction)\s+['\"`]?([A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+)"
+)
+# How alike a seen slug must be to be offered (difflib's ratio): GITHUB_CREATE_ISSUE and
+# GITHUB_CREATE_AN_ISSUE are 0.93; GITHUB_CREATE_ISSUE and GMAIL_SEND_EMAIL 0.4.
+CLOSE_SLUG_RATIO = 0.75
+MAX_CLOSE_SLUGS = 3
 _FIELD = re.compile(
     r"(?:invalid\s+(?:input|value)\s+for|field)\s+['\"`]([^'\"`]{1,60})['\"`]", re.IGNORECASE
 )
@@ -253,9 +262,10 @@ def _near_top_or_in_error(keys: tuple[str, ...]) -> bool:
 # -- the rules ----------------------------------------------------------------------------------
 
 
-def diagnose(call: CallDetail) -> Diagnosis | None:
+def diagnose(call: CallDetail, seen_tools: Iterable[str] = ()) -> Diagnosis | None:
     """Which of seed 002's failure patterns this call shows, with the evidence; None for
-    successes and for failures no rule recognizes."""
+    successes and for failures no rule recognizes. ``seen_tools``: the slugs seen in
+    other logs, of which an unknown tool's advice names the close ones."""
     if not call.failed:
         return None
     facts = _facts(call)
@@ -267,7 +277,7 @@ def diagnose(call: CallDetail) -> Diagnosis | None:
     return Diagnosis(
         pattern=pattern,
         title=TITLES[pattern],
-        advice=_advice(pattern, call, facts),
+        advice=_advice(pattern, call, facts, seen_tools),
         evidence=tuple(unique[:MAX_EVIDENCE]),
     )
 
@@ -370,7 +380,13 @@ def _found(pattern: re.Pattern[str], facts: _Facts) -> str:
     return ""
 
 
-def _advice(pattern: str, call: CallDetail, facts: _Facts) -> str:
+def close_slugs(slug: str, seen: Iterable[str]) -> list[str]:
+    """Slugs in ``seen`` close enough to ``slug`` to be what was meant, closest first."""
+    others = {other for other in seen if other and other != slug}
+    return difflib.get_close_matches(slug, others, n=MAX_CLOSE_SLUGS, cutoff=CLOSE_SLUG_RATIO)
+
+
+def _advice(pattern: str, call: CallDetail, facts: _Facts, seen_tools: Iterable[str]) -> str:
     who = call.user_id or "the user"
     kit = call.toolkit or "the toolkit"
     tool = call.tool or "the tool"
@@ -396,9 +412,12 @@ def _advice(pattern: str, call: CallDetail, facts: _Facts) -> str:
         )
     if pattern == TOOL_NOT_FOUND:
         session = call.session_id or "the session"
+        slug = call.tool or _found(_MISSING_SLUG, facts)
+        close = close_slugs(slug, seen_tools) if slug else []
+        meant = f" (seen in other logs: {', '.join(close)})" if close else ""
         return (
-            f"Check the slug {tool} for typos and that {kit} is enabled for {session}, "
-            "then re-run with the right slug."
+            f"Check the slug {slug or tool} for typos{meant} and that {kit} is enabled for "
+            f"{session}, then re-run with the right slug."
         )
     return (
         f"Ask {who} to connect {kit} (authenticate it to create a connected account), "

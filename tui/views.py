@@ -1,7 +1,7 @@
 """Saved views (named queries) in the config file, and the last query in the state file.
 
 Views live in ``config.toml`` under the platform's config directory, as TOML a person can
-edit::
+edit (written back with tomlkit, so their comments, order and layout survive a save)::
 
     [[views]]
     name = "gmail failures"
@@ -16,15 +16,27 @@ from __future__ import annotations
 
 import json
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import tomlkit
+from tomlkit.items import AoT, Array
+from tomlkit.toml_document import TOMLDocument
 
 from tui.errors import ConfigError
 from tui.files import private_dir, replace_private
 from tui.locations import config_path, state_path
 
 MAX_NAME = 80
+# What a config file toolwatch creates starts with: comments and order are kept on every
+# save (tomlkit), so the file is the user's to edit.
+NEW_CONFIG_HEADER = """\
+# toolwatch settings: saved views, [keymap], theme. Edit freely: toolwatch keeps
+# your comments, order and layout when it saves a view or the theme.
+
+"""
 
 
 @dataclass(frozen=True)
@@ -104,68 +116,71 @@ def save_view(name: str, query: str, path: Path | None = None) -> View:
             raise ConfigError(
                 "a view's name or query holds characters that cannot be saved"
             ) from None
-    path = path or config_path()
-    data = read_config(path)
-    views = [v for v in data.get("views", []) if isinstance(v, dict) and v.get("name") != name]
-    views.append({"name": name, "query": query})
-    data["views"] = views
-    _write_config(path, data)
+
+    def add(document: TOMLDocument) -> None:
+        views = _views_of(document, path)
+        _drop_named(views, name)
+        if isinstance(views, Array):  # views = [{…}] as the user wrote it: kept inline
+            views.append(tomlkit.inline_table().add("name", name).add("query", query))
+        else:
+            table = tomlkit.table().add("name", name).add("query", query)
+            # A blank line before it, as between the tables a person writes.
+            written = tomlkit.dumps(document)
+            table.trivia.indent = "" if not written or written.endswith("\n\n") else "\n"
+            views.append(table)
+
+    edit_config(add, path)
     return View(name, query)
 
 
 def delete_view(name: str, path: Path | None = None) -> None:
+    edit_config(lambda document: _drop_named(_views_of(document, path), name), path)
+
+
+def save_setting(key: str, value: str, path: Path | None = None) -> None:
+    """Set a top-level ``key = "value"`` (the theme), keeping everything else in the file."""
+
+    def put(document: TOMLDocument) -> None:
+        document[key] = value
+
+    edit_config(put, path)
+
+
+def edit_config(change: Callable[[TOMLDocument], None], path: Path | None = None) -> None:
+    """Read the config file as a document that keeps its comments, order and layout,
+    apply ``change`` and write it back whole (``tui.files``: private, renamed over)."""
     path = path or config_path()
-    data = read_config(path)
-    data["views"] = [v for v in data.get("views", []) if v.get("name") != name]
-    _write_config(path, data)
-
-
-def _write_config(path: Path, data: dict[str, Any]) -> None:
-    lines = [
-        "# toolwatch settings. toolwatch rewrites this file when you save a view;",
-        "# comments you add are not kept.",
-        "",
-    ]
-    tables: list[str] = []
-    for key, value in data.items():
-        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            for table in value:
-                tables += ["", f"[[{_key(key)}]]"]
-                tables += [f"{_key(k)} = {_value(v)}" for k, v in table.items()]
-        elif isinstance(value, dict):
-            tables += ["", f"[{_key(key)}]"]
-            tables += [f"{_key(k)} = {_value(v)}" for k, v in value.items()]
-        else:
-            lines.append(f"{_key(key)} = {_value(value)}")
-    text = "\n".join(lines + tables).strip() + "\n"
+    read_config(path)  # a file that is not TOML is said, and left alone
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = NEW_CONFIG_HEADER
+    document = tomlkit.parse(text)
+    change(document)
+    written = tomlkit.dumps(document)
+    if not text.endswith("\n\n"):
+        # The blank line before a deleted table stays with the one above it: the file
+        # ends as it did.
+        written = written.rstrip("\n") + "\n"
     private_dir(path.parent)
-    replace_private(path, text)
+    replace_private(path, written)
 
 
-def _key(key: str) -> str:
-    bare = key.replace("_", "").replace("-", "").isalnum() and key.isascii()
-    return key if bare else _string(key)
+def _views_of(document: TOMLDocument, path: Path | None) -> AoT | Array:
+    views = document.get("views")
+    if views is None:
+        views = tomlkit.aot()
+        document["views"] = views
+    if not isinstance(views, AoT | Array):
+        raise ConfigError(f"{path or config_path()}: 'views' must be a list of [[views]] tables")
+    return views
 
 
-def _string(text: str) -> str:
-    """A TOML basic string: JSON's escapes for quotes, backslash and C0 controls are
-    TOML's too; other characters stay as UTF-8 (JSON would write emoji as surrogate
-    pairs, which TOML rejects), except DEL, which TOML wants escaped."""
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
-def _value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return json.dumps(value)
-    if isinstance(value, str):
-        return _string(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_key(k)} = {_value(v)}" for k, v in value.items()) + "}"
-    raise ConfigError(f"cannot write {value!r} to the config file")
+def _drop_named(views: AoT | Array, name: str) -> None:
+    for index in reversed(range(len(views))):
+        item = views[index]
+        if isinstance(item, dict) and item.get("name") == name:
+            del views[index]
 
 
 def last_query() -> str | None:

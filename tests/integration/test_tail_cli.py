@@ -457,3 +457,25 @@ def test_tui_query_flag_is_checked_before_the_screen_starts(capsys):
     assert cli.main(["--demo", "--query", "failed tol:x"]) == 2
     err = capsys.readouterr().err
     assert "tol" in err and "^^^" in err
+
+
+def test_dash_n_prints_the_newest_n_as_tail_does_and_count_stops(env, monkeypatch, capsys):
+    # Issue 14 item 13: `tail --count 5` alone printed the oldest 5 of the first page;
+    # `-n 5` is `--last 5`, the newest five, oldest first.
+    server, _ = live_server(prefill=20)
+    with server:
+        point_at(monkeypatch, server)
+        code = cli.main(["tail", "-n", "5", "--count", "5", "--for", "5", *FAST])
+        out, err = capsys.readouterr()
+        everything = served(server)
+    assert code == 0, err
+    ids = [json.loads(line)["id"] for line in out.splitlines()]
+    assert ids == [log["id"] for log in everything[-5:]]
+
+
+def test_tail_help_says_what_count_counts(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["tail", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--last N, -n N" in out
+    assert "--count 5 alone prints the oldest 5 of the newest page" in out

@@ -56,6 +56,7 @@ LAYERS = (
             "tui.tail.*",
             "tui.store",
             "tui.diagnose",
+            "tui.family",
             "tui.diff",
             "tui.curl",
             "tui.export",

@@ -89,3 +89,39 @@ def test_last_query_round_trips_and_tolerates_a_broken_file():
     assert last_query() == 'user:"a b" failed'
     state_path().write_text("{broken", encoding="utf-8")
     assert last_query() is None
+
+
+COMMENTED = """\
+# My toolwatch settings.
+theme = "nord"  # the dark one
+
+[keymap]
+# Y, because y is my tmux prefix
+"copy.log_id" = "Y"
+
+# views for on-call
+[[views]]
+name = "gmail failures"   # the usual suspect
+query = "toolkit:gmail failed"
+"""
+
+
+def test_saving_a_view_keeps_every_comment_and_the_layout_exactly():
+    # Issue 14 item 14: the file is the user's; a save adds the view and changes nothing else.
+    path = config_path()
+    path.parent.mkdir(parents=True)
+    path.write_text(COMMENTED, encoding="utf-8")
+    save_view("slow search", 'tool~SEARCH "a b"')
+    assert path.read_text(encoding="utf-8") == COMMENTED + (
+        '\n[[views]]\nname = "slow search"\nquery = "tool~SEARCH \\"a b\\""\n'
+    )
+    delete_view("slow search")
+    assert path.read_text(encoding="utf-8") == COMMENTED
+
+
+def test_a_new_config_file_says_it_may_be_edited():
+    save_view("slow", "tool~SEARCH")
+    text = config_path().read_text(encoding="utf-8")
+    assert text.startswith("# toolwatch settings") and "toolwatch keeps\n# your comments" in text
+    assert tomllib.loads(text) == {"views": [{"name": "slow", "query": "tool~SEARCH"}]}
+    assert oct(config_path().stat().st_mode & 0o777) == "0o600"

@@ -16,6 +16,11 @@ from tui.redact import redact_json
 from tui.sanitize import unescape_controls
 from tui.sources.open import open_source
 
+DEMO_NOT_FOUND_HINT = (
+    "The built-in demo server has no log with this id; `toolwatch list --demo` prints "
+    "the ids it serves."
+)
+
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -45,6 +50,20 @@ class GetJob:
         self.show_secrets: bool = args.show_secrets
 
     async def run(self, settings: Settings, out: TextIO) -> int:
+        try:
+            return await self._print(settings, out)
+        except NotFoundError as error:
+            if not settings.demo:
+                raise
+            # The demo server is toolwatch's own: the base URL is not the suspect here.
+            raise NotFoundError(
+                error.server_message,
+                status=error.status,
+                request_id=error.request_id,
+                hint=DEMO_NOT_FOUND_HINT,
+            ) from None
+
+    async def _print(self, settings: Settings, out: TextIO) -> int:
         async with aclosing(open_source(settings)) as client:
             await client.read_to_end()
             if self.trace:

@@ -26,13 +26,20 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         default=argparse.SUPPRESS,  # keeps `toolwatch --interval S tail` working too
         help="seconds between polls (default 2)",
     )
-    parser.add_argument("--count", metavar="N", help="stop after printing N logs")
+    parser.add_argument(
+        "--count",
+        metavar="N",
+        help="stop after printing N logs in all, counted from the first printed: the logs "
+        "already there come first, oldest first, so --count 5 alone prints the oldest 5 of "
+        "the newest page (for the newest 5, use -n 5)",
+    )
     parser.add_argument("--for", dest="for_s", metavar="SECONDS", help="stop after SECONDS")
     parser.add_argument(
         "--last",
+        "-n",
         metavar="N",
-        help="of the logs already there when it starts, print only the newest N "
-        "(default: the newest page, up to 100; 0: only logs that arrive later)",
+        help="of the logs already there when it starts, print only the newest N, as "
+        "`tail -n` does (default: the newest page, up to 100; 0: only logs that arrive later)",
     )
     parser.add_argument(
         "--lag",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterator
 
+from tui.family import find_children
 from tui.models.call import CallDetail
 from tui.models.entry import LogEntry
 from tui.query import Filter, LogQuery, TimeRange
@@ -51,6 +52,10 @@ class Calls:
         call = await self.fetch(log_id)
         self.remember(call)
         return call
+
+    async def children(self, call: CallDetail) -> list[LogEntry]:
+        """The calls a meta-tool call made (``tui.family``), oldest first."""
+        return await find_children(self._source, call)
 
     async def last_success(self, call: CallDetail) -> LogEntry | None:
         """The newest success of the same tool before ``call`` (else the newest at all),

@@ -14,7 +14,7 @@ from typing import Literal
 
 from textual.binding import Binding, BindingType
 
-Where = Literal["app", "screen", "table", "detail", "json", "query", "views", "diff"]
+Where = Literal["app", "screen", "table", "detail", "json", "query", "views", "diff", "copied"]
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,15 @@ _ROWS = (
         palette="Copy this log's detail JSON",
     ),
     Action(
+        "copy.show_last",
+        "w",
+        "show_last_copy",
+        "Show last copy",
+        "app",
+        show=False,
+        palette="Show the last copied text whole",
+    ),
+    Action(
         "copy.export",
         "e",
         "export",
@@ -138,6 +147,15 @@ _ROWS = (
     Action("screen.zoom_detail", "z", "zoom_detail", "Full screen", "screen", show=False),
     Action("screen.next_match", "n", "next_match", "Next match", "screen", show=False),
     Action("screen.prev_match", "N", "previous_match", "Previous match", "screen", show=False),
+    # The detail pane's tabs, by number, whatever has focus (but a text field, which
+    # takes digits as text).
+    Action("detail.tab_summary", "1", "detail_tab('tab-summary')", "Summary tab", "screen", False),
+    Action(
+        "detail.tab_timeline", "2", "detail_tab('tab-timeline')", "Timeline tab", "screen", False
+    ),
+    Action("detail.tab_json", "3", "detail_tab('tab-json')", "JSON tab", "screen", False),
+    Action("detail.tab_io", "4", "detail_tab('tab-io')", "Request/Response tab", "screen", False),
+    Action("detail.back", "backspace", "detail_back", "Back", "screen", show=False),
     # The log table.
     Action("table.cursor_up", "up,k", "cursor_up", "Up", "table", show=False),
     Action("table.cursor_down", "down,j", "cursor_down", "Down", "table", show=False),
@@ -169,6 +187,7 @@ _ROWS = (
     Action("views.delete", "d", "delete", "Delete view", "views"),
     Action("views.save", "s", "focus_save", "Save current", "views"),
     Action("diff.close", "escape,q", "close", "Close", "diff"),
+    Action("copied.close", "escape,q", "close", "Close", "copied"),
 )
 
 ACTIONS: dict[str, Action] = {row.id: row for row in _ROWS}
@@ -183,6 +202,7 @@ PALETTE = (
     "copy.list_curl",
     "copy.rerun_curl",
     "copy.json",
+    "copy.show_last",
     "copy.export",
     "app.help",
 )

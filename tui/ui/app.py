@@ -38,6 +38,7 @@ from tui.ui.messages import CopyReady, ExportDone, LogsArrived, PollFailed
 from tui.ui.poll_timers import PollTimers
 from tui.ui.screens.main import MainScreen
 from tui.ui.screens.views import ViewsScreen
+from tui.ui.theme import ThemeKeeper
 from tui.ui.widgets.filter_sidebar import FilterSidebar
 from tui.ui.widgets.log_table import LogTable
 from tui.ui.widgets.query_bar import QueryBar, QueryInput
@@ -99,6 +100,7 @@ class ToolwatchApp(CrashReportingApp):
             values=lambda: self.session.seen_values,
         )
         self._shown = (self.session.status, self.session.title)
+        self.theme_keeper = ThemeKeeper(self)
 
     def notify(
         self,
@@ -113,9 +115,10 @@ class ToolwatchApp(CrashReportingApp):
         where ``[@click=app.quit]`` would become a button (every caller, widgets too)."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
-    def copy(self, text: str, what: str, notes: tuple[str, ...] = ()) -> None:
+    def copy(self, text: str, what: str, notes: tuple[str, ...] = ()) -> str:
         """Copy ``text`` over OSC 52 (and natively where there is a display), in a toast."""
-        copy_text(self, text, what, notes=notes)
+        whole = f"{self.keys_for('copy.show_last')} shows it whole, to select by hand."
+        return copy_text(self, text, what, notes=notes, whole=whole)
 
     def copy_natively(self, text: str) -> None:
         self.run_worker(lambda: native_copy(text), thread=True, group="clipboard")
@@ -164,6 +167,7 @@ class ToolwatchApp(CrashReportingApp):
 
     def on_main_screen_ready(self, message: MainScreen.Ready) -> None:
         self._apply_keymap()
+        self.theme_keeper.start()
         self.main_screen.show_status(self.session.status)
         self.main_screen.show_title(self.session.title)
         self._shown = (self.session.status, self.session.title)
@@ -273,6 +277,9 @@ class ToolwatchApp(CrashReportingApp):
 
     def action_copy_json(self) -> None:
         self.copy_keys.copy_from_call("json")
+
+    def action_show_last_copy(self) -> None:
+        self.copy_keys.show_last()
 
     def action_export(self) -> None:
         self.copy_keys.export()

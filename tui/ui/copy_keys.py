@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from textual.app import App
 
@@ -26,6 +26,7 @@ from tui.query import LogQuery
 from tui.sanitize import clean, escape_controls, strip_controls
 from tui.session import Session
 from tui.ui.messages import CopyReady, ExportDone
+from tui.ui.screens.copied import CopiedScreen
 
 # Exports this large take seconds: say that one has started.
 LARGE_EXPORT = 20_000
@@ -40,8 +41,17 @@ def _with_trace(call: CallDetail) -> dict[str, Any]:
     return line
 
 
+class Copied(NamedTuple):
+    """The last copy: the text as it was copied (controls removed, the key scrubbed),
+    what it is, and what the toast said beside it."""
+
+    text: str
+    what: str
+    notes: tuple[str, ...]
+
+
 class CopyKeys:
-    """y c C r J e. The app's actions call these; workers post ``CopyReady`` and
+    """y c C r J w e. The app's actions call these; workers post ``CopyReady`` and
     ``ExportDone``, whose handlers on the app call back in here."""
 
     def __init__(
@@ -50,16 +60,27 @@ class CopyKeys:
         session: Session,
         *,
         current_log_id: Callable[[], str | None],
-        copy: Callable[[str, str, tuple[str, ...]], None],
+        copy: Callable[[str, str, tuple[str, ...]], str],
     ) -> None:
         self.app = app
         self.session = session
         self.settings = session.settings
         self._current_log_id = current_log_id
         self._copy_text = copy  # tui.clipboard.copy_text, with the app as the terminal
+        self.last: Copied | None = None  # what w shows
 
     def _copy(self, text: str, what: str, notes: tuple[str, ...] = ()) -> None:
-        self._copy_text(text, what, notes)
+        self.last = Copied(self._copy_text(text, what, notes), what, notes)
+
+    def show_last(self) -> None:
+        """w: the last copied text whole, unwrapped, to read and select by hand."""
+        if self.last is None:
+            self.app.notify("Nothing copied yet: y, c, C, r or J copy.", timeout=3)
+            return
+        last = self.last
+        # The toasts would cover it; what they said is in it.
+        self.app.clear_notifications()
+        self.app.push_screen(CopiedScreen(last.text, last.what, last.notes))
 
     # -- what the selection is --------------------------------------------------------
 

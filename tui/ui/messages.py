@@ -6,6 +6,7 @@ from textual.message import Message
 
 from tui.errors import ApiError
 from tui.models.call import CallDetail
+from tui.models.entry import LogEntry
 from tui.session import Purpose
 from tui.tail import TailBatch
 
@@ -71,4 +72,16 @@ class ExportDone(Message):
         super().__init__()
         self.path = path
         self.written = written
+        self.error = error
+
+
+class ChildrenFound(Message):
+    """The calls a meta-tool call made, or why they could not be listed."""
+
+    def __init__(
+        self, log_id: str, children: list[LogEntry] | None, error: ApiError | None = None
+    ) -> None:
+        super().__init__()
+        self.log_id = log_id
+        self.children = children
         self.error = error

@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import ActiveBinding, BindingType
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.message import Message
@@ -17,26 +17,32 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from tui.debuglog import internal_error
-from tui.diagnose import diagnose
+from tui.diagnose import Diagnosis, diagnose
 from tui.errors import ApiError
+from tui.family import is_meta_tool
+from tui.models.call import CallDetail
+from tui.models.entry import LogEntry
 from tui.query import LogQuery
 from tui.session import Calls
 from tui.session.state import StatusInfo, TitleInfo
 from tui.store import LogStore
 from tui.ui.actions import bindings
-from tui.ui.messages import CallFailed, CallLoaded
+from tui.ui.messages import CallFailed, CallLoaded, ChildrenFound
 from tui.ui.widgets.detail_pane import DetailPane
 from tui.ui.widgets.filter_sidebar import FilterSidebar
 from tui.ui.widgets.log_table import LogTable
 from tui.ui.widgets.query_bar import QueryBar
 from tui.ui.widgets.status_line import StatusLine
 from tui.ui.widgets.title_bar import TitleBar
+from tui.ui.working_keys import working
 
 # Below this width the table needs every column it has: the sidebar starts hidden.
 SIDEBAR_MIN_WIDTH = 100
 # Wider than this, the detail pane opens beside the table; up to it, under the table
 # (at 120 columns, with the sidebar, side by side leaves neither enough room).
 STACKED_UP_TO_WIDTH = 120
+MAX_CHILDREN_KEPT = 32  # meta-tool calls whose children are kept, so going back is instant
+MAX_BACK = 50  # calls Backspace can go back through
 
 
 class MainScreen(Screen[None]):
@@ -58,6 +64,8 @@ class MainScreen(Screen[None]):
         self._parse = parse
         self._values = values
         self._sidebar_choice: bool | None = None  # None: by width
+        self._children: dict[str, list[LogEntry]] = {}  # meta-tool calls' children, by id
+        self._back: list[str] = []  # the calls the pane showed before, for Backspace
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="title-bar")
@@ -97,12 +105,31 @@ class MainScreen(Screen[None]):
     def open_detail(self) -> None:
         self._arrange(self.size.width)
         self.detail.display = True
+        self.refresh_bindings()  # 1-4 pick a tab now
 
     def close_detail(self) -> None:
         if self.maximized is not None:
             self.minimize()
         self.detail.display = False
         self.table.focus()
+        self.refresh_bindings()
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """What F1 and the footer list: only keys that do something here."""
+        return working(super().active_bindings)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The pane's keys (1-4 pick a tab, Backspace goes back) only while they do
+        something: F1 lists them only then."""
+        if action == "detail_tab":
+            return self.detail_open
+        if action == "detail_back":
+            return self.detail_open and bool(self._back)
+        return True
+
+    def action_detail_tab(self, tab: str) -> None:
+        self.detail.show_tab(tab)
 
     def action_zoom_detail(self) -> None:
         if not self.detail_open:
@@ -172,6 +199,7 @@ class MainScreen(Screen[None]):
     def on_log_table_opened(self, message: LogTable.Opened) -> None:
         # The call being read stays put while new ones arrive (f follows again).
         message.table.hold()
+        self._back.clear()  # opened from the table: a new history
         self.open_detail()
         self.show_call(message.row.id)
 
@@ -184,10 +212,15 @@ class MainScreen(Screen[None]):
         the next selection cancels."""
         cached = self._calls.cached(log_id)
         if cached is not None:
-            self.detail.show_call(cached, diagnose(cached))
+            self.detail.show_call(cached, self._diagnose(cached))
+            self._show_children(cached)
             return
         self.detail.show_loading(log_id)
         self._load_call(log_id)
+
+    def _diagnose(self, call: CallDetail) -> Diagnosis | None:
+        """The call's diagnosis; an unknown tool's names the close slugs seen in the logs."""
+        return diagnose(call, seen_tools=self._values().get("tool_slug", ()))
 
     @work(group="detail", exclusive=True, exit_on_error=False)
     async def _load_call(self, log_id: str) -> None:
@@ -205,7 +238,8 @@ class MainScreen(Screen[None]):
         self._calls.remember(call)
         pane = self.detail
         if pane.log_id == call.log_id:  # the selection may have moved on
-            pane.show_call(call, diagnose(call))
+            pane.show_call(call, self._diagnose(call))
+            self._show_children(call)
 
     def on_call_failed(self, message: CallFailed) -> None:
         pane = self.detail
@@ -215,12 +249,67 @@ class MainScreen(Screen[None]):
     def on_detail_pane_closed(self, message: DetailPane.Closed) -> None:
         self.close_detail()
 
+    # -- a meta-tool call's children, and the way back (like a browser's) -------------
+
+    def _show_children(self, call: CallDetail) -> None:
+        if not is_meta_tool(call):
+            return
+        known = self._children.get(call.log_id)
+        if known is not None:
+            self.detail.show_children(known)
+            return
+        self.detail.show_children_loading()
+        self._load_children(call)
+
+    @work(group="children", exclusive=True, exit_on_error=False)
+    async def _load_children(self, call: CallDetail) -> None:
+        try:
+            children = await self._calls.children(call)
+        except ApiError as error:
+            self.post_message(ChildrenFound(call.log_id, None, error))
+        except Exception as bug:
+            self.post_message(ChildrenFound(call.log_id, None, internal_error(bug)))
+        else:
+            self.post_message(ChildrenFound(call.log_id, children))
+
+    def on_children_found(self, message: ChildrenFound) -> None:
+        if message.children is not None:
+            self._children[message.log_id] = message.children
+            while len(self._children) > MAX_CHILDREN_KEPT:
+                del self._children[next(iter(self._children))]
+        if self.detail.log_id != message.log_id:
+            return  # the pane has moved on
+        if message.error is not None:
+            self.detail.show_children_error(message.error.explain())
+        elif message.children is not None:
+            self.detail.show_children(message.children)
+
     def on_detail_pane_open_parent(self, message: DetailPane.OpenParent) -> None:
-        index = self.store.index_of_id(message.log_id)
-        if index is not None:
+        self._visit(message.log_id)
+
+    def on_detail_pane_open_child(self, message: DetailPane.OpenChild) -> None:
+        self._visit(message.log_id)
+
+    def _visit(self, log_id: str) -> None:
+        """Open a call from the pane (its parent, a child): the one left is Backspace's."""
+        here = self.detail.log_id
+        if here is not None and here != log_id:
+            self._back.append(here)
+            del self._back[:-MAX_BACK]
+        self._go_to(log_id)
+        self.refresh_bindings()
+
+    def action_detail_back(self) -> None:
+        if self._back:
+            self._go_to(self._back.pop())
+            self.refresh_bindings()
+
+    def _go_to(self, log_id: str) -> None:
+        index = self.store.index_of_id(log_id)
+        if index is not None and index != self.table.cursor_row:
             self.table.move_cursor(index)  # the pane follows the cursor
         else:
-            self.show_call(message.log_id)  # not loaded in the table: show it all the same
+            self.show_call(log_id)  # on the cursor already, or not loaded: show it all the same
 
     def action_focus_query(self) -> None:
         self.bar.input.focus()

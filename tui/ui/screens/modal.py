@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from textual.binding import ActiveBinding
 from textual.screen import ModalScreen
+
+from tui.ui.working_keys import working
 
 ResultType = TypeVar("ResultType")
 
@@ -15,6 +18,11 @@ class OnceModal(ModalScreen[ResultType]):
     the app (``ScreenStackError``). ``close`` dismisses once; later calls do nothing."""
 
     _dismissing = False
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """What F1 lists: only keys that do something here (tui.ui.working_keys)."""
+        return working(super().active_bindings)
 
     def close(self, result: ResultType) -> None:
         if not self._dismissing:

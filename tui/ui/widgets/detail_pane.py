@@ -20,11 +20,13 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import OptionList, Static, TabbedContent, TabPane
+from textual.widgets.option_list import Option
 
 from tui import fmt
 from tui.diagnose import Diagnosis
 from tui.models.call import CallDetail
+from tui.models.entry import LogEntry
 from tui.sanitize import clean
 from tui.ui.actions import bindings
 from tui.ui.widgets.json_view import JsonView
@@ -92,6 +94,22 @@ def summary_text(
     return Group(*parts)
 
 
+def child_line(child: LogEntry) -> Text:
+    """One of a meta-tool call's children: status, tool, duration, id (all drawn inert)."""
+    state = ("FAILED", "bold red") if child.failed else ("ok    ", "green")
+    return Text.assemble(
+        state,
+        "  ",
+        (clean(child.tool or "(unknown tool)", max_len=60), "bold"),
+        "  ",
+        fmt.duration(child.duration_ms),
+        "  ",
+        (clean(child.id, max_len=60), "dim"),
+        no_wrap=True,
+        overflow="ellipsis",
+    )
+
+
 class DetailPane(Vertical, can_focus=False):
     ALLOW_MAXIMIZE = True  # z: full screen (containers are not maximizable by default)
     DEFAULT_CSS = """
@@ -102,6 +120,8 @@ class DetailPane(Vertical, can_focus=False):
     DetailPane #detail-summary-scroll { height: 1fr; }
     DetailPane .half { height: 1fr; }
     DetailPane .caption { color: $text-muted; text-style: bold; height: 1; }
+    DetailPane #detail-children-head { display: none; margin-top: 1; }
+    DetailPane #detail-children { display: none; height: auto; max-height: 20; }
     """
     BINDINGS: ClassVar[list[BindingType]] = bindings("detail")
 
@@ -109,6 +129,13 @@ class DetailPane(Vertical, can_focus=False):
         """Esc in the pane: hide it and go back to the table."""
 
     class OpenParent(Message):
+        def __init__(self, log_id: str) -> None:
+            super().__init__()
+            self.log_id = log_id
+
+    class OpenChild(Message):
+        """Enter on one of a meta-tool call's children in the Summary."""
+
         def __init__(self, log_id: str) -> None:
             super().__init__()
             self.log_id = log_id
@@ -124,6 +151,8 @@ class DetailPane(Vertical, can_focus=False):
         with TabbedContent(id="detail-tabs"):
             with TabPane("Summary", id="tab-summary"), VerticalScroll(id="detail-summary-scroll"):
                 yield Static("", id="detail-summary", markup=False)
+                yield Static("", id="detail-children-head", markup=False)
+                yield OptionList(id="detail-children")
             with TabPane("Timeline", id="tab-timeline"):
                 yield TimelineView(id="detail-timeline")
             with TabPane("JSON", id="tab-json"):
@@ -155,12 +184,14 @@ class DetailPane(Vertical, can_focus=False):
                 (clean(call.tool, max_len=80), "bold"),
                 "  ",
                 (clean(call.log_id, max_len=60), "dim"),
-                ("  · Esc closes · z full screen", "dim"),
+                ("  · 1-4 tabs · Esc closes · z full screen", "dim"),
                 no_wrap=True,
                 overflow="ellipsis",
             )
         )
         self.query_one("#detail-summary", Static).update(summary_text(call, diagnosis, self._tz))
+        self.query_one("#detail-summary-scroll").scroll_home(animate=False)
+        self._children_said(None)
         self.query_one(TimelineView).show(call)
         self.query_one("#detail-json", JsonView).show(call.detail_json)
         self.query_one("#detail-request", JsonView).show(call.arguments)
@@ -170,6 +201,48 @@ class DetailPane(Vertical, can_focus=False):
         """Highlight the query's words in every JSON view of the pane (n/N there jump)."""
         for view in self.query(JsonView):
             view.search(words)
+
+    # -- a meta-tool call's children, listed under its Summary -------------------------
+
+    def _children_said(self, text: Text | None, children: list[LogEntry] | None = None) -> None:
+        head = self.query_one("#detail-children-head", Static)
+        head.display = text is not None
+        head.update(text or "")
+        listed = self.query_one("#detail-children", OptionList)
+        if listed.has_focus and not children:
+            self.focus_tabs()  # keys stay in the pane (Esc, Enter, Backspace), not lost
+        listed.clear_options()
+        listed.display = bool(children)
+        # Tab goes from the tabs straight to the list (the summary scrolls to show it).
+        self.query_one("#detail-summary-scroll").can_focus = not children
+        if children:
+            listed.add_options(Option(child_line(child), id=child.id) for child in children)
+            listed.highlighted = 0
+
+    def show_children_loading(self) -> None:
+        self._children_said(Text("calls it made: looking them up…", "italic dim"))
+
+    def show_children(self, children: list[LogEntry]) -> None:
+        if not children:
+            self._children_said(Text("calls it made: none found in its time span", "dim"))
+            return
+        head = Text.assemble(
+            (f"calls it made ({len(children)})", "bold"),
+            ("  Tab to the list, Enter opens one, Backspace comes back", "dim"),
+        )
+        self._children_said(head, children)
+
+    def show_children_error(self, message: str) -> None:
+        self._children_said(Text.assemble("calls it made: could not list them: ", (message, "red")))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id == "detail-children" and event.option.id is not None:
+            event.stop()
+            self.post_message(self.OpenChild(event.option.id))
+
+    def show_tab(self, tab: str) -> None:
+        """1-4: the tab ``tab`` (its TabPane id), whatever has focus."""
+        self.query_one(TabbedContent).active = tab
 
     def focus_tabs(self) -> None:
         self.query_one(TabbedContent).query_one("Tabs").focus()
