@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from tui import debuglog, fmt, jsonout
+from tui.files import create_unique
 from tui.locations import export_dir
 from tui.query import LogQuery
 from tui.redact import redact_json
@@ -26,16 +27,11 @@ def export_line(raw: Mapping[str, Any]) -> str:
     return debuglog.scrub(jsonout.dumps(redact_json(dict(raw)))) + "\n"
 
 
-def new_export_path(folder: Path | None = None, *, now: float | None = None) -> Path:
-    """A fresh file name that says what and when: ``toolwatch-20261126-113000.jsonl``."""
-    folder = folder or export_dir()
-    stamp = fmt.file_stamp(now)
-    path = folder / f"toolwatch-{stamp}.jsonl"
-    counter = 1
-    while path.exists():
-        counter += 1
-        path = folder / f"toolwatch-{stamp}-{counter}.jsonl"
-    return path
+def create_export(folder: Path | None = None, *, now: float | None = None) -> tuple[Path, TextIO]:
+    """A new private file whose name says what and when, ``toolwatch-20261126-113000.jsonl``
+    (``-2``, ``-3``… when taken), opened for writing. The folder is the user's: it is
+    neither created nor changed here. OSError when it cannot be written."""
+    return create_unique(folder or export_dir(), f"toolwatch-{fmt.file_stamp(now)}", ".jsonl")
 
 
 def write_matching(

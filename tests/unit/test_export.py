@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tui import debuglog
-from tui.export import export_line, new_export_path, write_matching
+from tui.export import create_export, export_line, write_matching
 from tui.query import LogQuery
 
 LOG = {
@@ -46,11 +46,17 @@ def test_toolwatchs_own_key_never_reaches_an_export(monkeypatch: pytest.MonkeyPa
     assert "ak_the_real_key_123" not in line and json.loads(line)["message"].startswith("echoed")
 
 
-def test_export_paths_never_overwrite(tmp_path: Path):
-    first = new_export_path(tmp_path, now=0)
-    first.write_text("", encoding="utf-8")
-    second = new_export_path(tmp_path, now=0)
-    assert second != first and second.name.startswith("toolwatch-") and second.suffix == ".jsonl"
+def test_exports_never_overwrite_and_are_private(tmp_path: Path):
+    first, out = create_export(tmp_path, now=0)
+    out.close()
+    planted = tmp_path / first.name.replace(".jsonl", "-2.jsonl")
+    planted.symlink_to(tmp_path / "elsewhere")  # a name taken by a planted symlink
+    second, out = create_export(tmp_path, now=0)
+    out.close()
+    assert len({first, second, planted}) == 3
+    assert second.name.startswith("toolwatch-") and second.suffix == ".jsonl"
+    assert not (tmp_path / "elsewhere").exists()  # the symlink was skipped, not followed
+    assert oct(second.stat().st_mode & 0o777) == "0o600"
 
 
 def test_only_rows_holding_every_word_are_written(tmp_path: Path):

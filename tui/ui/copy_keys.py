@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TextIO
 
 from textual.app import App
 
@@ -19,8 +19,8 @@ from tui import jsonout
 from tui.constants import ENV_API_KEY
 from tui.curl import Curl, detail_curl, list_curl, rerun_curl
 from tui.errors import ApiError
-from tui.export import new_export_path, write_matching
-from tui.files import create_private
+from tui.export import create_export, write_matching
+from tui.locations import export_dir
 from tui.models.call import CallDetail
 from tui.query import LogQuery
 from tui.sanitize import clean, escape_controls, strip_controls
@@ -178,17 +178,22 @@ class CopyKeys:
         if not len(store):
             self.app.notify("Nothing to export yet: no logs are loaded.", timeout=3)
             return
-        path = new_export_path()
+        try:
+            path, out = create_export()
+        except OSError as error:
+            why = strip_controls(error.strerror or str(error))
+            self.export_done(ExportDone(str(export_dir()), 0, why))
+            return
         if len(store) >= LARGE_EXPORT:
             self.app.notify(f"Exporting {len(store):,} logs to {path}…", timeout=5)
         self.app.run_worker(
-            self._export(path, self.session.query),
+            self._export(path, out, self.session.query),
             group="export",
             exclusive=True,
             exit_on_error=False,
         )
 
-    async def _export(self, path: Path, query: LogQuery) -> None:
+    async def _export(self, path: Path, out: TextIO, query: LogQuery) -> None:
         """Rows are read from the store here, on the loop (it is not thread-safe), a chunk
         at a time; the JSON work and the writing happen in a thread."""
         written = 0
@@ -200,7 +205,7 @@ class CopyKeys:
             if isinstance(call.detail_json, dict)
         }
         try:
-            with create_private(path) as out:
+            with out:
                 for chunk in self.session.store.raw_chunks():
                     written += await asyncio.to_thread(write_matching, out, chunk, query, details)
         except OSError as error:
