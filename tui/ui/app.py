@@ -39,7 +39,7 @@ from tui.ui.screens.main import MainScreen
 from tui.ui.screens.views import ViewsScreen
 from tui.ui.widgets.filter_sidebar import FilterSidebar
 from tui.ui.widgets.log_table import LogTable
-from tui.ui.widgets.query_bar import QueryBar, QueryInput
+from tui.ui.widgets.query_bar import QueryBar
 from tui.views import View
 
 
@@ -216,10 +216,6 @@ class ToolwatchApp(App[None]):
 
     def on_query_bar_applied(self, message: QueryBar.Applied) -> None:
         self.apply_query(message.text, message.query)
-        self.main_screen.focus_table()
-
-    def on_query_input_dropped(self, message: QueryInput.Dropped) -> None:
-        self.apply_query("", LogQuery())
         self.main_screen.focus_table()
 
     def on_filter_sidebar_edited(self, message: FilterSidebar.Edited) -> None:
