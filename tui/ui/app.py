@@ -120,15 +120,18 @@ class ToolwatchApp(App[None]):
         self.run_worker(lambda: native_copy(text), thread=True, group="clipboard")
 
     def _apply_keymap(self) -> None:
-        """The user's [keymap]; a bad one is said in a toast and the defaults stay."""
+        """The user's [keymap]: its right entries apply, a wrong one is said in a toast
+        (an unreadable file: the defaults stay)."""
         try:
             keymap = load_keymap(known=action_ids())
         except ConfigError as error:
             self.notify(f"{error}. Using the default keys.", severity="error", timeout=15)
             return
-        if keymap:
-            self.keymap = keymap
-            self.set_keymap(keymap)
+        if keymap.problems:
+            self.notify(keymap.explain(), severity="error", timeout=15)
+        if keymap.bindings:
+            self.keymap = keymap.bindings
+            self.set_keymap(keymap.bindings)
 
     def keys_for(self, action_id: str) -> str:
         """The keys an action answers to, as the palette shows them (after the keymap)."""
