@@ -310,9 +310,7 @@ async def test_a_bad_keymap_is_said_and_the_default_keys_stay(app_factory, demo_
         assert app.clipboard == item["id"]
 
 
-async def test_a_misspelt_id_keeps_the_valid_remaps_and_names_the_closest(
-    app_factory, demo_server
-):
+async def test_a_misspelt_id_keeps_the_valid_remaps_and_names_the_closest(app_factory, demo_server):
     """Issue 14 item 6: ``app.pauze`` beside ``copy.log_id = "Y"``: Y still copies."""
     write_config('[keymap]\n"app.pauze" = "space"\n"copy.log_id" = "Y"\n')
     item = demo_server.add_log(status="success")
