@@ -163,6 +163,26 @@ async def test_sidebar_fields_complete_from_seen_values(app_factory):
         assert app.query_one("#side-toolkit", Input).value == "gmail"
 
 
+async def test_escape_in_a_sidebar_field_cancels_its_edit(app_factory):
+    """Esc in a field is the bar's Esc: the applied query stays (it does not clear it)."""
+    async with started(app_factory) as (app, pilot):
+        await type_query(pilot, "failed toolkit:gmail")
+        field = app.query_one("#side-toolkit", Input)
+        field.focus()
+        await pilot.press("end", *"-draft", "escape")
+        await settle(app, pilot)
+        assert field.value == "gmail"
+        assert app.session.query_text == "failed toolkit:gmail"
+        assert app.query_one(LogTable).has_focus
+        # Tab takes the completion, as in the bar; with none it moves on.
+        field.value = ""
+        field.focus()
+        await pilot.press("s", "l", "tab")
+        assert field.value == "slack" and field.has_focus
+        await pilot.press("tab")
+        assert not field.has_focus
+
+
 async def test_the_placeholder_reads_as_an_example(app_factory):
     async with started(app_factory) as (app, pilot):
         shown = await screen_showing(app, pilot, "e.g.")

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import tzinfo
 from typing import ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
@@ -222,7 +222,10 @@ class MainScreen(Screen[None]):
         else:
             self.show_call(message.log_id)  # not loaded in the table: show it all the same
 
-    def on_query_bar_cancelled(self, message: QueryBar.Cancelled) -> None:
+    @on(QueryBar.Cancelled)
+    @on(FilterSidebar.Cancelled)
+    def _edit_cancelled(self) -> None:
+        """Esc in the bar or a sidebar field: the applied query stays; back to the rows."""
         self.table.focus()
 
     def action_focus_query(self) -> None:

@@ -17,12 +17,14 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, RadioButton, RadioSet
 
 from tui.query import Filter, LogQuery, complete_value, format_query
+from tui.ui.actions import bindings
 
 SeenValues = Callable[[], Mapping[str, Iterable[str]]]
 
@@ -113,15 +115,39 @@ class FieldSuggester(Suggester):
 
 
 class FieldInput(Input):
-    """A field of the sidebar: Enter takes the completion (a field is matched exactly,
-    so ``gm`` alone would match nothing), then the sidebar applies it."""
+    """A field of the sidebar, with the bar's keys: Tab or → takes the completion (Tab
+    moves on when there is none), Enter takes it too (a field is matched exactly, so
+    ``gm`` alone would match nothing) and applies, Esc cancels the edit."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings("query")
+
+    class Cancelled(Message):
+        """Esc: the field shows the applied query's value again."""
+
+    def _completion(self) -> str | None:
+        if not isinstance(self.suggester, FieldSuggester):
+            return None
+        candidates = self.suggester.candidates(self.value.strip())
+        return candidates[0] if candidates else None
+
+    def _take(self, value: str) -> None:
+        self.value = value
+        self.cursor_position = len(value)
+
+    def action_complete(self) -> None:
+        completion = self._completion()
+        if completion is not None and completion != self.value:
+            self._take(completion)
+        else:
+            self.screen.focus_next()
+
+    def action_cancel(self) -> None:
+        self.post_message(self.Cancelled())
 
     async def action_submit(self) -> None:
-        if isinstance(self.suggester, FieldSuggester):
-            candidates = self.suggester.candidates(self.value.strip())
-            if candidates:
-                self.value = candidates[0]
-                self.cursor_position = len(self.value)
+        completion = self._completion()
+        if completion is not None:
+            self._take(completion)
         await super().action_submit()
 
 
@@ -141,6 +167,9 @@ class FilterSidebar(VerticalScroll):
     FilterSidebar Input { margin-left: 1; }
     """
 
+    class Cancelled(Message):
+        """Esc in a field: every control shows the applied query again."""
+
     class Edited(Message):
         def __init__(self, text: str) -> None:
             super().__init__()
@@ -152,6 +181,7 @@ class FilterSidebar(VerticalScroll):
         super().__init__(id=id)
         self._values = values
         self._query = LogQuery()
+        self._text = ""
         self._applied = Controls.of(self._query, "")
 
     def compose(self) -> ComposeResult:
@@ -180,7 +210,7 @@ class FilterSidebar(VerticalScroll):
 
     def show(self, query: LogQuery, text: str) -> None:
         """Draw every control from the applied query (applying nothing)."""
-        self._query = query
+        self._query, self._text = query, text
         self._applied = applied = Controls.of(query, text)
         with self.prevent(Input.Changed):
             for field, value in applied.fields:
@@ -231,3 +261,8 @@ class FilterSidebar(VerticalScroll):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self._edited()
+
+    def on_field_input_cancelled(self, event: FieldInput.Cancelled) -> None:
+        event.stop()
+        self.show(self._query, self._text)
+        self.post_message(self.Cancelled())
