@@ -177,7 +177,7 @@ class FilterSidebar(VerticalScroll):
 
     FIELD_IDS: ClassVar[dict[str, str]] = {field: f"side-{name}" for name, field in FIELDS}
 
-    def __init__(self, *, values: SeenValues = dict, id: str | None = None) -> None:
+    def __init__(self, *, values: SeenValues, id: str | None = None) -> None:
         super().__init__(id=id)
         self._values = values
         self._query = LogQuery()
