@@ -46,8 +46,8 @@ EMPTY_FOR_QUERY = "No tool executions match this query · Esc clears it"
 EMPTY_FOR_ALL = "No tool executions yet: new ones appear here as they happen"
 WAITING = "waiting for the first answer…"
 # Paused, a new query still shows something: its first page, and the status line says so.
-LOADING_FIRST_PAGE = "loading the first page of the new query"
-SHOWING_FIRST_PAGE = "showing the first page of the new query"
+LOADING_FIRST_PAGE = "loading the first page{of}"
+SHOWING_FIRST_PAGE = "showing the first page{of}"
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,7 @@ class Session:
         self.stopped = False
         # Paused when a new query was applied: its first page is still loaded, once.
         self._first_page_due = False
+        self._first_page_of = ""  # whose first page: " of the new query"
         self._busy: set[Purpose] = set()
         self._source_restarts = self.source.restarts
         self.status = StatusInfo(source=label or self._describe_source())
@@ -157,14 +158,15 @@ class Session:
             # A query for a recording is not the one to start the next live session with.
             views.remember_query(text)
         if changed and restart:
-            self.restart()
+            self.restart(first_page_of=" of the new query")
         elif changed:
             self.tail = self._new_tail()
         return changed
 
-    def restart(self) -> None:
+    def restart(self, *, first_page_of: str = "") -> None:
         """Start the tail again from nothing (a new query, a file replaced): answers to
-        requests already in flight are dropped by generation."""
+        requests already in flight are dropped by generation. ``first_page_of`` names
+        what the first page loaded while paused is of."""
         self.generation += 1
         self._busy.clear()
         self.tail = self._new_tail()
@@ -173,6 +175,7 @@ class Session:
         # Paused, the table would stay empty until resumed: one poll still brings the
         # new query's first page (the pause holds the live tail, not the query).
         self._first_page_due = self.paused
+        self._first_page_of = first_page_of
         self.status = replace(
             self.status,
             state=state,
@@ -181,7 +184,7 @@ class Session:
             gap=None,
             error=None,
             retry_at=None,
-            note=LOADING_FIRST_PAGE if self.paused else None,
+            note=LOADING_FIRST_PAGE.format(of=first_page_of) if self.paused else None,
         )
         self.title = replace(self.title, loaded=0, more_older=None, loading_older=False, unseen=0)
 
@@ -270,7 +273,9 @@ class Session:
                 error=None,
                 retry_at=None,
                 state="paused" if self.paused else "live",
-                note=SHOWING_FIRST_PAGE if first_page else status.note,
+                note=SHOWING_FIRST_PAGE.format(of=self._first_page_of)
+                if first_page
+                else status.note,
             )
         self.status = status
         self.title = replace(
