@@ -121,9 +121,15 @@ def duration(ms: float | None) -> str:
 
 
 def count(number: int, noun: str, plural: str | None = None) -> str:
-    """``1 log``, ``2 logs``, ``12,340 logs``."""
-    word = noun if number == 1 else plural or f"{noun}s"
-    return f"{number:,} {word}"
+    """``1 log``, ``2 logs``, ``12,340 logs``: every count written for a person (the
+    screen, toasts and the headless commands alike) goes through here."""
+    return f"{number:,} {noun_for(number, noun, plural)}"
+
+
+def noun_for(number: int, noun: str, plural: str | None = None) -> str:
+    """``log`` for 1, ``logs`` for any other number: the word alone, for a count whose
+    number is drawn apart (in bold, say)."""
+    return noun if number == 1 else plural or f"{noun}s"
 
 
 def size(byte_count: int) -> str:

@@ -310,6 +310,20 @@ async def test_a_bad_keymap_is_said_and_the_default_keys_stay(app_factory, demo_
         assert app.clipboard == item["id"]
 
 
+async def test_a_misspelt_id_keeps_the_valid_remaps_and_names_the_closest(app_factory, demo_server):
+    """Issue 14 item 6: ``app.pauze`` beside ``copy.log_id = "Y"``: Y still copies."""
+    write_config('[keymap]\n"app.pauze" = "space"\n"copy.log_id" = "Y"\n')
+    item = demo_server.add_log(status="success")
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select_newest(app, pilot)
+        said = [t for t in toasts(app) if "app.pauze" in t]
+        assert said and 'did you mean "app.pause"' in said[0]
+        await pilot.press("Y")
+        assert app.clipboard == item["id"]
+        assert app.keys_for("copy.log_id") == "Y"
+
+
 async def test_a_config_that_is_not_utf8_is_said_and_the_defaults_stay(app_factory, demo_server):
     from tui.locations import config_path
 

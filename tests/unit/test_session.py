@@ -156,6 +156,29 @@ def test_skipped_lines_are_counted_once_and_the_first_is_kept():
     assert session.status.skipped == 3 and session.status.first_skipped == "line 3: not JSON"
 
 
+def test_a_query_applied_while_paused_gets_one_poll_for_its_first_page():
+    session, _, _ = make_session()
+    session.toggle_pause()
+    assert session.apply("failed", parse_query("failed", now_ms=0))
+    assert session.status.state == "paused" and "first page" in (session.status.note or "")
+    assert session.begin("poll")  # the first page, while paused
+    session.store_batch(TailBatch([entry(1)], polled_at=0.0), "poll")
+    assert session.status.state == "paused"
+    assert session.status.note == "showing the first page of the new query"
+    assert not session.begin("poll")  # and no more until p
+    assert session.toggle_pause() and session.status.note is None
+
+
+def test_a_failed_first_page_while_paused_waits_for_p():
+    session, _, _ = make_session()
+    session.toggle_pause()
+    session.apply("failed", parse_query("failed", now_ms=0))
+    failure = session.failed(ServerError(status=503), "poll")
+    assert failure.delay is None and not failure.stopped  # no retry nobody would schedule
+    assert session.status.state == "paused" and session.status.retry_at is None
+    assert session.status.error
+
+
 def test_failures_stop_on_a_rejected_key_retry_otherwise():
     session, _, clock = make_session()
     failure = session.failed(ServerError(status=503), "poll")

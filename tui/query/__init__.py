@@ -27,7 +27,7 @@ The package, lowest first: ``vocabulary`` (field names, operators, statuses),
 from __future__ import annotations
 
 from tui.errors import QueryError, QuerySyntaxError
-from tui.query.completion import complete
+from tui.query.completion import complete, complete_value
 from tui.query.model import (
     ENTRY_ATTRIBUTES,
     FUTURE_SLACK_MS,
@@ -56,6 +56,7 @@ __all__ = [
     "QuerySyntaxError",
     "TimeRange",
     "complete",
+    "complete_value",
     "field_for",
     "field_text",
     "format_query",

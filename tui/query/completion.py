@@ -1,4 +1,5 @@
-"""``complete``: candidates for the term under the cursor in the query bar."""
+"""``complete``: candidates for the term under the cursor in the query bar, and
+``complete_value``: seen values for a typed beginning (the bar's and the sidebar's)."""
 
 from __future__ import annotations
 
@@ -47,11 +48,19 @@ def complete(text: str, cursor: int, values: Mapping[str, Iterable[str]]) -> lis
         pool = values.get(api_field, ())
     else:
         return []
+    head = f"{sign}{name}{operator}"
+    return [head + format_value(v) for v in complete_value(partial, pool)]
+
+
+def complete_value(partial: str, pool: Iterable[str]) -> list[str]:
+    """The values of ``pool`` that start with ``partial``, raw (not quoted): ``partial``
+    itself first when it is one, then the same case, then any case; each once. The bar
+    completes a term's value with it, the sidebar a field's whole text."""
     distinct = dict.fromkeys(pool)  # in the order given, once each
     folded = partial.casefold()
-    same_case = [v for v in distinct if v.startswith(partial)]
+    exact = [partial] if partial in distinct else []
+    same_case = [v for v in distinct if v.startswith(partial) and v != partial]
     any_case = [
         v for v in distinct if v.casefold().startswith(folded) and not v.startswith(partial)
     ]
-    head = f"{sign}{name}{operator}"
-    return [head + format_value(v) for v in same_case + any_case]
+    return exact + same_case + any_case

@@ -45,6 +45,9 @@ ADD_SLICE = 2_000
 EMPTY_FOR_QUERY = "No tool executions match this query · Esc clears it"
 EMPTY_FOR_ALL = "No tool executions yet: new ones appear here as they happen"
 WAITING = "waiting for the first answer…"
+# Paused, a new query still shows something: its first page, and the status line says so.
+LOADING_FIRST_PAGE = "loading the first page{of}"
+SHOWING_FIRST_PAGE = "showing the first page{of}"
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,9 @@ class Session:
         self.seen_values: dict[str, set[str]] = {field: set() for field in COMPLETED_FIELDS}
         self.paused = False
         self.stopped = False
+        # Paused when a new query was applied: its first page is still loaded, once.
+        self._first_page_due = False
+        self._first_page_of = ""  # whose first page: " of the new query"
         self._busy: set[Purpose] = set()
         self._source_restarts = self.source.restarts
         self.status = StatusInfo(source=label or self._describe_source())
@@ -143,7 +149,8 @@ class Session:
     def apply(self, text: str, query: LogQuery, *, restart: bool = True) -> bool:
         """Make ``query`` the applied one. True when what is asked of the server changed
         (bare words only change the highlight): the tail is then started again for it,
-        from nothing (``restart``), or before its first poll (not ``restart``)."""
+        from nothing (``restart``), or before its first poll (not ``restart``). While
+        paused, it loads the new query's first page and stays paused."""
         changed = query.server_part != self.query.server_part
         self.query, self.query_text = query, text
         self.title = replace(self.title, what=text or DEFAULT_WHAT)
@@ -151,21 +158,33 @@ class Session:
             # A query for a recording is not the one to start the next live session with.
             views.remember_query(text)
         if changed and restart:
-            self.restart()
+            self.restart(first_page_of=" of the new query")
         elif changed:
             self.tail = self._new_tail()
         return changed
 
-    def restart(self) -> None:
+    def restart(self, *, first_page_of: str = "") -> None:
         """Start the tail again from nothing (a new query, a file replaced): answers to
-        requests already in flight are dropped by generation."""
+        requests already in flight are dropped by generation. ``first_page_of`` names
+        what the first page loaded while paused is of."""
         self.generation += 1
         self._busy.clear()
         self.tail = self._new_tail()
         self.store.clear()
         state: State = "paused" if self.paused else "stopped" if self.stopped else "connecting"
+        # Paused, the table would stay empty until resumed: one poll still brings the
+        # new query's first page (the pause holds the live tail, not the query).
+        self._first_page_due = self.paused
+        self._first_page_of = first_page_of
         self.status = replace(
-            self.status, state=state, loaded=0, failed=0, gap=None, error=None, retry_at=None
+            self.status,
+            state=state,
+            loaded=0,
+            failed=0,
+            gap=None,
+            error=None,
+            retry_at=None,
+            note=LOADING_FIRST_PAGE.format(of=first_page_of) if self.paused else None,
         )
         self.title = replace(self.title, loaded=0, more_older=None, loading_older=False, unseen=0)
 
@@ -176,7 +195,7 @@ class Session:
         one at a time each, so a slow server does not pile up polls."""
         if purpose in self._busy:
             return False
-        if purpose == "poll" and (self.paused or self.stopped):
+        if purpose == "poll" and (self.stopped or (self.paused and not self._first_page_due)):
             return False
         if purpose == "older" and not self.tail.more_older:
             return False
@@ -246,12 +265,17 @@ class Session:
         empty_text = None
         if purpose == "poll":
             empty_text = EMPTY_FOR_QUERY if self.query_text else EMPTY_FOR_ALL
+            first_page = self.paused and self._first_page_due
+            self._first_page_due = False
             status = replace(
                 status,
                 last_poll=batch.polled_at,
                 error=None,
                 retry_at=None,
                 state="paused" if self.paused else "live",
+                note=SHOWING_FIRST_PAGE.format(of=self._first_page_of)
+                if first_page
+                else status.note,
             )
         self.status = status
         self.title = replace(
@@ -283,8 +307,14 @@ class Session:
         if isinstance(outcome, Stopped):
             # Retrying a rejected key only repeats the rejection: stop and say what to fix.
             self.stopped = True
-            self.status = replace(self.status, state="stopped", error=text, retry_at=None)
+            self.status = replace(
+                self.status, state="stopped", error=text, retry_at=None, note=None
+            )
             return Failure(stopped=True)
+        if self.paused:
+            # The first page of a query applied while paused: no retry until p resumes.
+            self.status = replace(self.status, error=text, retry_at=None, note=None)
+            return Failure()
         self.status = replace(
             self.status, state="retrying", error=text, retry_at=outcome.resume_at, now=self.clock()
         )
@@ -300,7 +330,10 @@ class Session:
         if self.stopped:
             return False
         self.paused = not self.paused
-        self.status = replace(self.status, state="paused" if self.paused else "live", retry_at=None)
+        self._first_page_due = False
+        self.status = replace(
+            self.status, state="paused" if self.paused else "live", retry_at=None, note=None
+        )
         return True
 
     def following(self, following: bool, unseen: int) -> None:

@@ -26,6 +26,7 @@ class StatusInfo:
     gap: str | None = None  # logs a poll could not load, and how to load them
     skipped: int = 0  # unreadable logs (or file lines) left out this session
     first_skipped: str | None = None  # the first of them: which, and why
+    note: str | None = None  # what the state means now (paused on a new query's first page)
 
 
 @dataclass(frozen=True)

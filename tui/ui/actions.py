@@ -182,7 +182,7 @@ _ROWS = (
     Action("json.open_pager", "o", "open_pager", "Open in $PAGER", "json"),
     # The query bar, the views screen, the diff screen.
     Action("query.complete", "tab", "complete", "Complete", "query", show=False),
-    Action("query.drop", "escape", "drop", "Drop query", "query"),
+    Action("query.cancel", "escape", "cancel", "Cancel edit", "query"),
     Action("views.close", "escape", "close", "Close", "views"),
     Action("views.delete", "d", "delete", "Delete view", "views"),
     Action("views.save", "s", "focus_save", "Save current", "views"),

@@ -41,7 +41,7 @@ from tui.ui.screens.views import ViewsScreen
 from tui.ui.theme import ThemeKeeper
 from tui.ui.widgets.filter_sidebar import FilterSidebar
 from tui.ui.widgets.log_table import LogTable
-from tui.ui.widgets.query_bar import QueryBar, QueryInput
+from tui.ui.widgets.query_bar import QueryBar
 from tui.views import View
 
 
@@ -124,15 +124,18 @@ class ToolwatchApp(CrashReportingApp):
         self.run_worker(lambda: native_copy(text), thread=True, group="clipboard")
 
     def _apply_keymap(self) -> None:
-        """The user's [keymap]; a bad one is said in a toast and the defaults stay."""
+        """The user's [keymap]: its right entries apply, a wrong one is said in a toast
+        (an unreadable file: the defaults stay)."""
         try:
             keymap = load_keymap(known=action_ids())
         except ConfigError as error:
             self.notify(f"{error}. Using the default keys.", severity="error", timeout=15)
             return
-        if keymap:
-            self.keymap = keymap
-            self.set_keymap(keymap)
+        if keymap.problems:
+            self.notify(keymap.explain(), severity="error", timeout=15)
+        if keymap.bindings:
+            self.keymap = keymap.bindings
+            self.set_keymap(keymap.bindings)
 
     def keys_for(self, action_id: str) -> str:
         """The keys an action answers to, as the palette shows them (after the keymap)."""
@@ -221,10 +224,6 @@ class ToolwatchApp(CrashReportingApp):
 
     def on_query_bar_applied(self, message: QueryBar.Applied) -> None:
         self.apply_query(message.text, message.query)
-        self.main_screen.focus_table()
-
-    def on_query_input_dropped(self, message: QueryInput.Dropped) -> None:
-        self.apply_query("", LogQuery())
         self.main_screen.focus_table()
 
     def on_filter_sidebar_edited(self, message: FilterSidebar.Edited) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from tui import debuglog
+from tui import debuglog, fmt
 from tui.sanitize import clean
 
 log = debuglog.get_logger("file")
@@ -54,6 +54,6 @@ class Problems:
         """What was not said yet, for the next page's ``skipped``."""
         skipped, self._unreported = self._unreported, []
         if self._unlisted:
-            skipped.append(f"and {self._unlisted} more unreadable lines")
+            skipped.append(f"and {fmt.count(self._unlisted, 'more unreadable line')}")
             self._unlisted = 0
         return skipped

@@ -11,6 +11,7 @@ from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
+from tui import fmt
 from tui.diff import MAX_CHANGES, Change, diff_calls
 from tui.models.call import CallDetail
 from tui.sanitize import clean
@@ -79,7 +80,7 @@ class DiffScreen(OnceModal[None]):
             ("\n  to ", "dim"),
             who(self.second),
             (f"\n{clean(self.why, max_len=200)}" if self.why else "", "italic dim"),
-            (f"\n{len(self.changes)} difference(s) · Esc closes", "dim"),
+            (f"\n{fmt.count(len(self.changes), 'difference')} · Esc closes", "dim"),
         )
         with Vertical():
             yield Static(head, id="diff-head")

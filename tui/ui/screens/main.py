@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import tzinfo
 from typing import ClassVar
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, BindingType
 from textual.containers import Horizontal
@@ -71,7 +71,7 @@ class MainScreen(Screen[None]):
         yield TitleBar(id="title-bar")
         yield QueryBar(parse=self._parse, values=self._values, id="query-bar")
         with Horizontal(id="body"):
-            yield FilterSidebar(id="filter-sidebar")
+            yield FilterSidebar(values=self._values, id="filter-sidebar")
             yield LogTable(self.store, tz=self._tz, id="log-table")
             yield DetailPane(tz=self._tz, id="detail-pane")
         yield StatusLine(tz=self._tz, id="status-line")
@@ -162,14 +162,14 @@ class MainScreen(Screen[None]):
 
     def show_query(self, query: LogQuery, text: str) -> None:
         """Both views of the applied query, and the words the table highlights."""
-        self.bar.show(text)
+        self.bar.show(text, applied=True)
         self.sidebar.show(query, text)
         self.table.search(query.words)
         self.detail.search(query.words)
 
     def show_draft(self, text: str) -> None:
         """Put query text in the bar without applying it (the bar says what is wrong)."""
-        self.bar.show(text)
+        self.bar.show(text, applied=False)
 
     def focus_table(self) -> None:
         self.table.focus()
@@ -310,6 +310,12 @@ class MainScreen(Screen[None]):
             self.table.move_cursor(index)  # the pane follows the cursor
         else:
             self.show_call(log_id)  # on the cursor already, or not loaded: show it all the same
+
+    @on(QueryBar.Cancelled)
+    @on(FilterSidebar.Cancelled)
+    def _edit_cancelled(self) -> None:
+        """Esc in the bar or a sidebar field: the applied query stays; back to the rows."""
+        self.table.focus()
 
     def action_focus_query(self) -> None:
         self.bar.input.focus()

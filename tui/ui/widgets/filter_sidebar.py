@@ -1,23 +1,32 @@
-"""FilterSidebar: the common filters as controls, a second view of the bar's query.
+"""FilterSidebar: the common filters as controls, a second view of the applied query.
 
 It owns the status, the ``==`` filters on toolkit, tool, user and session, and the time
 preset. Changing one posts ``Edited`` with the whole new query text: every other term
 of the bar's query (``!=``, ``~``, other fields, words, a custom time) is kept as it was.
-``show`` sets the controls from an applied query without posting anything, so the two
-views cannot ping-pong.
+The applied query is the one source of truth: ``show`` draws every control from it
+(after every apply, clear and view), and a control posts ``Edited`` only when what it
+now says differs from it, so drawing never applies anything and the views cannot
+ping-pong. The fields complete from the values seen, as the bar does.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
+from textual.suggester import Suggester
 from textual.widgets import Input, Label, RadioButton, RadioSet
 
-from tui.query import Filter, LogQuery, format_query
+from tui.query import Filter, LogQuery, complete_value, format_query
+from tui.ui.actions import bindings
+
+SeenValues = Callable[[], Mapping[str, Iterable[str]]]
 
 STATUSES = (("any", None), ("failed", "failed"), ("ok", "success"))
 FIELDS = (
@@ -64,6 +73,84 @@ def preset_of(query: LogQuery, text: str) -> str:
     return found.group(1) if found and "until:" not in text else "custom"
 
 
+@dataclass(frozen=True)
+class Controls:
+    """What the sidebar's controls say: a status, the field values, a time preset."""
+
+    status: str | None
+    fields: tuple[tuple[str, str], ...]  # (api field, value), in FIELDS order
+    preset: str
+
+    @classmethod
+    def of(cls, query: LogQuery, text: str) -> Controls:
+        """What the controls say for an applied query."""
+
+        def equal_to(field: str) -> str | None:
+            found = (f.value for f in query.filters if f.field == field and f.operator == "==")
+            return next(found, None)
+
+        return cls(
+            status=equal_to("status"),
+            fields=tuple((field, equal_to(field) or "") for _, field in FIELDS),
+            preset=preset_of(query, text),
+        )
+
+
+class FieldSuggester(Suggester):
+    """Ghost text in a field: the values seen for it, as the bar completes them."""
+
+    def __init__(self, field: str, values: SeenValues) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)  # seen values change
+        self._field = field
+        self._values = values
+
+    def candidates(self, value: str) -> list[str]:
+        if not value:
+            return []
+        return complete_value(value, self._values().get(self._field, ()))
+
+    async def get_suggestion(self, value: str) -> str | None:
+        candidates = self.candidates(value)
+        return candidates[0] if candidates and candidates[0] != value else None
+
+
+class FieldInput(Input):
+    """A field of the sidebar, with the bar's keys: Tab or → takes the completion (Tab
+    moves on when there is none), Enter takes it too (a field is matched exactly, so
+    ``gm`` alone would match nothing) and applies, Esc cancels the edit."""
+
+    BINDINGS: ClassVar[list[BindingType]] = bindings("query")
+
+    class Cancelled(Message):
+        """Esc: the field shows the applied query's value again."""
+
+    def _completion(self) -> str | None:
+        if not isinstance(self.suggester, FieldSuggester):
+            return None
+        candidates = self.suggester.candidates(self.value.strip())
+        return candidates[0] if candidates else None
+
+    def _take(self, value: str) -> None:
+        self.value = value
+        self.cursor_position = len(value)
+
+    def action_complete(self) -> None:
+        completion = self._completion()
+        if completion is not None and completion != self.value:
+            self._take(completion)
+        else:
+            self.screen.focus_next()
+
+    def action_cancel(self) -> None:
+        self.post_message(self.Cancelled())
+
+    async def action_submit(self) -> None:
+        completion = self._completion()
+        if completion is not None:
+            self._take(completion)
+        await super().action_submit()
+
+
 class FilterSidebar(VerticalScroll):
     DEFAULT_CSS = """
     FilterSidebar {
@@ -80,6 +167,9 @@ class FilterSidebar(VerticalScroll):
     FilterSidebar Input { margin-left: 1; }
     """
 
+    class Cancelled(Message):
+        """Esc in a field: every control shows the applied query again."""
+
     class Edited(Message):
         def __init__(self, text: str) -> None:
             super().__init__()
@@ -87,9 +177,12 @@ class FilterSidebar(VerticalScroll):
 
     FIELD_IDS: ClassVar[dict[str, str]] = {field: f"side-{name}" for name, field in FIELDS}
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, values: SeenValues, id: str | None = None) -> None:
         super().__init__(id=id)
+        self._values = values
         self._query = LogQuery()
+        self._text = ""
+        self._applied = Controls.of(self._query, "")
 
     def compose(self) -> ComposeResult:
         yield Label("Status")
@@ -98,9 +191,10 @@ class FilterSidebar(VerticalScroll):
                 yield RadioButton(label, value=n == 0, id=f"side-status-{label}")
         for name, field in FIELDS:
             yield Label(name.capitalize())
-            yield Input(
+            yield FieldInput(
                 placeholder=f"any {name}",
                 id=self.FIELD_IDS[field],
+                suggester=FieldSuggester(field, self._values),
                 select_on_focus=False,
                 compact=True,
             )
@@ -115,40 +209,48 @@ class FilterSidebar(VerticalScroll):
                 )
 
     def show(self, query: LogQuery, text: str) -> None:
-        """Set the controls from the applied query, quietly."""
-        self._query = query
-        status = next(
-            (f.value for f in query.filters if f.field == "status" and f.operator == "=="), None
-        )
-        values = {
-            field: next(
-                (f.value for f in query.filters if f.field == field and f.operator == "=="), ""
-            )
-            for _, field in FIELDS
-        }
-        with self.prevent(RadioSet.Changed, RadioButton.Changed, Input.Changed):
-            index = next((n for n, (_, s) in enumerate(STATUSES) if s == status), 0)
-            self._press("#side-status", index)
-            for field, value in values.items():
+        """Draw every control from the applied query (applying nothing)."""
+        self._query, self._text = query, text
+        self._applied = applied = Controls.of(query, text)
+        with self.prevent(Input.Changed):
+            for field, value in applied.fields:
                 self.query_one(f"#{self.FIELD_IDS[field]}", Input).value = value
-            self._press("#side-time", PRESETS.index(preset_of(query, text)))
+        status_index = next((n for n, (_, s) in enumerate(STATUSES) if s == applied.status), 0)
+        self._light("#side-status", status_index)
+        self._light("#side-time", PRESETS.index(applied.preset))
 
-    def _press(self, selector: str, index: int) -> None:
+    def _light(self, selector: str, index: int) -> None:
+        """Exactly one button on. The others go off quietly (the set would turn a button
+        switched off back on); the one turned on is heard by the set, which must know
+        which is pressed, and its Changed then matches the applied query: no Edited."""
         buttons = list(self.query_one(selector, RadioSet).query(RadioButton))
-        if not buttons[index].value:
-            buttons[index].value = True
+        with self.prevent(RadioButton.Changed):
+            for n, button in enumerate(buttons):
+                if n != index:
+                    button.value = False
+        buttons[index].value = True
 
-    def _edited(self) -> None:
+    def _controls(self) -> Controls:
         status_index = self.query_one("#side-status", RadioSet).pressed_index
         time_index = self.query_one("#side-time", RadioSet).pressed_index
+        return Controls(
+            status=STATUSES[max(0, status_index)][1],
+            fields=tuple(
+                (field, self.query_one(f"#{self.FIELD_IDS[field]}", Input).value.strip())
+                for _, field in FIELDS
+            ),
+            preset=PRESETS[max(0, time_index)],
+        )
+
+    def _edited(self) -> None:
+        controls = self._controls()
+        if controls == self._applied:
+            return  # drawn from the applied query, or set back to it: nothing to apply
         text = sidebar_text(
             self._query,
-            status=STATUSES[max(0, status_index)][1],
-            fields={
-                field: self.query_one(f"#{self.FIELD_IDS[field]}", Input).value.strip()
-                for _, field in FIELDS
-            },
-            preset=PRESETS[max(0, time_index)],
+            status=controls.status,
+            fields=dict(controls.fields),
+            preset=controls.preset,
         )
         self.post_message(self.Edited(text))
 
@@ -159,3 +261,8 @@ class FilterSidebar(VerticalScroll):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self._edited()
+
+    def on_field_input_cancelled(self, event: FieldInput.Cancelled) -> None:
+        event.stop()
+        self.show(self._query, self._text)
+        self.post_message(self.Cancelled())

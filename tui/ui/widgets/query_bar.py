@@ -3,7 +3,8 @@
 ``/`` or ``:`` focuses it (bindings on the screen). Completion shows field names and the
 values seen so far as ghost text; Tab or → takes it. A term the API cannot take is
 pointed at under the bar with what to do, and nothing is applied until the text parses.
-Esc drops the query. The text is parsed by ``tui.query``, the one home of the language.
+Esc cancels the edit: the bar shows the applied query again (Esc on the table clears it).
+The text is parsed by ``tui.query``, the one home of the language.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from tui.query import LogQuery, QuerySyntaxError, complete, term_span
 from tui.sanitize import clean
 from tui.ui.actions import bindings
 
-PLACEHOLDER = "filter: failed toolkit:gmail user:alice tool~SEARCH since:1h · words search messages"
+# An example, never mistaken for an applied filter (the title says what is applied).
+PLACEHOLDER = "type a query, e.g. failed toolkit:gmail since:1h — F1 for help"
 PROMPT = "/ "
 
 
@@ -48,16 +50,16 @@ class QuerySuggester(Suggester):
 class QueryInput(Input):
     BINDINGS: ClassVar[list[BindingType]] = bindings("query")
 
-    class Dropped(Message):
-        """Esc: forget the query."""
+    class Cancelled(Message):
+        """Esc: forget the edit."""
 
     def action_complete(self) -> None:
         if self._suggestion:
             self.value = self._suggestion
             self.cursor_position = len(self.value)
 
-    def action_drop(self) -> None:
-        self.post_message(self.Dropped())
+    def action_cancel(self) -> None:
+        self.post_message(self.Cancelled())
 
 
 class QueryBar(Widget):
@@ -79,6 +81,9 @@ class QueryBar(Widget):
             self.text = text
             self.query = query
 
+    class Cancelled(Message):
+        """Esc in the bar: the applied query is shown again, nothing is applied."""
+
     def __init__(
         self,
         *,
@@ -89,6 +94,7 @@ class QueryBar(Widget):
         super().__init__(id=id)
         self._parse = parse  # the session's: text as a query at its now
         self._values = values
+        self._applied = ""  # the text of the applied query, which Esc shows again
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -110,8 +116,11 @@ class QueryBar(Widget):
     def text(self) -> str:
         return self.input.value
 
-    def show(self, text: str) -> None:
-        """Put ``text`` in the bar (a query applied elsewhere) without applying it."""
+    def show(self, text: str, *, applied: bool) -> None:
+        """Put ``text`` in the bar without applying it: the applied query's text, or a
+        draft to finish (a view that waits for a value, text that does not parse)."""
+        if applied:
+            self._applied = text
         with self.input.prevent(Input.Changed):
             self.input.value = text
             self.input.cursor_position = len(text)
@@ -136,6 +145,11 @@ class QueryBar(Widget):
             Text.assemble(pad, (carets, "bold"), " ", message)
         )
         self.add_class("-error")
+
+    def on_query_input_cancelled(self, event: QueryInput.Cancelled) -> None:
+        event.stop()
+        self.show(self._applied, applied=True)
+        self.post_message(self.Cancelled())
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

@@ -48,7 +48,10 @@ class StatusLine(Static):
             badge = f"↻ retrying in {max(0, math.ceil(info.retry_at - info.now))} s"
         elif info.state == "paused":
             badge = "❚❚ paused (p resumes)"
-        parts: list[tuple[str, str] | str] = [(badge, badge_style), " · ", clean(info.source)]
+        parts: list[tuple[str, str] | str] = [(badge, badge_style), " · "]
+        if info.note:
+            parts += [(info.note, "yellow"), " · "]
+        parts.append(clean(info.source))
         parts += [" · ", (f"{info.loaded:,}", "bold"), " logs"]
         if info.failed:
             parts += [", ", (f"{info.failed:,} failed", "red")]
