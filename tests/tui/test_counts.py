@@ -25,7 +25,7 @@ def test_one_unlisted_unreadable_line_is_one_line() -> None:
     problems = Problems()
     for number in range(SKIPPED_PER_PAGE + 1):
         problems.line(number + 1, "not JSON")
-    assert problems.take_unreported()[-1] == "and 1 more unreadable line"
+    assert problems.take_unreported()[-1] == "1 more unreadable line"
 
 
 async def test_a_diff_of_one_difference_says_one(app_factory) -> None:

@@ -51,7 +51,7 @@ class ListJob:
                 write_logs(out, matching(self.query, page.entries[:remaining]))
                 remaining -= len(page.entries)
                 for problem in page.skipped:
-                    warn(f"skipped an unreadable log: {problem}")
+                    warn(f"skipped {problem}")
                 if page.next_cursor is None or not page.entries:
                     break
                 cursor = page.next_cursor

@@ -106,7 +106,7 @@ class TailJob:
 
     def _print(self, batch: TailBatch, out: TextIO, printed: int) -> int:
         for problem in batch.skipped:
-            warn(f"skipped an unreadable log: {problem}")
+            warn(f"skipped {problem}")
         if batch.gap is not None:
             warn(_gap_message(batch.gap))
         entries = matching(self.query, batch.entries)

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple, TextIO
 
 from textual.app import App
 
-from tui import jsonout
+from tui import fmt, jsonout
 from tui.constants import ENV_API_KEY
 from tui.curl import Curl, detail_curl, list_curl, rerun_curl
 from tui.errors import ApiError
@@ -225,7 +225,7 @@ class CopyKeys:
             return
         which = "matching the query" if self.session.query.words else "loaded"
         self.app.notify(
-            f"Exported {message.written:,} logs ({which}) to\n{message.path}\n"
+            f"Exported {fmt.count(message.written, 'log')} ({which}) to\n{message.path}\n"
             f"open it again with: toolwatch --file {message.path}",
             timeout=12,
         )

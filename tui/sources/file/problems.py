@@ -54,6 +54,6 @@ class Problems:
         """What was not said yet, for the next page's ``skipped``."""
         skipped, self._unreported = self._unreported, []
         if self._unlisted:
-            skipped.append(f"and {fmt.count(self._unlisted, 'more unreadable line')}")
+            skipped.append(fmt.count(self._unlisted, "more unreadable line"))
             self._unlisted = 0
         return skipped

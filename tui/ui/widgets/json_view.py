@@ -29,6 +29,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui import fmt
 from tui.jsontree import cap_depth, writable
 from tui.sanitize import clean
 from tui.ui.actions import bindings
@@ -275,7 +276,7 @@ class JsonView(ScrollView, can_focus=True):
                 hidden = self._closers[number] - number - 1
                 closing = self._lines[self._closers[number]].strip()
                 style = base + self.get_component_rich_style("json-view--note")
-                segments.append(Segment(f" … {hidden:,} lines … {closing}", style))
+                segments.append(Segment(f" … {fmt.count(hidden, 'line')} … {closing}", style))
             if self._matches(line):
                 match = base + self.get_component_rich_style("json-view--match")
                 segments = [Segment(seg.text, match) for seg in segments]
