@@ -61,6 +61,8 @@ LAYERS = (
             "tui.export",
             "tui.clipboard",
             "tui.views",
+            "tui.stats.*",
+            "tui.rules.*",
         ),
     ),
     Layer("session", ("tui.session.*",)),
