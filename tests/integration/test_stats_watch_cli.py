@@ -1,0 +1,177 @@
+"""`toolwatch stats` and `toolwatch watch` against the embedded server on a real socket."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.demo.conftest import client_for, list_all
+from tui.cli import main as cli
+from tui.demo import DemoServer
+
+ROOT = Path(__file__).resolve().parents[2]
+WIRE_FIELDS = {
+    "toolkit": "toolkit_slug",
+    "tool": "tool_slug",
+    "user": "user_id",
+    "auth": "auth_config_id",
+    "account": "connected_account_id",
+}
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith(("COMPOSIO_", "TOOLWATCH_")) and "_DIR" not in name:
+            monkeypatch.delenv(name)
+
+
+def point_at(monkeypatch: pytest.MonkeyPatch, server: DemoServer) -> None:
+    monkeypatch.setenv("COMPOSIO_API_KEY", server.api_key)
+    monkeypatch.setenv("COMPOSIO_BASE_URL", server.url)
+
+
+def wire(log: dict[str, Any], by: str) -> str:
+    """The group of a wire log, flat (tool_slug) or nested (tool.slug) as the server writes it."""
+    meta = log["metadata"]
+    name = WIRE_FIELDS[by]
+    nested = meta.get(name.removesuffix("_slug"))
+    if name.endswith("_slug") and isinstance(nested, dict):
+        return str(nested["slug"])
+    return str(meta.get(name) or "")
+
+
+def brute_force(logs: list[dict[str, Any]], by: str) -> dict[str, tuple]:
+    """Count, failed and nearest-rank p50/p95/p99 per group, straight from the wire."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for log in logs:
+        groups[wire(log, by)].append(log)
+        groups["*"].append(log)
+    result = {}
+    for name, members in groups.items():
+        durations = sorted(log["metrics"]["duration_ms"] for log in members)
+        ranks = [durations[max(math.ceil(p / 100 * len(durations)), 1) - 1] for p in (50, 95, 99)]
+        failed = sum(log["status"] == "failed" for log in members)
+        result[name] = (len(members), failed, *ranks)
+    return result
+
+
+@pytest.mark.parametrize("by", list(WIRE_FIELDS))
+def test_stats_equals_a_brute_force_count_of_the_servers_logs(
+    env, monkeypatch, capsys, demo_server, by
+):
+    point_at(monkeypatch, demo_server)
+    assert cli.main(["stats", "--by", by]) == 0
+    out, err = capsys.readouterr()
+    lines = [json.loads(line) for line in out.splitlines()]
+    with client_for(demo_server) as client:
+        logs = list_all(client)
+    assert len(logs) == 300
+    got = {
+        line["group"]: (
+            line["count"],
+            line["failed"],
+            line["p50_ms"],
+            line["p95_ms"],
+            line["p99_ms"],
+        )
+        for line in lines
+    }
+    assert got == brute_force(logs, by)
+    assert all(line["by"] == by for line in lines)
+    assert lines[-1]["group"] == "*"
+    assert "read 300 logs; 300 logs counted between" in err
+
+
+def test_stats_follows_the_query_and_range_and_prints_a_table(
+    env, monkeypatch, capsys, demo_server
+):
+    point_at(monkeypatch, demo_server)
+    with client_for(demo_server) as client:
+        logs = list_all(client)
+    stamps = sorted(log["timestamp"] for log in logs)
+    since, until = stamps[100], stamps[199]
+    args = ["stats", "-q", "toolkit:gmail failed", "--since", since, "--until", until]
+    assert cli.main([*args, "--format", "text"]) == 0
+    out, err = capsys.readouterr()
+    chosen = [
+        log
+        for log in logs
+        if since <= log["timestamp"] <= until
+        and wire(log, "toolkit") == "gmail"
+        and log["status"] == "failed"
+    ]
+    rows = out.splitlines()
+    assert rows[0].split()[:4] == ["GROUP", "CALLS", "FAILED", "ERR%"]
+    assert rows[-1].split()[:3] == ["(all)", str(len(chosen)), str(len(chosen))]
+    assert f"{len(chosen)} log" in err
+
+
+def test_watch_says_blind_when_the_source_keeps_failing_and_execs_for_it(env, capsys, tmp_path):
+    paged = tmp_path / "paged.jsonl"
+    code = cli.main(
+        [
+            "watch",
+            "--exec",
+            f"cat >> '{paged}'",
+            "--demo",
+            "--faults",
+            "5xx=1",
+            "--rule",
+            "any: failed",
+            "--blind-after",
+            "1",
+            "--for",
+            "4",
+            "--interval",
+            "0.2",
+        ]
+    )
+    out, err = capsys.readouterr()
+    events = [json.loads(line) for line in out.splitlines()]
+    assert code == 3, err
+    assert [(e["event"], e["rule"], e["threshold"]) for e in events] == [("blind", "source", 1.0)]
+    assert events[0]["value"] >= 1 and "HTTP 5" in events[0]["error"]
+    assert "retrying in" in err
+    assert paged.read_text(encoding="utf-8") == out  # --exec had each event on its stdin
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--rule", "x: failed >= 5 in 1z"], "a window is from 1s to 7d"),
+        (["--rule", "failed"], "a rule needs a name"),
+        ([], "nothing to watch"),
+        (["--rule", "a: failed", "--rule", "a: ok"], "two rules are named 'a'"),
+        (["--rule", "a: failed", "--blind-after", "soon"], "--blind-after takes seconds"),
+    ],
+)
+def test_watch_refuses_bad_rules_with_exit_2(env, capsys, args, says):
+    assert cli.main(["watch", "--demo", *args]) == 2
+    assert says in capsys.readouterr().err
+
+
+def test_watch_and_stats_never_import_textual():
+    quiet = "contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO())"
+    lines = [
+        "import sys, io, contextlib",
+        "from tui.cli import main as cli",
+        f"with {quiet}:",
+        "    assert cli.main(['stats', '--demo']) == 0",
+        "    assert cli.main(['watch', '--demo', '--rule', 'a: failed', '--for', '1']) in (0, 3)",
+        "loaded = [m for m in sys.modules if m.split('.')[0] == 'textual']",
+        "print('clean' if not loaded else loaded)",
+    ]
+    code = "\n".join(lines)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.strip() == "clean", done.stderr
