@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 import json
 import math
 import os
 import subprocess
 import sys
 from collections import defaultdict
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.clock import NOW, NOW_MS, FakeClock
+from tests.conftest import settings_for
 from tests.demo.conftest import client_for, list_all
 from tui.cli import main as cli
-from tui.demo import DemoServer
+from tui.cli.main import COMMANDS
+from tui.cli.parser import parse_args
+from tui.cli.watch_cmd import WatchJob
+from tui.demo import DemoServer, parse_fault_spec
+from tui.models.entry import LogEntry
 
 ROOT = Path(__file__).resolve().parents[2]
 WIRE_FIELDS = {
@@ -175,3 +184,102 @@ def test_watch_and_stats_never_import_textual():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert done.stdout.strip() == "clean", done.stderr
+
+
+class Recorder:
+    """What `watch` handed its rule engine at each poll: the batch and the time."""
+
+    def __init__(self, job: WatchJob) -> None:
+        self.polls: list[tuple[list[LogEntry], int]] = []
+        poll = job.engine.poll
+
+        def recording(entries, now_ms):
+            entries = list(entries)
+            self.polls.append((entries, now_ms))
+            return poll(entries, now_ms)
+
+        job.engine.poll = recording  # type: ignore[method-assign]
+
+    def crossings(self, threshold: int, window_ms: int) -> list[tuple[str, int]]:
+        """When a brute-force recount of everything delivered so far says the rule
+        "toolkit:gmail failed >= threshold" starts and stops holding."""
+        delivered: dict[str, LogEntry] = {}
+        holding, changes = False, []
+        for entries, now in self.polls:
+            delivered.update((entry.id, entry) for entry in entries)
+            count = sum(
+                1
+                for e in delivered.values()
+                if e.toolkit == "gmail" and e.failed and e.timestamp_ms > now - window_ms
+            )
+            if (count >= threshold) != holding:
+                holding = not holding
+                changes.append(("firing" if holding else "resolved", now))
+        return changes
+
+
+def test_an_incident_makes_watch_fire_on_the_first_poll_over_the_line_and_resolve_after():
+    clock = FakeClock(NOW)
+    plan = parse_fault_spec("incident=fail:gmail:30s@20s")
+    rule = "gmail failing: toolkit:gmail failed >= 12 in 30s"
+    args = parse_args(
+        [
+            "watch",
+            "--rule",
+            rule,
+            "--for",
+            "90",
+            "--interval",
+            "1",
+            "--lag",
+            "5",
+            "--cooldown",
+            "0",
+        ],
+        COMMANDS,
+    )
+    job = WatchJob(args, clock=clock, sleep=clock.sleep)
+    recorder = Recorder(job)
+    out = io.StringIO()
+    with DemoServer(seed=5, rate=5, prefill=50, clock=clock, faults=plan) as server:
+        code = asyncio.run(job.run(settings_for(server), out))
+    events = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert code == 3
+    assert [(e["event"], e["rule"]) for e in events] == [
+        ("firing", "gmail failing"),
+        ("resolved", "gmail failing"),
+    ]
+    fired, resolved = events
+    at = [
+        int(datetime.fromisoformat(e["at"].replace("Z", "+00:00")).timestamp() * 1000)
+        for e in events
+    ]
+    assert [(kind, ms) for kind, ms in recorder.crossings(12, 30_000)] == [
+        ("firing", at[0]),
+        ("resolved", at[1]),
+    ]
+    assert NOW_MS + 20_000 <= at[0] < NOW_MS + 50_000 <= at[1] <= NOW_MS + 81_000
+    assert fired["value"] >= 12 and fired["threshold"] == 12 and fired["window_s"] == 30
+    assert len(fired["log_ids"]) == fired["value"]
+    assert resolved["value"] < 12
+
+
+def test_watch_with_the_demo_and_an_incident_from_the_command_line(env, capsys):
+    code = cli.main(
+        [
+            "watch",
+            "--demo",
+            "--faults",
+            "incident=fail:gmail:5m",
+            "--rule",
+            "gmail failing: toolkit:gmail failed >= 2 in 1m",
+            "--for",
+            "20",
+            "--interval",
+            "0.5",
+        ]
+    )
+    out, err = capsys.readouterr()
+    assert code == 3, err
+    first = json.loads(out.splitlines()[0])
+    assert (first["event"], first["rule"], first["threshold"]) == ("firing", "gmail failing", 2)
