@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tui import diagnose
 from tui.models.entry import LogEntry
-from tui.query import parse_query
+from tui.query import ENTRY_ATTRIBUTES, parse_query
 from tui.stats import (
     GROUP_FIELDS,
     MINUTE_MS,
@@ -104,7 +104,8 @@ def test_groups_equal_a_recount_whatever_the_arrivals(case):
     for batch in batches:
         engine.add(batch)
     assert engine_group(engine.total.summary()) == brute_group(entries)
-    for by, attribute in GROUP_FIELDS.items():
+    for by, api_field in GROUP_FIELDS.items():
+        attribute = ENTRY_ATTRIBUTES[api_field]
         keys = {getattr(e, attribute) for e in entries}
         got = {g.group: engine_group(g.summary()) for g in engine.groups(by)}
         want = {k: brute_group([e for e in entries if getattr(e, attribute) == k]) for k in keys}
@@ -192,6 +193,16 @@ def test_nearest_rank_is_one_of_the_values():
     assert nearest_rank(list(range(1, 21)), 95) == 19
     with pytest.raises(ValueError):
         StatsEngine().histogram(T0, T0, 90_000)
+
+
+def test_groups_are_keyed_on_the_sources_own_text_not_the_display_value():
+    hostile = "gm\x1b[31mail"
+    raw = {"id": "1", "metadata": {"toolkit_slug": hostile}}
+    engine = StatsEngine()
+    engine.add([LogEntry(id="1", timestamp_ms=T0, toolkit=hostile, raw=raw)])
+    [group] = engine.groups("toolkit")
+    assert group.group == hostile  # the filter toolkit:"gm\x1b[31mail" selects it
+    assert engine.groups("toolkit")[0].summary()["group"] == hostile
 
 
 def test_a_failure_is_counted_under_the_pattern_its_message_shows():

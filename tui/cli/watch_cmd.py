@@ -31,6 +31,7 @@ from tui.tail import LiveTail, Retrying, Stopped, TailBatch
 
 EXIT_FIRED = 3
 EXEC_TIMEOUT_S = 30.0
+STDERR_FD = 2
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -52,7 +53,8 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         "--exec",
         dest="exec_cmd",
         metavar="CMD",
-        help="run CMD (with the shell) for each event, the event's JSON line on its stdin",
+        help="run CMD (with the shell) for each event, the event's JSON line on its stdin "
+        "(its output goes to stderr)",
     )
     parser.add_argument(
         "--cooldown",
@@ -191,8 +193,9 @@ class WatchJob:
     async def _exec(self, line: str) -> None:
         assert self.exec_cmd is not None
         try:
+            # Its output goes to stderr: stdout is the events' JSON lines, for scripts.
             process = await asyncio.create_subprocess_shell(
-                self.exec_cmd, stdin=asyncio.subprocess.PIPE
+                self.exec_cmd, stdin=asyncio.subprocess.PIPE, stdout=STDERR_FD
             )
         except OSError as error:
             warn(f"--exec could not start: {error}")

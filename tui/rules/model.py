@@ -78,7 +78,7 @@ class AlertEvent:
         return {
             "event": self.event,
             "rule": self.rule,
-            "value": self.value,
+            "value": round(self.value, 4) if isinstance(self.value, float) else self.value,
             "threshold": self.threshold,
             "window_s": self.window_s,
             "at": iso(self.at_ms),

@@ -9,12 +9,16 @@ from typing import Any
 
 from tui import fmt
 from tui.models.entry import LogEntry
+from tui.query import field_text
 from tui.stats.percentiles import PERCENTILES, Durations
 
-# What `--by` and the stats screen group by: the name used, and the LogEntry attribute.
+# What `--by` and the stats screen group by: the name used, and the API field. A group is
+# keyed on the field's text as a filter compares it (`field_text`: the source's own, not
+# the sanitized display value), so a group's key is exactly the filter that selects it;
+# whatever draws a key sanitizes it.
 GROUP_FIELDS = {
-    "toolkit": "toolkit",
-    "tool": "tool",
+    "toolkit": "toolkit_slug",
+    "tool": "tool_slug",
     "user": "user_id",
     "auth": "auth_config_id",
     "account": "connected_account_id",
@@ -23,7 +27,7 @@ ALL = "*"  # the group (and `by`) of the whole selection
 
 
 def group_key(entry: LogEntry, by: str) -> str:
-    return str(getattr(entry, GROUP_FIELDS[by]))
+    return field_text(entry, GROUP_FIELDS[by])
 
 
 def usable_duration(entry: LogEntry) -> int | None:
