@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.clock import NOW, NOW_MS, FakeClock
+from tests.clock import NOW, NOW_MS, FakeClock, fixed_clock
 from tests.conftest import settings_for
 from tests.demo.conftest import client_for, list_all
 from tui.cli import main as cli
@@ -98,6 +98,20 @@ def test_stats_equals_a_brute_force_count_of_the_servers_logs(
     assert all(line["by"] == by for line in lines)
     assert lines[-1]["group"] == "*"
     assert "read 300 logs; 300 logs counted between" in err
+
+
+def test_stats_rides_out_failing_pages(env, monkeypatch, capsys):
+    plan = parse_fault_spec("5xx=0.3,429=0.1")
+    with DemoServer(seed=7, rate=0, prefill=450, clock=fixed_clock, faults=plan) as server:
+        point_at(monkeypatch, server)
+        assert cli.main(["stats"]) == 0
+        server.set_fault_plan(None)
+        with client_for(server) as client:
+            logs = list_all(client)
+    out, err = capsys.readouterr()
+    total = json.loads(out.splitlines()[-1])
+    assert (total["group"], total["count"]) == ("*", len(logs))
+    assert "retrying in" in err
 
 
 def test_stats_follows_the_query_and_range_and_prints_a_table(

@@ -5,6 +5,7 @@ or an aligned table. How many logs it read is said on stderr."""
 from __future__ import annotations
 
 import argparse
+import asyncio
 import time
 from contextlib import aclosing
 from dataclasses import replace
@@ -16,13 +17,16 @@ from tui.cli.command import EXIT_OK, Command, run_headless, warn
 from tui.cli.query_flags import add_query_flags, query_from_flags
 from tui.config import Settings
 from tui.constants import MAX_LIMIT
+from tui.errors import ApiError
 from tui.query import LogQuery, TimeRange
 from tui.sanitize import clean
 from tui.sources.base import LogSource
 from tui.sources.open import open_source
 from tui.stats import ALL, GROUP_FIELDS, PERCENTILES, GroupStats, StatsEngine
+from tui.tail import Backoff, Sleep
 
 FORMATS = ("json", "text")
+PAGE_ATTEMPTS = 6
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -84,14 +88,27 @@ class StatsJob:
         return replace(self.query.server_part, time_range=TimeRange(from_ms, to_ms))
 
 
-async def walk_range(source: LogSource, query: LogQuery, engine: StatsEngine) -> int:
+async def walk_range(
+    source: LogSource, query: LogQuery, engine: StatsEngine, sleep: Sleep = asyncio.sleep
+) -> int:
     """Feed ``engine`` every log of ``query``, page after page to the cursor's end;
     returns how many were read (a log read twice, pushed down a page by a late one, is
-    counted once by the engine)."""
+    counted once by the engine). A page that fails is asked for again after a backoff,
+    up to PAGE_ATTEMPTS times: one 503 must not cost a walk of many pages."""
     cursor: str | None = None
     read = 0
+    backoff = Backoff()
     while True:
-        page = await source.list_logs(query, limit=MAX_LIMIT, cursor=cursor)
+        try:
+            page = await source.list_logs(query, limit=MAX_LIMIT, cursor=cursor)
+        except ApiError as error:
+            if not error.retryable or backoff.failures + 1 >= PAGE_ATTEMPTS:
+                raise
+            delay = backoff.delay_for(error)
+            warn(f"{error}; retrying in {round(delay, 1):g} s.")
+            await sleep(delay)
+            continue
+        backoff.reset()
         read += len(page.entries)
         engine.add(page.entries)
         for problem in page.skipped:
