@@ -19,6 +19,7 @@ import pytest
 from tests.clock import NOW, NOW_MS, FakeClock, fixed_clock
 from tests.conftest import settings_for
 from tests.demo.conftest import client_for, list_all
+from tui import locations
 from tui.cli import main as cli
 from tui.cli.main import COMMANDS
 from tui.cli.parser import parse_args
@@ -297,3 +298,20 @@ def test_watch_with_the_demo_and_an_incident_from_the_command_line(env, capsys):
     assert code == 3, err
     first = json.loads(out.splitlines()[0])
     assert (first["event"], first["rule"], first["threshold"]) == ("firing", "gmail failing", 2)
+
+
+def test_watch_reads_the_rules_of_config_toml(env, capsys):
+    config = locations.config_path()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[[rules]]\nname = "traffic"\nwhen = ">= 1 in 1h"\n', encoding="utf-8")
+    code = cli.main(["watch", "--demo", "--rules-from-config", "--for", "3", "--interval", "0.5"])
+    out, err = capsys.readouterr()
+    assert code == 3, err
+    assert json.loads(out.splitlines()[0])["rule"] == "traffic"
+    config.write_text(
+        '[[rules]]\nname = "bad"\nwhen = "failed >= 5 in 1m min 2"\n', encoding="utf-8"
+    )
+    assert cli.main(["watch", "--demo", "--rules-from-config"]) == 2
+    err = capsys.readouterr().err
+    assert "rule 'bad': min is for error_rate" in err
+    assert err.splitlines()[-1].strip() == "^^^"

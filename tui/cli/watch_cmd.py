@@ -34,7 +34,15 @@ EXEC_TIMEOUT_S = 30.0
 STDERR_FD = 2
 
 
+EXIT_CODES = (
+    "exit status: 0 ran to its end (--for, or a pipe read to its end) and nothing fired; "
+    "3 the same, but a rule fired or the source went blind; 1 the source stopped it (a "
+    "refused key, a rejected query); 2 a bad flag or rule; 130 Ctrl-C"
+)
+
+
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = EXIT_CODES
     parser.add_argument(
         "--rule",
         action="append",
