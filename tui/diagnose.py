@@ -282,6 +282,24 @@ def diagnose(call: CallDetail, seen_tools: Iterable[str] = ()) -> Diagnosis | No
     )
 
 
+def failure_pattern(message: str) -> str | None:
+    """The pattern a failed log's message alone shows (the list has no steps or
+    response): the text rules of `diagnose`, for counting failures by kind."""
+    if not message:
+        return None
+    facts = _Facts(
+        texts=(("message", message),),
+        fetch_failed=None,
+        tool_step=None,
+        upstream_error=None,
+        composio_refused=False,
+        fields=(),
+        body_strings=(),
+    )
+    found = _match(facts)
+    return None if found is None else found[0]
+
+
 def _match(facts: _Facts) -> tuple[str, list[str]] | None:
     # 1. The connection could not be fetched: the tool never ran.
     said = _said(facts, NO_CONNECTED_ACCOUNT)

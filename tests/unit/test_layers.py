@@ -62,6 +62,8 @@ LAYERS = (
             "tui.export",
             "tui.clipboard",
             "tui.views",
+            "tui.stats.*",
+            "tui.rules.*",
         ),
     ),
     Layer("session", ("tui.session.*",)),

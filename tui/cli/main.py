@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from tui import debuglog
-from tui.cli import demo_server_cmd, get_cmd, list_cmd, screen_cmd, tail_cmd
+from tui.cli import demo_server_cmd, get_cmd, list_cmd, screen_cmd, stats_cmd, tail_cmd, watch_cmd
 from tui.cli.command import EXIT_USAGE, Command
 from tui.cli.parser import KEY_FLAGS, parse_args
 from tui.config import KEY_FLAG_MESSAGE
@@ -22,7 +22,13 @@ from tui.errors import ConfigError
 __all__ = ["COMMANDS", "EXIT_USAGE", "main"]
 
 # The subcommands, in the order `toolwatch --help` lists them.
-COMMANDS: tuple[Command, ...] = (list_cmd.COMMAND, get_cmd.COMMAND, tail_cmd.COMMAND)
+COMMANDS: tuple[Command, ...] = (
+    list_cmd.COMMAND,
+    get_cmd.COMMAND,
+    tail_cmd.COMMAND,
+    stats_cmd.COMMAND,
+    watch_cmd.COMMAND,
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -108,7 +108,7 @@ class TailJob:
         for problem in batch.skipped:
             warn(f"skipped {problem}")
         if batch.gap is not None:
-            warn(_gap_message(batch.gap))
+            warn(gap_message(batch.gap))
         entries = matching(self.query, batch.entries)
         if self.last is not None and self._first:
             # The logs already there: only the newest --last of them (oldest first).
@@ -121,7 +121,7 @@ class TailJob:
         return len(entries)
 
 
-def _gap_message(gap: Gap) -> str:
+def gap_message(gap: Gap) -> str:
     def clock(ms: int) -> str:
         return f"{fmt.clock_time(ms, UTC)} UTC"
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from tui.demo import hostile
 from tui.demo.errors import ApiError
+from tui.demo.failures import Outcome
 from tui.demo.faults import FaultPlan, FaultResponse, Faults, RequestInfo
 from tui.demo.ids import stream
 from tui.demo.planted import raw_damage, secrets_damage
@@ -39,8 +40,13 @@ TRUNCATE_MAX_BYTES = 4096  # where cuts happen: inside the first items of a page
 
 
 class PlannedFaults(Faults):
-    def __init__(self, plan: FaultPlan, counts: Counter[str] | None = None) -> None:
+    def __init__(
+        self, plan: FaultPlan, counts: Counter[str] | None = None, set_at_ms: int = 0
+    ) -> None:
         self.plan = plan
+        # The incident's stretch of log time, from when the plan was set.
+        start = set_at_ms + round(plan.incident_after_s * 1000)
+        self._incident_ms = (start, start + round(plan.incident_s * 1000))
         # Log faults are counted here as they are decided; the server counts request faults.
         self.counts: Counter[str] = Counter() if counts is None else counts
         self._late_ms: dict[int, int] = {}  # only late logs are kept: a small share
@@ -96,10 +102,19 @@ class PlannedFaults(Faults):
         if huge_draw < plan.huge_rate:
             draft.extras["huge_bytes"] = plan.huge_bytes
             self.counts["huge"] += 1
+        if plan.incident_kind and self._in_incident(draft):
+            _incident(plan.incident_kind, draft, stream(plan.seed, "incident", index))
+            self.counts["incident"] += 1
         if late_draw < plan.late_rate:
             # Uniform in (0, late_max_s]: 1 - random() is in (0, 1].
             self._late_ms[index] = max(1, round((1 - late_share) * plan.late_max_s * 1000))
             self.counts["late"] += 1
+
+    def _in_incident(self, draft: Draft) -> bool:
+        target = self.plan.incident_target
+        start, end = self._incident_ms
+        hit = target in (draft.dims["toolkit_slug"], draft.dims["tool_slug"])
+        return hit and start <= draft.timestamp_ms < end
 
     @property
     def delays_visibility(self) -> bool:
@@ -107,6 +122,20 @@ class PlannedFaults(Faults):
 
     def visibility_delay_ms(self, index: int, timestamp_ms: int) -> int:
         return self._late_ms.get(index, 0)
+
+
+# What an incident makes of the logs it hits: the upstream API refusing, or crawling.
+INCIDENT_FAILURES = (Outcome.UNAUTHORIZED, Outcome.FORBIDDEN, Outcome.INVALID_INPUT)
+INCIDENT_SLOW_MS = (5_000, 20_000)
+
+
+def _incident(kind: str, draft: Draft, rng: Random) -> None:
+    if kind == "slow":
+        draft.duration_ms = rng.randint(*INCIDENT_SLOW_MS)
+        return
+    draft.outcome = int(rng.choice(INCIDENT_FAILURES))
+    draft.dims["status"] = "failed"
+    draft.charge = ""
 
 
 def _stray(plan: FaultPlan, request: RequestInfo, draw: float, rng: Random) -> FaultResponse | None:

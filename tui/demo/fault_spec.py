@@ -25,6 +25,9 @@ FAULT_SPEC_HELP = (
     "long strings, huge=SHARE[:SIZE] makes their detail SIZE long (default 5MB), "
     "late=SHARE[:DURATION] lists them only up to DURATION after their timestamp (default "
     "10s). burst=COUNT[/DURATION] adds COUNT logs at once every DURATION (default 5s); "
+    "incident=fail|slow:TARGET[:DURATION][@START] makes every generated log of TARGET (a "
+    "toolkit or tool slug) fail, or take 5-20s, for DURATION (default 60s) from START "
+    "after the start (default 0s), e.g. incident=fail:gmail:60s@30s; "
     "seed=N picks other faults (default 0). SHARE is 0-1 or a percentage (5%), DURATION "
     "like 2s or 500ms, SIZE like 5MB or 512KB (1KB = 1024 bytes). Example: "
     "5xx=0.2,429=0.05,slow=0.05:2s,late=0.1:10s,burst=500/5s,seed=3"
@@ -149,6 +152,23 @@ def _burst(item: str, text: str) -> dict[str, Any]:
     return settings
 
 
+def _incident(item: str, text: str) -> dict[str, Any]:
+    spec, start = _split(item, text, "@")
+    kind, _, rest = spec.partition(":")
+    target, _, duration = rest.partition(":")
+    if kind not in ("fail", "slow") or not target:
+        raise ValueError(
+            f"{item}: write incident=fail:TARGET or incident=slow:TARGET (a toolkit or tool "
+            f"slug), with :DURATION and @START if wanted, e.g. {_EXAMPLES['incident']}"
+        )
+    settings: dict[str, Any] = {"incident_kind": kind, "incident_target": target}
+    if duration:
+        settings["incident_s"] = _duration(item, duration, positive=True)
+    if start is not None:
+        settings["incident_after_s"] = _duration(item, start, positive=False)
+    return settings
+
+
 def _seed(item: str, text: str) -> dict[str, Any]:
     try:
         seed = int(text)
@@ -177,6 +197,7 @@ _KINDS: dict[str, Callable[[str, str], dict[str, Any]]] = {
     "huge": _huge,
     "late": _share_and_duration("late_rate", "late_max_s", positive=True),
     "burst": _burst,
+    "incident": _incident,
     "seed": _seed,
 }
 _EXAMPLES = {
@@ -197,6 +218,7 @@ _EXAMPLES = {
     "huge": "huge=0.01:5MB",
     "late": "late=0.1:10s",
     "burst": "burst=500/5s",
+    "incident": "incident=fail:gmail:60s@30s",
     "seed": "seed=3",
 }
 _REQUEST_SHARES = {

@@ -19,6 +19,7 @@ from tui.demo.errors import ApiError
 MAX_HUGE_BYTES = 256 << 20
 MAX_BURST_LOGS = 100_000
 ENDLESS_MAX_BYTES = 8 << 30  # the server stops an endless body here all the same
+INCIDENT_KINDS = ("", "fail", "slow")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +111,13 @@ class FaultPlan:
     late_max_s: float = 10.0
     burst_logs: int = 0  # extra logs arriving together every `burst_every_s` seconds
     burst_every_s: float = 5.0
+    # An incident: from `incident_after_s` after the plan is set, for `incident_s`, every
+    # generated log of `incident_target` (a toolkit or a tool slug) fails ("fail") or
+    # takes 5 to 20 s ("slow").
+    incident_kind: str = ""
+    incident_target: str = ""
+    incident_s: float = 60.0
+    incident_after_s: float = 0.0
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -123,7 +131,16 @@ class FaultPlan:
                 f"the request shares (error_rate to endless_rate) add up to"
                 f" {self.request_share:g}: shares of requests must add up to at most 1"
             )
-        for name in ("slow_s", "late_max_s", "burst_every_s"):
+        if self.incident_kind not in INCIDENT_KINDS or (
+            self.incident_kind and not self.incident_target
+        ):
+            raise ValueError(
+                f"incident_kind={self.incident_kind!r}: must be one of "
+                f"{', '.join(k for k in INCIDENT_KINDS if k)}, with a target"
+            )
+        if self.incident_kind and self.incident_s * 1000 < 1:
+            raise ValueError(f"incident_s={self.incident_s!r}: must be at least 1 ms")
+        for name in ("slow_s", "late_max_s", "burst_every_s", "incident_s", "incident_after_s"):
             value = getattr(self, name)
             if not _is_number(value) or value < 0:
                 raise ValueError(f"{name}={value!r}: must be a number of seconds, 0 or more")
@@ -155,7 +172,7 @@ class FaultPlan:
 
     @property
     def shapes_logs(self) -> bool:
-        return bool(self.hostile_rate or self.huge_rate or self.late_rate)
+        return bool(self.hostile_rate or self.huge_rate or self.late_rate or self.incident_kind)
 
 
 def _is_number(value: object) -> bool:

@@ -142,7 +142,7 @@ class DemoServer:
                 self._traffic.shaper = None
                 self._traffic.set_bursts(0, 0)
                 return
-            policy = PlannedFaults(plan, self._fault_counts)
+            policy = PlannedFaults(plan, self._fault_counts, set_at_ms=self._now_ms())
             self.faults = policy
             self._traffic.shaper = policy.shape_log if plan.shapes_logs else None
             self._traffic.set_bursts(plan.burst_logs, round(plan.burst_every_s * 1000))
