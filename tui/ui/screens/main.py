@@ -128,7 +128,11 @@ class MainScreen(Screen[None]):
         return self.query_one(FilterSidebar)
 
     def show_status(self, info: StatusInfo) -> None:
-        self.query_one(StatusLine).info = info
+        """The status line, and the empty table's words when no rows come because of an
+        error: the table says it whole, the status line points there (one story)."""
+        table = self.table
+        table.show_problem(problem_text(info))
+        self.query_one(StatusLine).show(info, error_in_table=table.showing_problem)
 
     def show_title(self, info: TitleInfo) -> None:
         self.query_one(TitleBar).show(info)
@@ -234,3 +238,14 @@ class MainScreen(Screen[None]):
 
     def action_previous_match(self) -> None:
         self.table.next_match(older=False)
+
+
+def problem_text(info: StatusInfo) -> str | None:
+    """What an empty table says while polling is stopped or failing, else None."""
+    if info.error is None:
+        return None
+    if info.state == "stopped":
+        return f"Polling stopped. {info.error}"
+    if info.state == "retrying":
+        return f"No answer yet; retrying (the status line counts down). {info.error}"
+    return None

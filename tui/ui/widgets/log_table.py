@@ -17,6 +17,7 @@ from sanitized strings as plain segments: nothing is parsed as markup.
 from __future__ import annotations
 
 import asyncio
+import textwrap
 from collections.abc import Callable
 from datetime import tzinfo
 from typing import ClassVar
@@ -49,6 +50,7 @@ class LogTable(ScrollView, can_focus=True):
         "log-table--status-failed",
         "log-table--time",
         "log-table--match",
+        "log-table--problem",
     }
 
     DEFAULT_CSS = """
@@ -64,6 +66,7 @@ class LogTable(ScrollView, can_focus=True):
     LogTable > .log-table--status-ok { color: $text-success; }
     LogTable > .log-table--status-failed { color: $text-error; text-style: bold; }
     LogTable > .log-table--time { color: $text-muted; }
+    LogTable > .log-table--problem { color: $text-error; }
     LogTable > .log-table--match { background: $warning 40%; text-style: bold; }
     """
 
@@ -123,6 +126,9 @@ class LogTable(ScrollView, can_focus=True):
         self.unseen = 0  # rows that arrived while not following
         self.words: tuple[str, ...] = ()  # local search: highlighted, n/N jump between
         self.empty_text = "waiting for the first answer…"  # shown while there are no rows
+        # Why no rows come (a refused key, a failing server): said instead of
+        # ``empty_text`` while the table is empty, whole, so it and the status line agree.
+        self.problem: str | None = None
 
     # -- public API ------------------------------------------------------------
 
@@ -184,6 +190,22 @@ class LogTable(ScrollView, can_focus=True):
         if text != self.empty_text:
             self.empty_text = text
             self.refresh()
+
+    def show_problem(self, text: str | None) -> None:
+        """What stops rows from coming (None: nothing); shown, wrapped, while there are none."""
+        if text != self.problem:
+            self.problem = text
+            self.refresh()
+
+    @property
+    def showing_problem(self) -> bool:
+        """The table is empty and says why, in full."""
+        return self.problem is not None and not len(self.store)
+
+    def empty_lines(self, width: int) -> list[str]:
+        """What the empty table says, wrapped to ``width`` cells."""
+        text = self.problem if self.problem is not None else self.empty_text
+        return [fit(line, width) for line in textwrap.wrap(text, max(8, width))]
 
     def search(self, words: tuple[str, ...]) -> None:
         """Highlight ``words`` in messages; n and N then jump between rows holding them."""
@@ -330,10 +352,14 @@ class LogTable(ScrollView, can_focus=True):
         index = int(self.scroll_y) + y - 1
         row = self.store.row(index) if index < len(self.store) else None
         if row is None:
-            if y == 2 and not len(self.store) and self.empty_text:
-                style = self.rich_style + self.get_component_rich_style("log-table--time")
-                text = fit(self.empty_text, width - 2)
-                return Strip([Segment("  " + text, style)]).adjust_cell_length(width, style)
+            if y >= 2 and not len(self.store):
+                lines = self.empty_lines(width - 4)
+                if y - 2 < len(lines):
+                    look = "log-table--problem" if self.problem else "log-table--time"
+                    style = self.rich_style + self.get_component_rich_style(look)
+                    return Strip([Segment("  " + lines[y - 2], style)]).adjust_cell_length(
+                        width, style
+                    )
             return Strip.blank(width, self.rich_style)
         is_cursor = index == self.cursor_row
         key = (row.rowid, is_cursor, self.has_focus, width)
