@@ -4,6 +4,8 @@ mark (12)."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.clock import fixed_clock
 from tests.conftest import settings_for
 from tests.tui.pilot import screen_showing, settle
@@ -27,3 +29,26 @@ async def test_a_refused_key_is_one_story_table_and_status_line(demo_server):
         assert fix in table_text and "Invalid API key" in table_text
         status = str(app.query_one(StatusLine).render())
         assert status.startswith("■ stopped: authentication failed (HTTP 401) — see the table")
+
+
+def cursor_in_view(table: LogTable) -> bool:
+    top = int(table.scroll_y)
+    return top <= table.cursor_row < top + table.size.height - 1  # minus the header
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_enter_keeps_the_opened_row_in_view(app_factory, size):
+    """Item 5: p, ↓ 25 times, Enter: the pane takes room under the table, and the table
+    scrolls so the row it opened is still on screen."""
+    app = app_factory()
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        table = app.query_one(LogTable)
+        await pilot.press("p", *["down"] * 25)
+        assert cursor_in_view(table)
+        opened = table.selected
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.main_screen.detail_open and table.selected == opened
+        assert table.size.height < size[1] - 10  # the pane took room
+        assert cursor_in_view(table)

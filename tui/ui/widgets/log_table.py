@@ -244,6 +244,9 @@ class LogTable(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._strip_cache.clear()
         self._update_virtual_size()
+        # A pane opened under the table (Enter) takes its lower rows: the row being
+        # read must stay on screen. After the refresh: the new scroll limits apply then.
+        self.call_after_refresh(self._scroll_cursor_into_view)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
