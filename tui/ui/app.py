@@ -96,6 +96,7 @@ class ToolwatchApp(App[None]):
             tz=settings.tz,
             parse=self.session.parse,
             values=lambda: self.session.seen_values,
+            clock=clock,
         )
         self._shown = (self.session.status, self.session.title)
 
