@@ -72,6 +72,14 @@ def _local(ms: int, tz: tzinfo | None) -> datetime | None:
         return None
 
 
+def in_zone(moment: datetime, tz: tzinfo | None) -> datetime:
+    """A time written without a zone, read in ``tz`` (local time when None): the zone
+    every time is shown in, so what is typed means what the screen shows."""
+    if tz is not None:
+        return moment.replace(tzinfo=tz)
+    return moment.astimezone()  # a naive datetime is taken as local time here
+
+
 def clock_time(ms: int, tz: tzinfo | None) -> str:
     """``10:02:03``: the time of day, as the table, status line and gaps show it;
     ``bad time`` for a moment out of range."""
@@ -126,6 +134,15 @@ def ago(ms: int, now_ms: int) -> str:
     else:
         amount = count(seconds // 86_400, "day")
     return f"in {amount}" if later else f"{amount} ago"
+
+
+def full_time_ago(ms: int | None, tz: tzinfo | None, now_ms: int | None) -> str:
+    """``2026-04-17 10:02:03.123 (3 min ago)``: a moment, and how long before ``now_ms``
+    (left out without a now, or for a moment out of range)."""
+    shown = full_time(ms, tz)
+    if ms is None or now_ms is None or shown == BAD_TIME:
+        return shown
+    return f"{shown} ({ago(ms, now_ms)})"
 
 
 def full_time(ms: int | None, tz: tzinfo | None) -> str:

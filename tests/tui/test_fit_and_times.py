@@ -4,13 +4,17 @@ mark (12)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
-from tests.clock import fixed_clock
+from tests.clock import FIXED_NOW, FakeClock, fixed_clock, local_zone
 from tests.conftest import settings_for
 from tests.tui.pilot import screen_showing, settle
-from tui.config import Secret
-from tui.errors import AuthError
+from tui import fmt
+from tui.config import DEFAULT_TABLE_COLUMNS, Secret, table_columns, time_zone
+from tui.errors import AuthError, ConfigError
 from tui.ui.app import ToolwatchApp
 from tui.ui.widgets.log_table import LogTable
 from tui.ui.widgets.status_line import StatusLine
@@ -172,3 +176,91 @@ async def test_m_marks_the_row_and_a_double_click_opens_one(app_factory):
         await pilot.click(LogTable, offset=(20, 6), times=2)
         await settle(app, pilot)
         assert app.main_screen.detail_open and table.cursor_row == 5
+
+
+TEN_TWENTY_UTC = 1_776_421_200_000  # 2026-04-17T10:20:00Z, 5 min before the fixed now
+
+
+async def test_times_shown_and_typed_are_local_time(demo_server):
+    """Item 8: with TZ=Asia/Tokyo (9 h ahead) and no timezone configured, the table
+    shows Tokyo time, the status line says JST, and a typed since: without a zone means
+    Tokyo time too: one rule."""
+    with local_zone("Asia/Tokyo"):
+        settings = settings_for(demo_server, tz=None)  # None: local time, as by default
+        app = ToolwatchApp(settings, clock=fixed_clock, poll_on_interval=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            table = app.query_one(LogTable)
+            newest = table.store.row(0)
+            assert newest is not None
+            tokyo = datetime.fromtimestamp(newest.timestamp_ms / 1000, ZoneInfo("Asia/Tokyo"))
+            assert table_lines(table)[1].startswith(" " + tokyo.strftime("%H:%M:%S") + " ")
+            assert tokyo.hour == 19  # 10:24 UTC
+            assert "JST" in str(app.query_one(StatusLine).render())
+            await pilot.press("slash", *"since:2026-04-17T19:20", "enter")
+            await settle(app, pilot)
+            time_range = app.session.query.time_range
+            assert time_range is not None and time_range.from_ms == TEN_TWENTY_UTC
+            rows = table.store.rows(0, len(table.store))
+            assert rows and all(row.timestamp_ms >= TEN_TWENTY_UTC for row in rows)
+
+
+async def test_the_table_shows_the_date_of_a_row_not_from_today(demo_server):
+    """Item 8: a day later, the same rows show their date (UTC here: settings_for)."""
+    a_day_later = FakeClock(FIXED_NOW + 86_400, frozen=True)
+    app = ToolwatchApp(settings_for(demo_server), clock=a_day_later, poll_on_interval=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one(LogTable)
+        assert table_lines(table)[1].startswith(" Apr 17 10:24:")
+    app = ToolwatchApp(settings_for(demo_server), clock=fixed_clock, poll_on_interval=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert table_lines(app.query_one(LogTable))[1].startswith(" 10:24:")
+
+
+async def test_the_summary_says_how_long_ago_the_call_started(app_factory):
+    """Item 8: the detail pane's Summary gives the start relative to now, too."""
+    app = app_factory()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(app, pilot)
+        table = app.query_one(LogTable)
+        rows = table.store.rows(0, len(table.store))
+        older = next(
+            n for n, row in enumerate(rows) if FIXED_NOW * 1000 - row.timestamp_ms > 180_000
+        )
+        minutes = int((FIXED_NOW * 1000 - rows[older].timestamp_ms) // 60_000)
+        table.move_cursor(older)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await screen_showing(app, pilot, f"({minutes} min ago)")
+
+
+def test_ago_says_how_long_before_now_in_words():
+    now = 1_776_421_500_000
+    assert fmt.ago(now - 2_000, now) == "just now"
+    assert fmt.ago(now - 42_000, now) == "42 s ago"
+    assert fmt.ago(now - 3 * 60_000 - 59_000, now) == "3 min ago"
+    assert fmt.ago(now - 2 * 3_600_000, now) == "2 h ago"
+    assert fmt.ago(now - 86_400_000, now) == "1 day ago"
+    assert fmt.ago(now - 5 * 86_400_000, now) == "5 days ago"
+    assert fmt.ago(now + 180_000, now) == "in 3 min"  # a clock ahead of ours
+    assert fmt.full_time_ago(None, None, now) == fmt.NO_VALUE
+    assert fmt.full_time_ago(fmt.BAD_TIME_HIGH, None, now) == fmt.BAD_TIME
+
+
+def test_config_names_a_zone_or_says_which_it_meant():
+    assert time_zone(None, "c") is None and time_zone("local", "c") is None
+    assert time_zone("UTC", "c") is UTC
+    assert time_zone("Asia/Tokyo", "c") == ZoneInfo("Asia/Tokyo")
+    with pytest.raises(ConfigError, match="did you mean 'Asia/Tokyo'"):
+        time_zone("Asia/Tokio", "c")
+    with pytest.raises(ConfigError, match="not a time zone"):
+        time_zone(9, "c")
+
+
+def test_table_columns_keep_the_order_given_and_refuse_unknown_names():
+    assert table_columns(["tool", "time"], "c") == (("tool", "time"), None)
+    assert table_columns(None, "c") == (DEFAULT_TABLE_COLUMNS, None)
+    columns, problem = table_columns("time", "c")
+    assert columns == DEFAULT_TABLE_COLUMNS and problem and "needs a list" in problem

@@ -77,7 +77,7 @@ class MainScreen(Screen[None]):
             yield LogTable(
                 self.store, tz=self._tz, columns=self._columns, clock=self._clock, id="log-table"
             )
-            yield DetailPane(tz=self._tz, id="detail-pane")
+            yield DetailPane(tz=self._tz, clock=self._clock, id="detail-pane")
         yield StatusLine(tz=self._tz, id="status-line")
         yield Footer()
 

@@ -67,8 +67,10 @@ class StatusLine(Static):
         if info.failed:
             parts += [", ", (f"{info.failed:,} failed", "red")]
         if info.last_poll is not None:
-            stamp = fmt.clock_time(round(info.last_poll * 1000), self._tz)
-            parts += [" · polled ", stamp]
+            polled_ms = round(info.last_poll * 1000)
+            stamp = fmt.clock_time(polled_ms, self._tz)
+            # The zone every time on screen is in, and typed times are read in.
+            parts += [" · polled ", stamp, " ", fmt.zone_name(self._tz, polled_ms)]
         if info.gap:
             parts += [" · ", (clean(info.gap, max_len=200), "bold yellow")]
         if info.skipped:
