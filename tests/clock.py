@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from unittest import mock
+
 # 2026-04-17T10:25:00Z, the "now" of every screen test: the same times on screen every run.
 FIXED_NOW = 1_776_421_500.0
 FIXED_NOW_MS = int(FIXED_NOW * 1000)
@@ -45,3 +51,15 @@ class FakeClock:
 
 # Shared by the screen tests and the frozen demo servers.
 fixed_clock = FakeClock(FIXED_NOW, frozen=True)
+
+
+@contextmanager
+def local_zone(name: str) -> Iterator[None]:
+    """Local time is ``name``'s inside (TZ=name, as a user would set it), the machine's
+    again after."""
+    try:
+        with mock.patch.dict(os.environ, {"TZ": name}):
+            time.tzset()
+            yield
+    finally:
+        time.tzset()

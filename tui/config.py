@@ -7,12 +7,14 @@ Composio's own SDKs use): a flag would leave it in ``ps`` and shell history.
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import UTC, tzinfo
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from tui.constants import DEFAULT_BASE_URL, ENV_API_KEY, ENV_BASE_URL
 from tui.errors import ConfigError
@@ -128,3 +130,49 @@ def settings_from_env(
         raise ConfigError(NO_KEY_MESSAGE)
     base = normalize_base_url(env.get(ENV_BASE_URL) or DEFAULT_BASE_URL)
     return Settings(base_url=base, api_key=Secret(key), poll_interval=poll_interval, lag_s=lag_s)
+
+
+# The log table's columns, by the names ``[table] columns`` in config.toml takes.
+TABLE_COLUMNS = ("time", "status", "toolkit", "tool", "user", "duration", "message")
+# The tool slug names its toolkit, so the toolkit column is there to be chosen.
+DEFAULT_TABLE_COLUMNS = ("time", "status", "tool", "user", "duration", "message")
+
+
+def table_columns(value: object, where: str) -> tuple[tuple[str, ...], str | None]:
+    """``[table] columns`` as the columns to show, in order, and what is wrong with it
+    (None: nothing). Anything wrong gives the default columns: a table to read beats a
+    screen that refuses to start; the problem is said with the closest right name."""
+    if value is None:
+        return DEFAULT_TABLE_COLUMNS, None
+    example = 'columns = ["time", "status", "tool", "user", "duration", "message"]'
+    if not isinstance(value, list) or not value:
+        return DEFAULT_TABLE_COLUMNS, f"{where}: [table] needs a list of columns: {example}"
+    for name in value:
+        if not isinstance(name, str) or name not in TABLE_COLUMNS:
+            close = difflib.get_close_matches(str(name), TABLE_COLUMNS, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            return DEFAULT_TABLE_COLUMNS, (
+                f"{where}: [table] columns has no column {name!r}{hint}; the columns are "
+                f"{', '.join(TABLE_COLUMNS)}. Showing the default columns"
+            )
+    return tuple(dict.fromkeys(value)), None  # a column named twice is shown once
+
+
+def time_zone(value: object, where: str) -> tzinfo | None:
+    """``timezone`` in config.toml: None for local time (the default, and ``"local"``),
+    UTC for ``"UTC"``, else the IANA zone it names; ConfigError says what is wrong."""
+    if value is None or value == "local":
+        return None
+    if value in ("UTC", "utc", "Z"):
+        return UTC
+    if isinstance(value, str) and value:
+        try:
+            return ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    close = difflib.get_close_matches(str(value), sorted(available_timezones()), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    raise ConfigError(
+        f'{where}: timezone {value!r} is not a time zone{hint}; write "local" (the '
+        'default), "UTC" or a zone name such as "Europe/Berlin"'
+    )

@@ -72,11 +72,77 @@ def _local(ms: int, tz: tzinfo | None) -> datetime | None:
         return None
 
 
+def in_zone(moment: datetime, tz: tzinfo | None) -> datetime:
+    """A time written without a zone, read in ``tz`` (local time when None): the zone
+    every time is shown in, so what is typed means what the screen shows."""
+    if tz is not None:
+        return moment.replace(tzinfo=tz)
+    return moment.astimezone()  # a naive datetime is taken as local time here
+
+
 def clock_time(ms: int, tz: tzinfo | None) -> str:
     """``10:02:03``: the time of day, as the table, status line and gaps show it;
     ``bad time`` for a moment out of range."""
     moment = _local(ms, tz)
     return BAD_TIME if moment is None else moment.strftime("%H:%M:%S")
+
+
+# The widest table_time: a time of another year.
+TABLE_TIME_WIDTH: Final = 16
+
+
+def table_time(ms: int, tz: tzinfo | None, now_ms: int) -> str:
+    """A row's time in the table: ``10:02:03`` today, ``Apr 17 10:02:03`` another day of
+    this year, ``2025-04-17 10:02`` before; ``bad time`` for a moment out of range."""
+    moment, now = _local(ms, tz), _local(now_ms, tz)
+    if moment is None:
+        return BAD_TIME
+    if now is not None and moment.date() == now.date():
+        return moment.strftime("%H:%M:%S")
+    if now is not None and moment.year == now.year:
+        return moment.strftime("%b %d %H:%M:%S")
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def same_day(ms: int, tz: tzinfo | None, now_ms: int) -> bool:
+    """Whether ``ms`` falls on the day of ``now_ms`` in ``tz`` (the table then shows only
+    the time of day)."""
+    moment, now = _local(ms, tz), _local(now_ms, tz)
+    return moment is not None and now is not None and moment.date() == now.date()
+
+
+def zone_name(tz: tzinfo | None, now_ms: int) -> str:
+    """``UTC``, ``JST``, ``CEST``: the zone times are shown and read in (local time when
+    ``tz`` is None), as the status line says it."""
+    now = _local(now_ms, tz)
+    return (now.tzname() if now is not None else None) or "local time"
+
+
+def ago(ms: int, now_ms: int) -> str:
+    """``just now``, ``42 s ago``, ``3 min ago``, ``2 h ago``, ``5 days ago``; ``in 3 min``
+    for a moment after ``now_ms`` (a clock ahead of ours)."""
+    seconds = (now_ms - ms) // 1000
+    later, seconds = seconds < 0, abs(seconds)
+    if seconds < 5:
+        return "just now"
+    if seconds < 60:
+        amount = f"{seconds} s"
+    elif seconds < 3600:
+        amount = f"{seconds // 60} min"
+    elif seconds < 86_400:
+        amount = f"{seconds // 3600} h"
+    else:
+        amount = count(seconds // 86_400, "day")
+    return f"in {amount}" if later else f"{amount} ago"
+
+
+def full_time_ago(ms: int | None, tz: tzinfo | None, now_ms: int | None) -> str:
+    """``2026-04-17 10:02:03.123 (3 min ago)``: a moment, and how long before ``now_ms``
+    (left out without a now, or for a moment out of range)."""
+    shown = full_time(ms, tz)
+    if ms is None or now_ms is None or shown == BAD_TIME:
+        return shown
+    return f"{shown} ({ago(ms, now_ms)})"
 
 
 def full_time(ms: int | None, tz: tzinfo | None) -> str:

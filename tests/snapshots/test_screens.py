@@ -54,8 +54,9 @@ async def _query_applied(pilot) -> None:
     await settle(pilot.app, pilot)
 
 
-def test_query_bar_error_and_sidebar_120x40(snap_compare, snapshot_app):
-    assert snap_compare(snapshot_app, terminal_size=(120, 40), run_before=_bar_with_an_error)
+def test_query_bar_error_and_sidebar_140x40(snap_compare, snapshot_app):
+    # From about 137 columns the sidebar opens by default beside a table with whole tools.
+    assert snap_compare(snapshot_app, terminal_size=(140, 40), run_before=_bar_with_an_error)
 
 
 def test_query_applied_sidebar_hidden_80x24(snap_compare, snapshot_app):

@@ -81,7 +81,7 @@ async def test_escape_on_the_table_drops_the_query(app_factory):
 
 async def test_sidebar_and_bar_stay_in_step(app_factory, demo_server):
     app = app_factory()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
         sidebar = app.query_one(FilterSidebar)
         assert sidebar.display  # wide enough: shown

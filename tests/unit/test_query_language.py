@@ -10,12 +10,14 @@ strategies draw its value from those two.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.clock import FIXED_NOW_MS as NOW  # in ms, as the parser wants it
+from tests.clock import local_zone
 from tui.constants import FILTER_FIELDS, FILTER_OPERATORS
 from tui.fmt import iso_utc
 from tui.query import (
@@ -272,7 +274,7 @@ def test_words_match_messages_case_insensitively() -> None:
         ("since:2026-13-01", 0, 16, "not a real time"),
         ("since:2026-02-30T10:00", 0, 22, "not a real time"),
         ("since:2026-04-17T10", 0, 19, "can't read"),
-        ("since:yesterday", 0, 15, "no zone means UTC"),
+        ("since:yesterday", 0, 15, "no zone means the zone times are shown in"),
         ("since:1969-12-31", 0, 16, "outside 1970 to 9999"),
         ("since:99999999999999999", 0, 23, "past the year 9999"),
         ("since:1h until:2h", 9, 8, "until is before since:1h in until:2h — swap the two times"),
@@ -326,18 +328,40 @@ def test_pointer_draws_carets_under_the_term() -> None:
     ],
 )
 def test_time_forms(value: str, expected: int) -> None:
-    assert parse_time(value, now_ms=NOW) == expected
+    # Read in UTC here (timezone = "UTC"); test_a_time_without_a_zone_is_local_time reads
+    # them in another zone.
+    assert parse_time(value, now_ms=NOW, tz=UTC) == expected
     quoted = f'"{value}"' if " " in value else value
-    since = parse_query(f"since:{quoted}", now_ms=NOW).time_range
+    since = parse_query(f"since:{quoted}", now_ms=NOW, tz=UTC).time_range
     assert since == TimeRange(expected, None)
-    until = parse_query(f"until:{quoted}", now_ms=NOW).time_range
+    until = parse_query(f"until:{quoted}", now_ms=NOW, tz=UTC).time_range
     assert until == TimeRange(0, expected)
 
 
 def test_iso_forms_agree_with_datetime() -> None:
     moment = datetime(2026, 4, 17, 10, 0, tzinfo=UTC)
-    assert parse_time("2026-04-17T10:00", now_ms=0) == int(moment.timestamp() * 1000)
+    assert parse_time("2026-04-17T10:00", now_ms=0, tz=UTC) == int(moment.timestamp() * 1000)
     assert int(datetime(2026, 4, 17, tzinfo=UTC).timestamp() * 1000) == APRIL_17
+
+
+@pytest.mark.parametrize(
+    ("value", "zoned"),
+    [
+        ("2026-04-17T10:00", False),
+        ("2026-04-17", False),
+        ("2026-04-17T10:00Z", True),  # a zone means what it says
+        ("2026-04-17T10:00+00:00", True),
+        ("1h", True),
+    ],
+)
+def test_a_time_without_a_zone_is_local_time(value: str, zoned: bool) -> None:
+    """Issue 14, item 8: as `date` and `journalctl` read them, in TZ (here Tokyo, 9 h
+    ahead of UTC), or in the zone config.toml names."""
+    utc = parse_time(value, now_ms=NOW, tz=UTC)
+    nine_hours = 0 if zoned else 9 * 3_600_000
+    with local_zone("Asia/Tokyo"):
+        assert parse_time(value, now_ms=NOW) == utc - nine_hours  # local: TZ
+    assert parse_time(value, now_ms=NOW, tz=ZoneInfo("Asia/Tokyo")) == utc - nine_hours
 
 
 def test_since_and_until_make_the_api_time_range() -> None:

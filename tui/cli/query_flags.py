@@ -7,8 +7,10 @@ import argparse
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import tzinfo
 from typing import TypeVar
 
+from tui.cli.settings import configured_zone
 from tui.errors import ConfigError
 from tui.models.entry import LogEntry
 from tui.query import LogQuery, QuerySyntaxError, TimeRange, parse_query, parse_time
@@ -17,7 +19,8 @@ _T = TypeVar("_T")
 
 TIME_FORMS = (
     "15m, 2h, 7d, 30s, 1w (back from now), an ISO time such as 2026-04-17 or "
-    "2026-04-17T10:00 (with seconds, Z or +02:00; no zone means UTC) or epoch milliseconds"
+    "2026-04-17T10:00 (with seconds, Z or +02:00; no zone means local time, as `date` "
+    'shows it: timezone = "UTC" in config.toml or TZ=UTC for UTC) or epoch milliseconds'
 )
 
 
@@ -52,9 +55,10 @@ def query_flag(text: str, now_ms: int | None = None) -> LogQuery:
 
 
 def query_from_flags(args: argparse.Namespace) -> LogQuery:
-    """--query with --since/--until laid over it: the query the screen would run."""
-    now_ms = _now_ms()
-    query = query_flag(args.query, now_ms)
+    """--query with --since/--until laid over it: the query the screen would run, times
+    without a zone read in the zone the screen shows (configured_zone)."""
+    now_ms, tz = _now_ms(), configured_zone()
+    query = _read_flag("--query", args.query, parse_query, now_ms, tz)
     since, until = args.since, getattr(args, "until", None)
     if since is None and until is None:
         return query
@@ -63,8 +67,8 @@ def query_from_flags(args: argparse.Namespace) -> LogQuery:
             "a time is given both in --query (since:/until:) and as --since/--until; "
             "give it in one place"
         )
-    from_ms = 0 if since is None else _read_flag("--since", since, parse_time, now_ms)
-    to_ms = None if until is None else _read_flag("--until", until, parse_time, now_ms)
+    from_ms = 0 if since is None else _read_flag("--since", since, parse_time, now_ms, tz)
+    to_ms = None if until is None else _read_flag("--until", until, parse_time, now_ms, tz)
     if to_ms is not None and to_ms < from_ms:
         raise ConfigError(f"--until {until} is before --since {since}; swap the two times")
     return replace(query, time_range=TimeRange(from_ms, to_ms))
@@ -75,11 +79,13 @@ def matching(query: LogQuery, entries: list[LogEntry]) -> list[LogEntry]:
     return [entry for entry in entries if query.matches_words(entry.message)]
 
 
-def _read_flag(flag: str, text: str, parse: Callable[..., _T], now_ms: int) -> _T:
+def _read_flag(
+    flag: str, text: str, parse: Callable[..., _T], now_ms: int, tz: tzinfo | None = None
+) -> _T:
     """``parse(text)``; on a syntax error, the error, then the flag's text with a caret
     line under the bad term."""
     try:
-        return parse(text, now_ms=now_ms)
+        return parse(text, now_ms=now_ms, tz=tz)
     except QuerySyntaxError as error:
         raise ConfigError(f"{flag}: {error}\n{error.pointer(text, indent='  ')}") from None
 

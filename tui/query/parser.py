@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from datetime import tzinfo
 from typing import Final
 
 from tui.constants import FILTER_FIELDS
@@ -35,8 +36,9 @@ class _Time:
     term: Term
 
 
-def parse_query(text: str, *, now_ms: int) -> LogQuery:
-    """The query ``text`` stands for; relative times resolve against ``now_ms``.
+def parse_query(text: str, *, now_ms: int, tz: tzinfo | None = None) -> LogQuery:
+    """The query ``text`` stands for; relative times resolve against ``now_ms``, times
+    without a zone are read in ``tz`` (local time when None), as times are shown.
 
     Raises ``QuerySyntaxError`` at the first term the server cannot take. Empty text
     is the empty query."""
@@ -52,7 +54,7 @@ def parse_query(text: str, *, now_ms: int) -> LogQuery:
                 unclosed,
                 1,
             )
-        parsed = parse_term(term, now_ms)
+        parsed = parse_term(term, now_ms, tz)
         if isinstance(parsed, Filter):
             filters.append(parsed)
         elif isinstance(parsed, _Time):
@@ -79,7 +81,7 @@ def _time_range(times: dict[str, _Time]) -> TimeRange | None:
     return TimeRange(from_ms, None if until is None else until.ms)
 
 
-def parse_term(term: Term, now_ms: int) -> Filter | _Time | str:
+def parse_term(term: Term, now_ms: int, tz: tzinfo | None = None) -> Filter | _Time | str:
     """One term: a filter, a time bound, or a search word."""
     negated = term.text.startswith("-")
     body = term.text[1:] if negated else term.text
@@ -113,7 +115,7 @@ def parse_term(term: Term, now_ms: int) -> Filter | _Time | str:
             f"search messages for it: {quote(term.text)}",
         )
     if name in TIME_NAMES:
-        return _parse_time_term(term, name, operator, negated, raw, now_ms)
+        return _parse_time_term(term, name, operator, negated, raw, now_ms, tz)
     api_field = field_for(name)
     if api_field is None:
         raise _unknown_field(term, name)
@@ -184,7 +186,13 @@ def _status_value(term: Term, head: str, value: str) -> str:
 
 
 def _parse_time_term(
-    term: Term, name: str, operator: str, negated: bool, raw: str, now_ms: int
+    term: Term,
+    name: str,
+    operator: str,
+    negated: bool,
+    raw: str,
+    now_ms: int,
+    tz: tzinfo | None,
 ) -> _Time:
     if negated:
         other = "until" if name == "since" else "since"
@@ -195,6 +203,6 @@ def _parse_time_term(
         raise term.error("missing time", TIME_HELP)
     value = _value(term, f"{name}:", raw)
     try:
-        return _Time(name, time_ms(value, now_ms), term)
+        return _Time(name, time_ms(value, now_ms, tz), term)
     except BadTime as bad:
         raise term.error(bad.what, bad.fix) from None

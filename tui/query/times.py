@@ -4,7 +4,7 @@ epoch milliseconds, read into epoch ms."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Final
 
 from tui import fmt
@@ -25,9 +25,12 @@ _ISO: Final = re.compile(
 _MAX_MS: Final = fmt.epoch_ms(datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC))
 # Below this a bare number is more likely seconds or a forgotten unit than epoch ms.
 _MIN_EPOCH_MS: Final = 100_000_000_000
+# One rule for times typed and shown, as `date` and `journalctl` read them: no zone means
+# the zone the table shows (local time; `timezone` in config.toml or TZ=UTC for UTC).
+ZONE_RULE: Final = "no zone means the zone times are shown in: local, or timezone in config.toml"
 TIME_HELP: Final = (
     "write a duration back from now (30s, 15m, 2h, 7d, 1w), an ISO time "
-    "(2026-04-17, 2026-04-17T10:00, with seconds, with Z or +02:00; no zone means UTC) "
+    f"(2026-04-17, 2026-04-17T10:00, with seconds, with Z or +02:00; {ZONE_RULE}) "
     "or epoch milliseconds"
 )
 
@@ -40,8 +43,9 @@ class BadTime(Exception):
         self.what, self.fix = what, fix
 
 
-def time_ms(value: str, now_ms: int) -> int:
-    """``value`` in epoch ms, relative times back from ``now_ms``; raises ``BadTime``."""
+def time_ms(value: str, now_ms: int, tz: tzinfo | None = None) -> int:
+    """``value`` in epoch ms, relative times back from ``now_ms``, a time without a zone
+    in ``tz`` (local time when None); raises ``BadTime``."""
     relative = _RELATIVE.fullmatch(value)
     if relative:
         return max(0, now_ms - int(relative[1]) * _RELATIVE_UNIT_MS[relative[2]])
@@ -62,18 +66,21 @@ def time_ms(value: str, now_ms: int) -> int:
         moment = datetime.fromisoformat(value)
     except ValueError as error:
         raise BadTime(f"{value!r} is not a real time ({error})") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)  # no zone: UTC
-    ms = fmt.epoch_ms(moment)
+    try:
+        if moment.tzinfo is None:
+            moment = fmt.in_zone(moment, tz)  # no zone: the zone times are shown in
+        ms = fmt.epoch_ms(moment)
+    except (OverflowError, OSError, ValueError):  # a zone's rules past what it knows
+        ms = -1  # said below as out of range
     if not 0 <= ms <= _MAX_MS:
         raise BadTime(f"{value!r} is outside 1970 to 9999", "write a time from 1970 on")
     return ms
 
 
-def parse_time(text: str, *, now_ms: int) -> int:
+def parse_time(text: str, *, now_ms: int, tz: tzinfo | None = None) -> int:
     """One time as ``since:``/``until:`` take it (``15m``, an ISO time, epoch ms), in
     epoch ms; a ``QuerySyntaxError`` covering ``text`` when it cannot be read."""
     try:
-        return time_ms(text, now_ms)
+        return time_ms(text, now_ms, tz)
     except BadTime as bad:
         raise QuerySyntaxError(f"{bad.what} — {bad.fix}", 0, len(text)) from None

@@ -138,7 +138,7 @@ class Session:
 
     def parse(self, text: str) -> LogQuery:
         """``text`` as a query at the session's now; QuerySyntaxError says what is wrong."""
-        return parse_query(text, now_ms=self.now_ms())
+        return parse_query(text, now_ms=self.now_ms(), tz=self.settings.tz)
 
     def try_parse(self, text: str) -> LogQuery | None:
         try:

@@ -165,6 +165,8 @@ _ROWS = (
     Action("table.follow", "f", "follow", "Follow", "table"),
     Action("table.oldest", "end", "last", "Oldest", "table", show=False),
     Action("table.open", "enter", "select", "Open", "table", show=False),
+    Action("table.scroll_right", "right", "message_right", "Message →", "table", show=False),
+    Action("table.scroll_left", "left", "message_left", "Message ←", "table", show=False),
     # The detail pane and its JSON tab.
     Action("detail.close", "escape", "close", "Close detail", "detail"),
     Action("detail.parent", "enter", "parent", "Open parent", "detail", show=False),

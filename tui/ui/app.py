@@ -98,6 +98,7 @@ class ToolwatchApp(CrashReportingApp):
             tz=settings.tz,
             parse=self.session.parse,
             values=lambda: self.session.seen_values,
+            clock=clock,
         )
         self._shown = (self.session.status, self.session.title)
         self.theme_keeper = ThemeKeeper(self)

@@ -11,6 +11,7 @@ from tui.errors import ApiError
 from tui.sanitize import clean
 from tui.session import Session
 from tui.ui.screens.diff import DiffScreen
+from tui.ui.widgets.log_table import LogTable
 
 
 class DiffKeys:
@@ -27,6 +28,8 @@ class DiffKeys:
         log_id = self._current_log_id()
         if log_id is not None:
             self.calls.marked = log_id
+            for table in self.app.query(LogTable):  # the row shows the mark
+                table.set_marked(log_id)
             self.app.notify(
                 f"Marked {clean(log_id)}: d on another log shows what differs.", timeout=3
             )

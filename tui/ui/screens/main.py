@@ -3,6 +3,7 @@ and the status line."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import tzinfo
 from typing import ClassVar
@@ -16,10 +17,12 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from tui.config import table_columns
 from tui.debuglog import internal_error
 from tui.diagnose import Diagnosis, diagnose
-from tui.errors import ApiError
+from tui.errors import ApiError, ConfigError
 from tui.family import is_meta_tool
+from tui.locations import config_path
 from tui.models.call import CallDetail
 from tui.models.entry import LogEntry
 from tui.query import LogQuery
@@ -30,14 +33,18 @@ from tui.ui.actions import bindings
 from tui.ui.messages import CallFailed, CallLoaded, ChildrenFound
 from tui.ui.widgets.detail_pane import DetailPane
 from tui.ui.widgets.filter_sidebar import FilterSidebar
+from tui.ui.widgets.log_rows import comfortable_width
 from tui.ui.widgets.log_table import LogTable
 from tui.ui.widgets.query_bar import QueryBar
 from tui.ui.widgets.status_line import StatusLine
 from tui.ui.widgets.title_bar import TitleBar
 from tui.ui.working_keys import working
+from tui.views import read_config
 
-# Below this width the table needs every column it has: the sidebar starts hidden.
-SIDEBAR_MIN_WIDTH = 100
+# The sidebar's width (filter_sidebar.py's CSS): it opens by default only when the table
+# beside it keeps comfortable_width (time, status, a 48-cell tool, user, duration and
+# 20 cells of message), so at 120 columns it starts hidden and the tool reads whole.
+SIDEBAR_WIDTH = 26
 # Wider than this, the detail pane opens beside the table; up to it, under the table
 # (at 120 columns, with the sidebar, side by side leaves neither enough room).
 STACKED_UP_TO_WIDTH = 120
@@ -56,6 +63,7 @@ class MainScreen(Screen[None]):
         tz: tzinfo | None = None,
         parse: Callable[[str], LogQuery],
         values: Callable[[], Mapping[str, Iterable[str]]],
+        clock: Callable[[], float] = time.time,
     ) -> None:
         super().__init__()
         self.store = store
@@ -63,17 +71,21 @@ class MainScreen(Screen[None]):
         self._tz = tz
         self._parse = parse
         self._values = values
+        self._clock = clock
         self._sidebar_choice: bool | None = None  # None: by width
         self._children: dict[str, list[LogEntry]] = {}  # meta-tool calls' children, by id
         self._back: list[str] = []  # the calls the pane showed before, for Backspace
+        self._columns, self._columns_problem = configured_columns()
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="title-bar")
         yield QueryBar(parse=self._parse, values=self._values, id="query-bar")
         with Horizontal(id="body"):
             yield FilterSidebar(values=self._values, id="filter-sidebar")
-            yield LogTable(self.store, tz=self._tz, id="log-table")
-            yield DetailPane(tz=self._tz, id="detail-pane")
+            yield LogTable(
+                self.store, tz=self._tz, columns=self._columns, clock=self._clock, id="log-table"
+            )
+            yield DetailPane(tz=self._tz, clock=self._clock, id="detail-pane")
         yield StatusLine(tz=self._tz, id="status-line")
         yield Footer()
 
@@ -82,11 +94,14 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(LogTable).focus()
+        if self._columns_problem:
+            self.notify(self._columns_problem, severity="warning", timeout=15, markup=False)
         self.post_message(self.Ready())
 
     def on_resize(self, event: Resize) -> None:
         if self._sidebar_choice is None:
-            self.sidebar.display = event.size.width >= SIDEBAR_MIN_WIDTH
+            room = event.size.width - SIDEBAR_WIDTH
+            self.sidebar.display = room >= comfortable_width(self._columns)
         self._arrange(event.size.width)
 
     def _arrange(self, width: int) -> None:
@@ -155,7 +170,11 @@ class MainScreen(Screen[None]):
         return self.query_one(FilterSidebar)
 
     def show_status(self, info: StatusInfo) -> None:
-        self.query_one(StatusLine).info = info
+        """The status line, and the empty table's words when no rows come because of an
+        error: the table says it whole, the status line points there (one story)."""
+        table = self.table
+        table.show_problem(problem_text(info))
+        self.query_one(StatusLine).show(info, error_in_table=table.showing_problem)
 
     def show_title(self, info: TitleInfo) -> None:
         self.query_one(TitleBar).show(info)
@@ -329,3 +348,25 @@ class MainScreen(Screen[None]):
 
     def action_previous_match(self) -> None:
         self.table.next_match(older=False)
+
+
+def problem_text(info: StatusInfo) -> str | None:
+    """What an empty table says while polling is stopped or failing, else None."""
+    if info.error is None:
+        return None
+    if info.state == "stopped":
+        return f"Polling stopped. {info.error}"
+    if info.state == "retrying":
+        return f"No answer yet; retrying (the status line counts down). {info.error}"
+    return None
+
+
+def configured_columns() -> tuple[tuple[str, ...], str | None]:
+    """``[table] columns`` from config.toml, and what is wrong with it (None: nothing).
+    An unreadable file is the keymap's to report; the table then has its defaults."""
+    path = config_path()
+    try:
+        table = read_config(path).get("table", {})
+    except ConfigError:
+        table = {}
+    return table_columns(table.get("columns") if isinstance(table, dict) else None, str(path))

@@ -10,6 +10,8 @@ through the model's sanitizer and is drawn through ``Text``, never markup.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import tzinfo
 from typing import ClassVar
 
@@ -36,7 +38,7 @@ LABEL_WIDTH = 14
 
 
 def summary_text(
-    call: CallDetail, diagnosis: Diagnosis | None, tz: tzinfo | None
+    call: CallDetail, diagnosis: Diagnosis | None, tz: tzinfo | None, now_ms: int | None = None
 ) -> RenderableType:
     """The Summary tab: one fact a line, the failure and its diagnosis first. Labels sit
     in a column of their own, so a long value wraps under its value, not under them."""
@@ -80,7 +82,7 @@ def summary_text(
     )
     line("source", source)
     line("version", call.version)
-    line("started", fmt.full_time(call.started_ms, tz))
+    line("started", fmt.full_time_ago(call.started_ms, tz, now_ms))
     line("ended", fmt.full_time(call.ended_ms, tz))
     duration = fmt.duration(call.duration_ms)
     line("duration", duration if duration != fmt.BAD_DURATION else "invalid (see the JSON tab)")
@@ -140,9 +142,15 @@ class DetailPane(Vertical, can_focus=False):
             super().__init__()
             self.log_id = log_id
 
-    def __init__(self, *, tz: tzinfo | None = None, id: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        tz: tzinfo | None = None,
+        clock: Callable[[], float] = time.time,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
-        self._tz = tz
+        self._tz, self._clock = tz, clock
         self.call: CallDetail | None = None
         self.log_id: str | None = None
 
@@ -189,7 +197,9 @@ class DetailPane(Vertical, can_focus=False):
                 overflow="ellipsis",
             )
         )
-        self.query_one("#detail-summary", Static).update(summary_text(call, diagnosis, self._tz))
+        self.query_one("#detail-summary", Static).update(
+            summary_text(call, diagnosis, self._tz, round(self._clock() * 1000))
+        )
         self.query_one("#detail-summary-scroll").scroll_home(animate=False)
         self._children_said(None)
         self.query_one(TimelineView).show(call)

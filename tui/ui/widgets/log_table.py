@@ -16,9 +16,10 @@ from sanitized strings as plain segments: nothing is parsed as markup.
 
 from __future__ import annotations
 
-import asyncio
+import time
 from collections.abc import Callable
 from datetime import tzinfo
+from functools import partial
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -30,12 +31,21 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui import fmt
+from tui.config import DEFAULT_TABLE_COLUMNS
 from tui.store import LogStore, RowView
 from tui.ui.actions import bindings
-from tui.ui.widgets.log_rows import Column, cells, fit, layout, row_segments, row_values
-
-# Rows a search looks at before it lets the event loop run again (a few ms of work).
-SEARCH_SLICE = 5_000
+from tui.ui.widgets.log_rows import (
+    Column,
+    cells,
+    header,
+    layout,
+    row_segments,
+    row_values,
+    scrolled,
+    widths_of,
+    wrapped,
+)
+from tui.ui.widgets.log_search import next_match
 
 
 class LogTable(ScrollView, can_focus=True):
@@ -49,6 +59,8 @@ class LogTable(ScrollView, can_focus=True):
         "log-table--status-failed",
         "log-table--time",
         "log-table--match",
+        "log-table--problem",
+        "log-table--mark",
     }
 
     DEFAULT_CSS = """
@@ -64,6 +76,8 @@ class LogTable(ScrollView, can_focus=True):
     LogTable > .log-table--status-ok { color: $text-success; }
     LogTable > .log-table--status-failed { color: $text-error; text-style: bold; }
     LogTable > .log-table--time { color: $text-muted; }
+    LogTable > .log-table--problem { color: $text-error; }
+    LogTable > .log-table--mark { color: $warning; text-style: bold; }
     LogTable > .log-table--match { background: $warning 40%; text-style: bold; }
     """
 
@@ -107,6 +121,8 @@ class LogTable(ScrollView, can_focus=True):
         store: LogStore,
         *,
         tz: tzinfo | None = None,
+        columns: tuple[str, ...] = DEFAULT_TABLE_COLUMNS,
+        clock: Callable[[], float] = time.time,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -114,15 +130,22 @@ class LogTable(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.store = store
         self._tz = tz
+        self._clock = clock
+        self.column_names = columns  # what [table] columns asks for, in its order
+        self.columns: tuple[Column, ...] = ()  # as laid out for the width and the rows
+        self.message_offset = 0  # → and ← scroll the message column by this many cells
+        self.marked_id: str | None = None  # the log m marked: a glyph in the gutter
         # Strips keyed by row and state; rows never change once stored, so the
-        # cache stays valid until the width or the styles change.
-        self._strip_cache: dict[tuple[int, bool, bool, int], Strip] = {}
+        # cache stays valid until the layout or the styles change.
+        self._strip_cache: dict[tuple[object, ...], Strip] = {}
         self._cursor_anchor: tuple[int, int] | None = None  # (rowid, ts) under the cursor
-        self._time_format: Callable[[int], str] = self._format_time
         self._following = True
         self.unseen = 0  # rows that arrived while not following
         self.words: tuple[str, ...] = ()  # local search: highlighted, n/N jump between
         self.empty_text = "waiting for the first answer…"  # shown while there are no rows
+        # Why no rows come (a refused key, a failing server): said instead of
+        # ``empty_text`` while the table is empty, whole, so it and the status line agree.
+        self.problem: str | None = None
 
     # -- public API ------------------------------------------------------------
 
@@ -171,6 +194,7 @@ class LogTable(ScrollView, can_focus=True):
         """Call after the store was cleared or replaced: follows the newest again."""
         self._set_following(True)
         self._strip_cache.clear()
+        self.message_offset = 0
         self._update_virtual_size()
         self._set_cursor(0, keep_anchor=False)
         self.scroll_to(y=0, animate=False)
@@ -185,6 +209,21 @@ class LogTable(ScrollView, can_focus=True):
             self.empty_text = text
             self.refresh()
 
+    def show_problem(self, text: str | None) -> None:
+        """What stops rows from coming (None: nothing); shown, wrapped, while there are none."""
+        if text != self.problem:
+            self.problem = text
+            self.refresh()
+
+    @property
+    def showing_problem(self) -> bool:
+        """The table is empty and says why, in full."""
+        return self.problem is not None and not len(self.store)
+
+    def empty_lines(self, width: int) -> list[str]:
+        """What the empty table says, wrapped to ``width`` cells."""
+        return wrapped(self.empty_text if self.problem is None else self.problem, width)
+
     def search(self, words: tuple[str, ...]) -> None:
         """Highlight ``words`` in messages; n and N then jump between rows holding them."""
         if words != self.words:
@@ -198,21 +237,11 @@ class LogTable(ScrollView, can_focus=True):
         Searched in slices from the cursor between which the screen keeps answering
         keys; pressing again starts over from where the cursor is."""
         if self.words:
-            self.run_worker(self._find(older), group="search", exclusive=True)
-
-    async def _find(self, older: bool) -> None:
-        words, position = self.words, self.cursor_row
-        while True:
-            found, stopped = self.store.find(words, position, older=older, limit=SEARCH_SLICE)
-            if found is not None:
-                self._set_cursor(found)
-                return
-            if stopped in (0, len(self.store) - 1) or stopped == position:
-                which = "older" if older else "newer"
-                self.notify(f"No {which} loaded log holds {' '.join(words)!r}", timeout=3)
-                return
-            position = stopped
-            await asyncio.sleep(0)  # let keys and repaints through between slices
+            say = partial(self.notify, timeout=3)
+            find = next_match(
+                self.store, self.words, self.cursor_row, older=older, move=self._set_cursor, say=say
+            )
+            self.run_worker(find, group="search", exclusive=True)
 
     # -- sizing ----------------------------------------------------------------
 
@@ -222,6 +251,9 @@ class LogTable(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._strip_cache.clear()
         self._update_virtual_size()
+        # A pane opened under the table (Enter) takes its lower rows: the row being
+        # read must stay on screen. After the refresh: the new scroll limits apply then.
+        self.call_after_refresh(self._scroll_cursor_into_view)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -311,47 +343,86 @@ class LogTable(ScrollView, can_focus=True):
         offset = getattr(event, "y", None)
         if isinstance(offset, int) and offset >= 1:
             self._set_cursor(int(self.scroll_y) + offset - 1)
+            if getattr(event, "chain", 1) == 2:  # a double click opens the row
+                self.action_select()
+
+    def set_marked(self, log_id: str | None) -> None:
+        """Show ``log_id`` as the marked log (m): a glyph in its row's gutter."""
+        if log_id != self.marked_id:
+            self.marked_id = log_id
+            self.refresh()
+
+    def action_message_right(self) -> None:
+        """→: scroll every row's message left, to read what the column cut (as lnav's →
+        scrolls the view; time, status and tool stay, so the row is still named)."""
+        self._scroll_message(+1)
+
+    def action_message_left(self) -> None:
+        self._scroll_message(-1)
+
+    def _scroll_message(self, direction: int) -> None:
+        rows = self.store.rows(int(self.scroll_y), self.size.height)
+        offset = scrolled(self.message_offset, direction, self.columns, self.size.width, rows)
+        if offset != self.message_offset:
+            self.message_offset = offset
+            self.refresh()
 
     # -- rendering -------------------------------------------------------------
 
     def _format_time(self, ms: int) -> str:
-        return fmt.clock_time(ms, self._tz)
+        return fmt.table_time(ms, self._tz, round(self._clock() * 1000))
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # One store query for the whole visible range instead of one per line.
-        self.store.rows(int(self.scroll_y), self.size.height)
+        rows = self.store.rows(int(self.scroll_y), self.size.height)
+        self._measure(rows)
         return super().render_lines(crop)
+
+    def _measure(self, rows: list[RowView]) -> None:
+        """Lay the columns out for the width and the rows on screen."""
+        now_ms = round(self._clock() * 1000)
+        oldest = self.store.oldest_ms
+        dated = oldest is not None and not fmt.same_day(oldest, self._tz, now_ms)
+        columns = layout(self.size.width, self.column_names, widths_of(rows, dated=dated))
+        if columns != self.columns:
+            self.columns = columns
+            self._strip_cache.clear()
+            self.refresh()  # this pass may draw only some lines: the rest change too
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        columns = layout(width)
+        if not self.columns:
+            self._measure([])
+        columns = self.columns
         if y == 0:
             return self._header_strip(columns, width)
         index = int(self.scroll_y) + y - 1
         row = self.store.row(index) if index < len(self.store) else None
         if row is None:
-            if y == 2 and not len(self.store) and self.empty_text:
-                style = self.rich_style + self.get_component_rich_style("log-table--time")
-                text = fit(self.empty_text, width - 2)
-                return Strip([Segment("  " + text, style)]).adjust_cell_length(width, style)
+            lines = [] if len(self.store) else self.empty_lines(width - 4)
+            if 0 <= y - 2 < len(lines):  # the empty table's words, from its second line
+                look = "log-table--problem" if self.problem else "log-table--time"
+                style = self.rich_style + self.get_component_rich_style(look)
+                return Strip([Segment("  " + lines[y - 2], style)]).adjust_cell_length(width)
             return Strip.blank(width, self.rich_style)
         is_cursor = index == self.cursor_row
-        key = (row.rowid, is_cursor, self.has_focus, width)
+        marked = row.id == self.marked_id
+        key = (row.rowid, is_cursor, self.has_focus, width, marked, self.message_offset)
         strip = self._strip_cache.get(key)
         if strip is None:
             if len(self._strip_cache) > 2_000:
                 self._strip_cache.clear()
-            strip = self._row_strip(row, columns, width, is_cursor)
+            strip = self._row_strip(row, columns, width, is_cursor, marked)
             self._strip_cache[key] = strip
         return strip
 
     def _header_strip(self, columns: tuple[Column, ...], width: int) -> Strip:
         style = self.rich_style + self.get_component_rich_style("log-table--header")
-        titles = cells(columns, width, [c.title for c in columns])
-        return Strip([Segment(" ".join(titles), style)], width).adjust_cell_length(width, style)
+        text = header(columns, width, self.message_offset)
+        return Strip([Segment(text, style)], width).adjust_cell_length(width, style)
 
     def _row_strip(
-        self, row: RowView, columns: tuple[Column, ...], width: int, cursor: bool
+        self, row: RowView, columns: tuple[Column, ...], width: int, cursor: bool, marked: bool
     ) -> Strip:
         base = self.rich_style
         if row.failed:
@@ -360,10 +431,17 @@ class LogTable(ScrollView, can_focus=True):
             "log-table--status-failed" if row.failed else "log-table--status-ok"
         )
         time_style = self.get_component_rich_style("log-table--time")
-        row_cells = cells(columns, width, row_values(row, columns, self._time_format))
-        styles = [base + time_style, base + status_style] + [base] * (len(row_cells) - 2)
+        values = row_values(row, columns, self._format_time, self.message_offset)
+        row_cells = cells(columns, width, values)
+        by_name = {"time": base + time_style, "status": base + status_style}
+        styles = [by_name.get(c.name, base) for c in columns]
         match_style = base + self.get_component_rich_style("log-table--match")
-        segments = row_segments(row_cells, styles, base, self.words, match_style)
+        mark_style = base + self.get_component_rich_style("log-table--mark")
+        gutter = Segment("◆", mark_style) if marked else Segment(" ", base)
+        segments = [
+            gutter,
+            *row_segments(columns, row_cells, styles, base, self.words, match_style),
+        ]
         strip = Strip(segments).adjust_cell_length(width, base)
         if cursor:
             # post_style: the cursor's background must win over each cell's own.
