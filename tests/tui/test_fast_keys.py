@@ -36,3 +36,22 @@ async def test_the_palette_in_a_terminal_four_rows_high(app_factory):
         await pilot.press("ctrl+p", "pagedown", "down", "pageup")
         await pilot.pause()
         assert app.is_running
+
+
+async def test_a_query_typed_in_the_same_read_as_slash_goes_into_the_bar(app_factory):
+    from textual import events
+
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        # "/failed⏎" in one read: every key is queued before the first is handled.
+        for key, char in [("slash", "/"), *((c, c) for c in "failed"), ("enter", "\r")]:
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app._driver.send_message(event)  # type: ignore[union-attr]
+        await settle(app, pilot)
+        assert app.session.query_text == "failed"
+        assert not app.main_screen.detail.display  # Enter applied the query, opened nothing
+        # In the bar, "/" and ":" are text.
+        await pilot.press("slash", "end", "space", *"since:1h/x")
+        assert app.main_screen.bar.input.value == "failed since:1h/x"

@@ -28,6 +28,9 @@ class Action:
     key_display: str | None = None
     palette: str | None = None  # its name in the command palette, when offered there
     palette_help: str | None = None  # what the palette says beside it (else its keys)
+    # Run by the app as the key arrives, before the keys behind it are handed on: only
+    # for an action that moves the focus, so that the keys typed after it follow it.
+    priority: bool = False
 
     @property
     def shown_keys(self) -> str:
@@ -46,6 +49,7 @@ class Action:
             show=self.show,
             key_display=self.key_display,
             id=self.id,
+            priority=self.priority,
         )
 
 
@@ -125,7 +129,15 @@ _ROWS = (
         palette="Export the loaded logs as JSON lines",
     ),
     # The main screen.
-    Action("screen.filter", "slash,colon", "focus_query", "Filter", "screen", key_display="/"),
+    Action(
+        "screen.filter",
+        "slash,colon",
+        "focus_query",
+        "Filter",
+        "screen",
+        key_display="/",
+        priority=True,
+    ),
     Action(
         "screen.sidebar",
         "f2",

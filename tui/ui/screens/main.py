@@ -15,7 +15,7 @@ from textual.containers import Horizontal
 from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Input
 
 from tui.config import table_columns
 from tui.debuglog import internal_error
@@ -141,6 +141,9 @@ class MainScreen(Screen[None]):
             return self.detail_open
         if action == "detail_back":
             return self.detail_open and bool(self._back)
+        if action == "focus_query":
+            # A priority key: in a text field, "/" and ":" are text (False hands them on).
+            return not isinstance(self.focused, Input)
         return True
 
     def action_detail_tab(self, tab: str) -> None:
@@ -337,7 +340,10 @@ class MainScreen(Screen[None]):
         self.table.focus()
 
     def action_focus_query(self) -> None:
-        self.bar.input.focus()
+        # A priority binding, and the focus set now rather than on the next turn as
+        # Widget.focus() does: "/failed⏎" arriving in one read (a laggy SSH link, a paste)
+        # types into the bar instead of running f, a, i, l, e, d and Enter on the table.
+        self.set_focus(self.bar.input)
 
     def action_toggle_sidebar(self) -> None:
         self._sidebar_choice = not self.sidebar.display
