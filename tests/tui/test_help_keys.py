@@ -26,7 +26,7 @@ async def test_f1_in_the_query_bar_lists_no_scrolling_a_one_line_field_cannot_do
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await pilot.press("slash", "f1")
-        shown = await screen_showing(app, pilot, "Drop query")
+        shown = await screen_showing(app, pilot, "Cancel edit")
         assert not [words for words in (*NOTHING_HERE, "Scroll Up", "Page Up") if words in shown]
 
 
