@@ -17,7 +17,7 @@ from textual.pilot import Pilot
 
 from tui.config import Secret, Settings
 from tui.demo import DemoServer
-from tui.locations import ENV_STATE_DIR
+from tui.locations import ENV_CONFIG_DIR, ENV_STATE_DIR
 from tui.ui.app import ToolwatchApp
 from tui.ui.widgets.log_table import LogTable
 
@@ -48,6 +48,12 @@ async def _detail(pilot: Pilot[None]) -> None:
         await pilot.pause()
 
 
+async def _timeline(pilot: Pilot[None]) -> None:
+    await _detail(pilot)
+    await pilot.press("2")  # the Timeline tab: the call's steps and requests as a waterfall
+    await pilot.pause()
+
+
 async def _rerun_copied(pilot: Pilot[None]) -> None:
     await _detail(pilot)
     await pilot.press("r")
@@ -61,6 +67,7 @@ SHOTS: list[tuple[str, tuple[int, int], Callable[[Pilot[None]], Awaitable[None]]
     ("live-table-80x24.svg", (80, 24), _noop),
     ("filtered-140x40.svg", (140, 40), _filtered),
     ("detail-200x50.svg", (200, 50), _detail),
+    ("timeline-120x40.svg", (120, 40), _timeline),
     ("rerun-copied-120x40.svg", (120, 40), _rerun_copied),
 ]
 # Shots taken as if watching a real project: no demo key in the copy toast.
@@ -97,7 +104,8 @@ async def render(
 
 async def main() -> None:
     with tempfile.TemporaryDirectory() as state:
-        os.environ[ENV_STATE_DIR] = state  # leave the runner's own state file alone
+        # Leave the runner's own state alone, and draw no keymap, theme or columns of theirs.
+        os.environ[ENV_STATE_DIR] = os.environ[ENV_CONFIG_DIR] = state
         for name, size, before in SHOTS:
             await render(name, size, before)
 
