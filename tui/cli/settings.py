@@ -1,4 +1,5 @@
-"""The settings the shared flags ask for: the API from the environment, a file, or the
+"""The settings the shared flags ask for: the API from the environment (Composio, or
+Buddy.works with --source buddy), a named source of config.toml (-s NAME), a file, or a
 built-in demo server (started here, and stopped when the command is done)."""
 
 from __future__ import annotations
@@ -7,10 +8,26 @@ import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from tui import debuglog
-from tui.config import DEFAULT_LAG_S, Secret, Settings, settings_from_env
+from tui.config import (
+    DEFAULT_LAG_S,
+    NamedSource,
+    Secret,
+    Settings,
+    buddy_settings_from_env,
+    named_sources,
+    parse_pipelines,
+    settings_from_env,
+)
+from tui.constants import BUDDY_ENV_TOKEN, ENV_API_KEY
 from tui.errors import ConfigError
+from tui.locations import config_path
+from tui.views import read_config
+
+if TYPE_CHECKING:
+    from tui.demo import FaultPlan
 
 
 @contextmanager
@@ -20,6 +37,9 @@ def settings_from_flags(
     lag: float = DEFAULT_LAG_S,
     query_text: str | None = None,
 ) -> Iterator[Settings]:
+    named = _named(args.source_name)
+    kind = args.source or (named.kind if named else "composio")
+    pipelines = parse_pipelines(args.pipeline) if args.pipeline else ()
     if args.file is not None:
         if args.demo:
             raise ConfigError("--file and --demo are two sources of logs; give one of them")
@@ -27,14 +47,29 @@ def settings_from_flags(
         settings = settings_from_env(poll_interval=interval, lag_s=lag, need_key=False)
         debuglog.register_secret(settings.api_key.reveal())  # a no-op without a key
         yield replace(settings, query_text=query_text, source_file=args.file)
-    elif args.demo:
-        from tui.demo import DemoServer, parse_fault_spec
+    elif args.demo and kind == "buddy":
+        from tui.demo.buddy_server import BuddyDemoServer
+        from tui.demo.buddy_world import PROJECT, WORKSPACE
 
-        try:
-            faults = None if args.faults is None else parse_fault_spec(args.faults)
-        except ValueError as error:
-            raise ConfigError(f"--faults: {error}") from None
-        with DemoServer(faults=faults) as server:
+        with BuddyDemoServer(faults=_faults(args)) as server:
+            debuglog.register_secret(server.token)
+            yield Settings(
+                base_url=server.url,
+                api_key=Secret(server.token),
+                demo=True,
+                poll_interval=interval,
+                lag_s=lag,
+                query_text=query_text,
+                source_kind="buddy",
+                key_env=BUDDY_ENV_TOKEN,
+                workspace=WORKSPACE,
+                project=PROJECT,
+                pipelines=pipelines,
+            )
+    elif args.demo:
+        from tui.demo import DemoServer
+
+        with DemoServer(faults=_faults(args)) as server:
             debuglog.register_secret(server.api_key)
             yield Settings(
                 base_url=server.url,
@@ -44,9 +79,49 @@ def settings_from_flags(
                 lag_s=lag,
                 query_text=query_text,
             )
-    else:
-        settings = replace(
-            settings_from_env(poll_interval=interval, lag_s=lag), query_text=query_text
+    elif kind == "buddy":
+        settings = buddy_settings_from_env(
+            workspace=args.workspace or (named.workspace if named else None),
+            project=args.project or (named.project if named else None),
+            pipelines=pipelines or (named.pipelines if named else ()),
+            token_env=named.key_env if named and named.kind == "buddy" else BUDDY_ENV_TOKEN,
+            base_url=named.base_url if named else None,
+            poll_interval=interval,
+            lag_s=lag,
         )
         debuglog.register_secret(settings.api_key.reveal())
-        yield settings
+        yield replace(settings, query_text=query_text, source_name=args.source_name)
+    else:
+        settings = settings_from_env(
+            poll_interval=interval,
+            lag_s=lag,
+            key_env=named.key_env if named else ENV_API_KEY,
+            base_url=named.base_url if named else None,
+        )
+        debuglog.register_secret(settings.api_key.reveal())
+        yield replace(settings, query_text=query_text, source_name=args.source_name)
+
+
+def _named(name: str | None) -> NamedSource | None:
+    """The ``[sources.NAME]`` of config.toml; ConfigError lists the names there are."""
+    if name is None:
+        return None
+    path = config_path()
+    found = named_sources(read_config(path), str(path))
+    if name not in found:
+        known = ", ".join(sorted(found)) or "none yet"
+        raise ConfigError(
+            f"-s {name}: no [sources.{name}] in {path} (named sources there: {known}); "
+            'add one, such as [sources.ci] kind = "buddy" token_env = "BUDDY_TOKEN" '
+            'workspace = "acme" project = "agents"'
+        )
+    return found[name]
+
+
+def _faults(args: argparse.Namespace) -> FaultPlan | None:
+    from tui.demo import parse_fault_spec
+
+    try:
+        return None if args.faults is None else parse_fault_spec(args.faults)
+    except ValueError as error:
+        raise ConfigError(f"--faults: {error}") from None

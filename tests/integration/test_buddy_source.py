@@ -1,0 +1,308 @@
+"""The Buddy source against the embedded Buddy server over a real loopback socket:
+paging, rows updated in place without duplicates, the log followed by offset, every
+error shape of buddy-contract.md A.1, and the rate limit."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from tui.demo.buddy_server import BuddyDemoServer
+from tui.demo.faults import FaultResponse, Faults, RequestInfo
+from tui.errors import (
+    ApiError,
+    AuthError,
+    ForbiddenError,
+    NotFoundError,
+    RateLimitedError,
+    ServerError,
+    UnreadableBody,
+)
+from tui.query import LogQuery, parse_query
+from tui.sources.base import fetch_call
+from tui.sources.buddy import BuddyClient, BuddySource
+from tui.sources.buddy.rows import UNFINISHED
+from tui.store import LogStore
+from tui.tail import LiveTail
+
+START = 1_790_000_000.0
+
+
+class Clock:
+    """The server's and the source's time, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = START
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def server(clock: Clock) -> Iterator[BuddyDemoServer]:
+    with BuddyDemoServer(seed=3, rate=0, prefill=12, clock=clock) as running:
+        yield running
+
+
+def source_for(server: BuddyDemoServer, clock: Clock, **options: object) -> BuddySource:
+    client = BuddyClient(token=server.token, base_url=server.url, clock=clock)
+    return BuddySource(client, workspace="acme", project="agents", clock=clock, **options)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def source(server: BuddyDemoServer, clock: Clock) -> AsyncIterator[BuddySource]:
+    made = source_for(server, clock, per_page=2)
+    yield made
+    await made.aclose()
+
+
+async def test_every_run_is_read_through_the_pages_and_rows_come_newest_first(
+    server: BuddyDemoServer, source: BuddySource
+) -> None:
+    page = await source.list_logs(LogQuery(), limit=100)
+    runs = server.world.runs
+    assert source.runs_read == len(runs)
+    assert len(page.entries) == sum(len(run.actions) for run in runs)
+    assert len({entry.id for entry in page.entries}) == len(page.entries)
+    times = [entry.timestamp_ms for entry in page.entries]
+    assert times == sorted(times, reverse=True)
+    # per_page=2: the runs of every pipeline came in pages of two, the second page asked.
+    assert any("page=2&per_page=2" in request for request in server.requests)
+    # An id resolves on its own: PIPELINE/RUN/ACTION_EXECUTION.
+    pipeline, run, action = page.entries[0].id.split("/")
+    assert pipeline.isdigit() and run.isdigit() and len(action) == 24
+
+
+async def test_the_cursor_pages_the_rows_and_the_query_is_applied_here(
+    source: BuddySource,
+) -> None:
+    first = await source.list_logs(LogQuery(), limit=5)
+    second = await source.list_logs(LogQuery(), limit=5, cursor=first.next_cursor)
+    assert first.next_cursor == "5"
+    assert not {e.id for e in first.entries} & {e.id for e in second.entries}
+    failed = await source.list_logs(parse_query("failed", now_ms=0), limit=100)
+    assert failed.entries and all(e.status == "failed" for e in failed.entries)
+    assert source.filtered_note(parse_query("failed", now_ms=0)) == (
+        f"filtered here over the {source.runs_read} runs read"
+    )
+    ok = await source.list_logs(parse_query("ok toolkit:release", now_ms=0), limit=100)
+    assert all(e.status == "success" and e.toolkit == "release" for e in ok.entries)
+
+
+async def test_running_rows_are_updated_in_place_never_twice(
+    server: BuddyDemoServer, clock: Clock
+) -> None:
+    clock.now = START  # the newest runs are still running
+    source = source_for(server, clock)
+    tail = LiveTail(source, clock=clock)
+    store = LogStore(":memory:")
+    try:
+        first = await tail.poll()
+        store.add(first.entries)
+        running = {e.id for e in first.entries if e.status in UNFINISHED}
+        assert running, "the seeded world has runs in progress"
+        delivered = [e.id for e in first.entries]
+        changes = []
+        for _ in range(8):
+            clock.now += 30
+            batch = await tail.poll()
+            delivered += [e.id for e in batch.entries]
+            changes += batch.updated
+            store.add(batch.entries)
+            store.replace(batch.updated)
+        assert len(delivered) == len(set(delivered)), "a row was delivered twice"
+        assert len(store) == len(set(delivered))
+        finished = {e.id for e in changes if e.status not in UNFINISHED}
+        assert finished & running, "a running row never came back finished"
+        # The store holds each changed row once, with its latest status, where it was.
+        for entry in changes:
+            held = store.entry_by_id(entry.id)
+            assert held is not None
+            latest = [e for e in changes if e.id == entry.id][-1]
+            assert held.status == latest.status
+            assert held.timestamp_ms == entry.timestamp_ms
+    finally:
+        store.close()
+        await source.aclose()
+
+
+async def test_a_new_run_arrives_as_new_rows(server: BuddyDemoServer, clock: Clock) -> None:
+    source = source_for(server, clock)
+    tail = LiveTail(source, clock=clock)
+    try:
+        await tail.poll()
+        clock.now += 5
+        plan = server.start_run(12)
+        clock.now += 5
+        batch = await tail.poll()
+        assert {f"12/{plan.run_id}/{a.hex_id}" for a in plan.actions} <= {
+            e.id for e in batch.entries
+        }
+    finally:
+        await source.aclose()
+
+
+async def test_the_log_is_followed_by_offset(
+    server: BuddyDemoServer, source: BuddySource, clock: Clock
+) -> None:
+    plan = server.start_run(15)  # one long test action
+    clock.now += 2 + 6  # started, and a few lines written
+    row_id = f"15/{plan.run_id}/{plan.actions[0].hex_id}"
+    lines, next_offset, total = await source.read_log(row_id)
+    assert lines and next_offset == len(lines) == total
+    clock.now += 9
+    more, after, _ = await source.read_log(row_id, next_offset)
+    assert more and after == next_offset + len(more)
+    assert more[0] not in lines[:1]  # only the new lines
+    assert any(f"offset={next_offset}&limit=1000" in r for r in server.requests)
+
+
+async def test_without_the_logs_endpoint_the_inline_log_is_read(
+    clock: Clock,
+) -> None:
+    with BuddyDemoServer(seed=3, rate=0, prefill=6, clock=clock, logs_endpoint=False) as server:
+        source = source_for(server, clock)
+        try:
+            page = await source.list_logs(LogQuery(), limit=100)
+            done = next(e for e in page.entries if e.status == "success")
+            call = await fetch_call(source, done.id)
+            assert call.response["log"][-1].startswith("Action finished")
+        finally:
+            await source.aclose()
+
+
+async def test_the_detail_masks_secret_and_encrypted_variables(source: BuddySource) -> None:
+    page = await source.list_logs(LogQuery(), limit=100)
+    call = await fetch_call(source, page.entries[-1].id)
+    shown = {v["key"]: v["value"] for v in call.arguments["passed_variables"]}
+    assert shown["ENVIRONMENT"] == "staging"
+    assert "dtk_" not in shown["DEPLOY_TOKEN"] and "s3cr3t" not in shown["signing"]
+    assert [step.kind for step in call.steps]  # the run's actions, for the timeline
+
+
+# -- A.1 errors ---------------------------------------------------------------------------
+
+
+class Answer(Faults):
+    """Every request answered with ``status`` and ``body`` (and ``headers``)."""
+
+    def __init__(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+        self.reply = FaultResponse(status=status, body=body, headers=headers or {})
+
+    def intercept(self, request: RequestInfo) -> FaultResponse | None:
+        return self.reply
+
+
+async def failure(server: BuddyDemoServer, clock: Clock, **client: object) -> ApiError:
+    made = BuddyClient(base_url=server.url, clock=clock, **{"token": server.token, **client})  # type: ignore[arg-type]
+    try:
+        await made.list_pipelines("acme", "agents")
+    except ApiError as error:
+        return error
+    finally:
+        await made.aclose()
+    raise AssertionError("no error")
+
+
+async def test_a_wrong_token_says_which_variable_and_scopes(
+    server: BuddyDemoServer, clock: Clock
+) -> None:
+    error = await failure(server, clock, token="not-the-token")
+    assert isinstance(error, AuthError) and error.status == 401
+    assert "BUDDY_TOKEN" in error.hint and "EXECUTION_INFO" in error.hint
+    assert "Invalid or expired token" in error.explain()
+
+
+async def test_a_disabled_api_says_where_to_turn_it_on(clock: Clock) -> None:
+    with BuddyDemoServer(rate=0, prefill=1, clock=clock, api_disabled=True) as server:
+        error = await failure(server, clock)
+    assert isinstance(error, ForbiddenError)
+    assert "API is disabled in this workspace" in error.explain()
+    assert "Enable developer API" in error.hint
+
+
+async def test_missing_scopes_name_the_scopes_to_add(clock: Clock) -> None:
+    with BuddyDemoServer(rate=0, prefill=1, clock=clock, scopes=("WORKSPACE",)) as server:
+        error = await failure(server, clock)
+    assert isinstance(error, ForbiddenError) and "cannot receive data" in error.explain()
+    assert "EXECUTION_INFO" in error.hint
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "kind", "said"),
+    [
+        (404, b'{"errors":[{"message":"Project not found"}]}', NotFoundError, "Project not found"),
+        (400, b'{"error":"invalid_request"}', ApiError, "invalid_request"),
+        (503, b'{"errors":[{"message":"down"},{"message":"again"}]}', ServerError, "down"),
+        (502, b"<html>bad gateway</html>", ServerError, "bad gateway"),
+        (200, b"<html>login</html>", UnreadableBody, "not JSON"),
+        (200, b'{"pipelines": {}}', UnreadableBody, "should be a list"),
+    ],
+)
+async def test_every_error_shape_is_read(
+    server: BuddyDemoServer, clock: Clock, status: int, body: bytes, kind: type, said: str
+) -> None:
+    server.faults = Answer(status, body, {"Content-Type": "text/html"})
+    error = await failure(server, clock)
+    assert isinstance(error, kind)
+    assert said in error.explain()
+
+
+async def test_a_redirect_is_not_followed(server: BuddyDemoServer, clock: Clock) -> None:
+    server.faults = Answer(302, b"", {"Location": "http://elsewhere.invalid/"})
+    error = await failure(server, clock)
+    assert error.status == 302 and "does not follow redirects" in error.hint
+
+
+# -- A.1 rate limits ----------------------------------------------------------------------
+
+
+async def test_429_past_the_limit_waits_as_told(clock: Clock) -> None:
+    with BuddyDemoServer(rate=0, prefill=1, clock=clock, rate_limit=2) as server:
+        client = BuddyClient(token=server.token, base_url=server.url, clock=clock)
+        try:
+            await client.list_pipelines("acme", "agents")
+            assert client.rate.limit == 2 and client.rate.remaining == 1
+            await client.list_pipelines("acme", "agents")
+            with pytest.raises(RateLimitedError) as caught:
+                await client.list_pipelines("acme", "agents")
+        finally:
+            await client.aclose()
+    assert caught.value.status == 429 and caught.value.retry_after == 1
+    assert "--interval" in caught.value.hint
+
+
+async def test_a_403_rate_limit_waits_for_the_reset(server: BuddyDemoServer, clock: Clock) -> None:
+    reset = str(int(clock.now) + 42)
+    server.faults = Answer(
+        403,
+        b'{"errors":[{"message":"Rate limit exceeded."}]}',
+        {"X-Rate-Limit-Reset": reset, "X-Rate-Limit-Remaining": "0"},
+    )
+    error = await failure(server, clock)
+    assert isinstance(error, RateLimitedError) and error.retry_after == 42
+    assert error.retryable
+
+
+async def test_the_tail_backs_off_after_a_rate_limit(server: BuddyDemoServer, clock: Clock) -> None:
+    server.faults = Answer(
+        429, b'{"errors":[{"message":"Rate limit exceeded."}]}', {"Retry-After": "7"}
+    )
+    source = source_for(server, clock)
+    tail = LiveTail(source, clock=clock)
+    try:
+        with pytest.raises(RateLimitedError) as caught:
+            await tail.poll()
+        outcome = tail.after_failure(caught.value)
+        assert outcome.delay >= 7  # type: ignore[union-attr]
+        server.faults = Faults()
+        batch = await tail.poll()  # and then it goes on
+        assert batch.entries
+    finally:
+        await source.aclose()
