@@ -132,18 +132,24 @@ async def test_running_rows_are_updated_in_place_never_twice(
         await source.aclose()
 
 
-async def test_a_new_run_arrives_as_new_rows(server: BuddyDemoServer, clock: Clock) -> None:
+async def test_a_new_run_arrives_as_new_rows_then_changes_in_place(
+    server: BuddyDemoServer, clock: Clock
+) -> None:
     source = source_for(server, clock)
     tail = LiveTail(source, clock=clock)
     try:
         await tail.poll()
         clock.now += 5
         plan = server.start_run(12)
-        clock.now += 5
+        clock.now += 1  # still queued
         batch = await tail.poll()
-        assert {f"12/{plan.run_id}/{a.hex_id}" for a in plan.actions} <= {
-            e.id for e in batch.entries
-        }
+        ids = [f"12/{plan.run_id}/{a.hex_id}" for a in plan.actions]
+        assert set(ids) <= {e.id for e in batch.entries}
+        assert {e.status for e in batch.entries if e.id in ids} == {"queued"}
+        clock.now += 5  # the first action runs: the newest rows, on the page the tail reads
+        batch = await tail.poll()
+        assert not set(ids) & {e.id for e in batch.entries}
+        assert [(e.id, e.status) for e in batch.updated if e.id in ids] == [(ids[0], "running")]
     finally:
         await source.aclose()
 

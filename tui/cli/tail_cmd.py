@@ -15,6 +15,7 @@ from tui.cli.command import EXIT_API_ERROR, EXIT_OK, Command, run_headless, warn
 from tui.cli.query_flags import add_query_flags, matching, query_from_flags
 from tui.config import DEFAULT_LAG_S, Settings, parse_count, parse_interval, parse_seconds
 from tui.errors import ConfigError
+from tui.models.entry import LogEntry
 from tui.sources.buddy.rows import UNFINISHED
 from tui.sources.open import open_source
 from tui.tail import Gap, LiveTail, Retrying, Stopped, TailBatch
@@ -68,6 +69,7 @@ class TailJob:
         self.final: bool = args.final
         self._first = True
         self._printed_final: set[str] = set()  # with --final: ids printed (bounded by the run)
+        self._unfinished: dict[str, str] = {}  # id -> status printed, while not finished
 
     async def run(self, settings: Settings, out: TextIO) -> int:
         async with aclosing(open_source(settings)) as client:
@@ -112,22 +114,33 @@ class TailJob:
         if batch.gap is not None:
             warn(_gap_message(batch.gap))
         entries = matching(self.query, batch.entries)
+        self._unfinished.update((e.id, e.status) for e in entries if e.status in UNFINISHED)
         if self.last is not None and self._first:
             # The logs already there: only the newest --last of them (oldest first).
             entries = entries[len(entries) - self.last :] if self.last else []
         self._first = False
         # A log whose status changed (a Buddy action that ran, then finished) is printed
         # again, so the last line printed for an id holds its latest status.
-        entries += matching(self.query, batch.updated)
+        entries += [e for e in matching(self.query, batch.updated) if self._status_changed(e)]
         if self.final:
             entries = [e for e in entries if e.status not in UNFINISHED]
             entries = [e for e in entries if e.id not in self._printed_final]
             self._printed_final.update(e.id for e in entries)
+        for entry in entries:
+            if entry.status in UNFINISHED:
+                self._unfinished[entry.id] = entry.status
+            else:
+                self._unfinished.pop(entry.id, None)
         if self.count is not None:
             entries = entries[: self.count - printed]
         write_logs(out, entries)
         out.flush()
         return len(entries)
+
+    def _status_changed(self, entry: LogEntry) -> bool:
+        """Whether an updated log is printed again: only when its status changed (a
+        running action's growing log does not make a line each poll)."""
+        return self._unfinished.get(entry.id) != entry.status
 
 
 def _gap_message(gap: Gap) -> str:

@@ -220,12 +220,13 @@ def log_lines(plan: RunPlan, action: ActionPlan, count: int, status: str) -> lis
             lines.append("Waiting for approval" if status.startswith("WAITING") else "Approved")
         elif n == 0:
             lines.append(f"Executing: {name} on {_branch(plan.pipeline)}@{plan.revision[:7]}")
-        elif action.fails and status == "FAILED" and n == count - 1:
-            lines.append(f"Error: {name.lower()} failed: exit code 1 (step {n} of {count})")
         else:
             lines.append(f"[{action.key}] step {n}: ok ({n * LINE_MS // 1000}s)")
-    if status == "SUCCESSFUL" and lines and action.key != "approve":
-        lines[-1] = f"Action finished: {name} succeeded"
+    # The last line comes when it ends, after the others (a log only grows: A.5's offset).
+    if status == "FAILED":
+        lines.append(f"Error: {name.lower()} failed: exit code 1 (after {count} steps)")
+    elif status == "SUCCESSFUL" and action.key != "approve":
+        lines.append(f"Action finished: {name} succeeded")
     return lines
 
 

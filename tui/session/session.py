@@ -68,6 +68,7 @@ class Stored:
     rest: TailBatch | None = None  # more of the same batch, to store in a later step
     request_older: bool = False  # a page of rows held already: load the next one
     polled: bool = False  # a poll succeeded: any backoff ends
+    changed: int = 0  # rows held that were replaced in place (their content changed)
 
 
 @dataclass(frozen=True)
@@ -228,6 +229,8 @@ class Session:
             rest = replace(batch, entries=batch.entries[ADD_SLICE:], skipped=[])
             batch, final = replace(batch, entries=batch.entries[:ADD_SLICE]), False
         result = self.store.add(batch.entries)
+        # Rows whose content changed (a Buddy action that ran, then finished): in place.
+        changed = self.store.replace(batch.updated)
         self._note_values(batch.entries)
         status = replace(
             self.status,
@@ -270,6 +273,7 @@ class Session:
             rest=rest,
             request_older=again,
             polled=purpose == "poll",
+            changed=changed.duplicates,
         )
 
     def failed(self, error: ApiError, purpose: Purpose) -> Failure:

@@ -13,9 +13,10 @@ rows are served newest first, paged by an offset cursor.
 
 **Updated in place.** A row's id and time never change (see ``rows``); while an action
 runs its row changes, and the first page of every refresh carries in
-``LogPage.updated`` each row served before whose content changed since (and each row
-that arrived below the time asked for): the tail hands them on as updates, which the
-store replaces by id and ``tail`` prints again, so a row never appears twice.
+``LogPage.updated`` each row served before whose content changed since, on the page or
+not (and each new row that is not on it: it arrived below the time asked for): the
+tail hands them on as updates, which the store replaces by id and ``tail`` prints again
+when the status changed, so a row never appears twice.
 """
 
 from __future__ import annotations
@@ -136,11 +137,13 @@ class BuddySource:
             on_page = {entry.id for entry in page}
             filters = LogQuery(filters=query.filters)
             for key, entry in self._rows.items():
-                if key in on_page or not filters.matches(entry):
+                if not filters.matches(entry):
                     continue
+                # A changed row goes out as an update even when it is on the page: the
+                # tail, which had it, drops the page's copy as one it has delivered.
                 served = self._served.get(key)
                 changed = served is not None and served != self._revisions[key]
-                if changed or (served is None and key in self._arrived):
+                if changed or (served is None and key in self._arrived and key not in on_page):
                     updated.append(entry)
         for entry in [*page, *updated]:
             self._served[entry.id] = self._revisions[entry.id]

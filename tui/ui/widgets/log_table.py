@@ -114,8 +114,8 @@ class LogTable(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.store = store
         self._tz = tz
-        # Strips keyed by row and state; rows never change once stored, so the
-        # cache stays valid until the width or the styles change.
+        # Strips keyed by row and state; valid until the width or the styles change, or
+        # rows are replaced in place (``rows_changed``: a Buddy action that ran on).
         self._strip_cache: dict[tuple[int, bool, bool, int], Strip] = {}
         self._cursor_anchor: tuple[int, int] | None = None  # (rowid, ts) under the cursor
         self._time_format: Callable[[int], str] = self._format_time
@@ -165,6 +165,11 @@ class LogTable(ScrollView, can_focus=True):
                 # Move the viewport with the row so the screen does not jump.
                 self.set_scroll(None, self.scroll_y + shift)
         self._remember_anchor()
+        self.refresh()
+
+    def rows_changed(self) -> None:
+        """Call after rows held were replaced in place: redrawn where they are."""
+        self._strip_cache.clear()
         self.refresh()
 
     def rows_reset(self) -> None:
