@@ -312,3 +312,39 @@ async def test_the_tail_backs_off_after_a_rate_limit(server: BuddyDemoServer, cl
         assert batch.entries
     finally:
         await source.aclose()
+
+
+# -- copy curls (A.5, A.6), run as a person would paste them -----------------------------
+
+
+def run_curl(command: str, token: str) -> tuple[int, dict[str, object]]:
+    import json
+    import os
+    import subprocess
+
+    # No proxy settings, no ~/.curlrc: the command as it reads.
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "BUDDY_TOKEN": token, "CURL_HOME": "/"}
+    done = subprocess.run(
+        ["sh", "-c", command + " -w '\\n%{http_code}'"], env=env, capture_output=True, timeout=60
+    )
+    body, _, code = done.stdout.decode().rpartition("\n")
+    return int(code), json.loads(body)
+
+
+async def test_the_copied_curls_fetch_the_details_and_retry_the_run(
+    server: BuddyDemoServer, source: BuddySource
+) -> None:
+    from tui.curl import buddy_detail_curl, buddy_retry_curl
+
+    page = await source.list_logs(parse_query("failed", now_ms=0), limit=1)
+    row_id = page.entries[0].id
+    detail = buddy_detail_curl(server.url, "acme", "agents", row_id)
+    assert "$BUDDY_TOKEN" in detail.command and server.token not in detail.command
+    status, body = run_curl(detail.command, server.token)
+    assert status == 200 and body["action_execution_id"] == row_id.split("/")[2]
+    retry = buddy_retry_curl(server.url, "acme", "agents", row_id)
+    assert "-X PATCH" in retry.command and '{"operation":"RETRY"}' in retry.command
+    runs_before = len(server.world.runs)
+    status, body = run_curl(retry.command, server.token)
+    assert status == 200 and len(server.world.runs) == runs_before + 1
+    assert any("retries the whole run" in note for note in retry.warnings)
