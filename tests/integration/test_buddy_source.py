@@ -348,3 +348,25 @@ async def test_the_copied_curls_fetch_the_details_and_retry_the_run(
     status, body = run_curl(retry.command, server.token)
     assert status == 200 and len(server.world.runs) == runs_before + 1
     assert any("retries the whole run" in note for note in retry.warnings)
+
+
+async def test_the_same_fault_plans_apply_in_buddys_envelope(clock: Clock) -> None:
+    from tui.demo.faults import FaultPlan
+
+    plan = FaultPlan(error_rate=0.3, rate_limit_rate=0.2, seed=4)
+    with BuddyDemoServer(seed=3, rate=0, prefill=4, clock=clock, faults=plan) as server:
+        client = BuddyClient(token=server.token, base_url=server.url, clock=clock)
+        seen: list[ApiError] = []
+        try:
+            for _ in range(40):
+                try:
+                    await client.list_pipelines("acme", "agents")
+                except ApiError as error:
+                    seen.append(error)
+        finally:
+            await client.aclose()
+        counts = server.fault_counts
+    assert {type(error) for error in seen} == {ServerError, RateLimitedError}
+    assert len(seen) == counts["5xx"] + counts["429"]
+    # The server's words came through Buddy's {"errors": [...]} envelope.
+    assert all(error.server_message for error in seen)
