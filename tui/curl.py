@@ -44,6 +44,7 @@ from tui.jsonout import dumps
 from tui.models.call import CallDetail
 from tui.redact import MASK
 from tui.sanitize import clean, strip_controls
+from tui.sources.buddy.client import buddy_path
 from tui.sources.buddy.rows import parse_row_id
 from tui.urlpath import path_segment
 
@@ -150,13 +151,12 @@ def buddy_detail_curl(base_url: str, workspace: str, project: str, row_id: str) 
     ``PIPELINE/RUN/ACTION_EXECUTION``, with ``Authorization: Bearer $BUDDY_TOKEN``."""
     where = parse_row_id(row_id)
     base, warnings = _base_url(base_url, BUDDY_DEFAULT_BASE_URL)
-    url = base + BUDDY_ACTION_PATH.format(
-        workspace=path_segment(workspace),
-        project=path_segment(project),
-        pipeline=where.pipeline,
-        execution=where.execution,
-        action=path_segment(where.action),
-    )
+    ids: dict[str, int | str] = {
+        "pipeline": where.pipeline,
+        "execution": where.execution,
+        "action": where.action,
+    }
+    url = base + buddy_path(BUDDY_ACTION_PATH, workspace, project, **ids)
     return Curl(_command(url, None, key=_BEARER_HEADER), warnings)
 
 
@@ -165,12 +165,8 @@ def buddy_retry_curl(base_url: str, workspace: str, project: str, row_id: str) -
     run, not one action, and only a failed or terminated one."""
     where = parse_row_id(row_id)
     base, warnings = _base_url(base_url, BUDDY_DEFAULT_BASE_URL)
-    url = base + BUDDY_EXECUTION_PATH.format(
-        workspace=path_segment(workspace),
-        project=path_segment(project),
-        pipeline=where.pipeline,
-        execution=where.execution,
-    )
+    ids = {"pipeline": where.pipeline, "execution": where.execution}
+    url = base + buddy_path(BUDDY_EXECUTION_PATH, workspace, project, **ids)
     notes = (*warnings, f"This retries the whole run {where.run}, as Buddy does.")
     command = _command(url, {"operation": "RETRY"}, key=_BEARER_HEADER, method="PATCH")
     return Curl(command, notes)

@@ -13,31 +13,23 @@ from typing import Any
 
 import pytest
 
+from tests.clock import FakeClock
 from tests.demo.conftest import client_for, list_all
 from tui.cli import main as cli
 from tui.demo import DemoServer
 from tui.demo.buddy_server import BuddyDemoServer
 from tui.sources.buddy.rows import UNFINISHED
 
-START = 1_790_000_000.0
 BUDDY = ["--source", "buddy", "--workspace", "acme", "--project", "agents"]
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> float:
-        return self.now
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def server(clock: Clock, monkeypatch: pytest.MonkeyPatch) -> Iterator[BuddyDemoServer]:
+def server(clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[BuddyDemoServer]:
     with BuddyDemoServer(seed=5, rate=0, prefill=12, clock=clock) as running:
         monkeypatch.setenv("BUDDY_TOKEN", running.token)
         monkeypatch.setenv("BUDDY_BASE_URL", running.url)
@@ -105,7 +97,7 @@ def test_get_says_what_a_buddy_id_looks_like(
 class Ticker:
     """Moves the server's clock on while a command runs: runs progress, logs grow."""
 
-    def __init__(self, clock: Clock, step: float = 3.0) -> None:
+    def __init__(self, clock: FakeClock, step: float = 3.0) -> None:
         self.clock, self.step = clock, step
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -124,7 +116,7 @@ class Ticker:
 
 
 def test_tail_prints_an_action_again_when_its_status_changes(
-    server: BuddyDemoServer, clock: Clock, capsys: pytest.CaptureFixture[str]
+    server: BuddyDemoServer, clock: FakeClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with Ticker(clock):
         code, rows, _ = run(capsys, *BUDDY, "tail", "--interval", "0.2", "--for", "2")
@@ -141,7 +133,7 @@ def test_tail_prints_an_action_again_when_its_status_changes(
 
 
 def test_tail_final_prints_finished_actions_once(
-    server: BuddyDemoServer, clock: Clock, capsys: pytest.CaptureFixture[str]
+    server: BuddyDemoServer, clock: FakeClock, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with Ticker(clock):
         code, rows, _ = run(capsys, *BUDDY, "tail", "--final", "--interval", "0.2", "--for", "2")

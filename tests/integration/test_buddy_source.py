@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from tests.clock import NOW, FakeClock
 from tui.demo.buddy_server import BuddyDemoServer
 from tui.demo.faults import FaultResponse, Faults, RequestInfo
 from tui.errors import (
@@ -26,37 +27,25 @@ from tui.sources.buddy.rows import UNFINISHED
 from tui.store import LogStore
 from tui.tail import LiveTail
 
-START = 1_790_000_000.0
 
-
-class Clock:
-    """The server's and the source's time, moved by hand."""
-
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> float:
-        return self.now
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def server(clock: Clock) -> Iterator[BuddyDemoServer]:
+def server(clock: FakeClock) -> Iterator[BuddyDemoServer]:
     with BuddyDemoServer(seed=3, rate=0, prefill=12, clock=clock) as running:
         yield running
 
 
-def source_for(server: BuddyDemoServer, clock: Clock, **options: object) -> BuddySource:
+def source_for(server: BuddyDemoServer, clock: FakeClock, **options: object) -> BuddySource:
     client = BuddyClient(token=server.token, base_url=server.url, clock=clock)
     return BuddySource(client, workspace="acme", project="agents", clock=clock, **options)  # type: ignore[arg-type]
 
 
 @pytest.fixture
-async def source(server: BuddyDemoServer, clock: Clock) -> AsyncIterator[BuddySource]:
+async def source(server: BuddyDemoServer, clock: FakeClock) -> AsyncIterator[BuddySource]:
     made = source_for(server, clock, per_page=2)
     yield made
     await made.aclose()
@@ -96,9 +85,9 @@ async def test_the_cursor_pages_the_rows_and_the_query_is_applied_here(
 
 
 async def test_running_rows_are_updated_in_place_never_twice(
-    server: BuddyDemoServer, clock: Clock
+    server: BuddyDemoServer, clock: FakeClock
 ) -> None:
-    clock.now = START  # the newest runs are still running
+    clock.now = NOW  # the newest runs are still running
     source = source_for(server, clock)
     tail = LiveTail(source, clock=clock)
     store = LogStore(":memory:")
@@ -133,7 +122,7 @@ async def test_running_rows_are_updated_in_place_never_twice(
 
 
 async def test_a_new_run_arrives_as_new_rows_then_changes_in_place(
-    server: BuddyDemoServer, clock: Clock
+    server: BuddyDemoServer, clock: FakeClock
 ) -> None:
     source = source_for(server, clock)
     tail = LiveTail(source, clock=clock)
@@ -155,7 +144,7 @@ async def test_a_new_run_arrives_as_new_rows_then_changes_in_place(
 
 
 async def test_the_log_is_followed_by_offset(
-    server: BuddyDemoServer, source: BuddySource, clock: Clock
+    server: BuddyDemoServer, source: BuddySource, clock: FakeClock
 ) -> None:
     plan = server.start_run(15)  # one long test action
     clock.now += 2 + 6  # started, and a few lines written
@@ -170,7 +159,7 @@ async def test_the_log_is_followed_by_offset(
 
 
 async def test_without_the_logs_endpoint_the_inline_log_is_read(
-    clock: Clock,
+    clock: FakeClock,
 ) -> None:
     with BuddyDemoServer(seed=3, rate=0, prefill=6, clock=clock, logs_endpoint=False) as server:
         source = source_for(server, clock)
@@ -205,7 +194,7 @@ class Answer(Faults):
         return self.reply
 
 
-async def failure(server: BuddyDemoServer, clock: Clock, **client: object) -> ApiError:
+async def failure(server: BuddyDemoServer, clock: FakeClock, **client: object) -> ApiError:
     made = BuddyClient(base_url=server.url, clock=clock, **{"token": server.token, **client})  # type: ignore[arg-type]
     try:
         await made.list_pipelines("acme", "agents")
@@ -217,7 +206,7 @@ async def failure(server: BuddyDemoServer, clock: Clock, **client: object) -> Ap
 
 
 async def test_a_wrong_token_says_which_variable_and_scopes(
-    server: BuddyDemoServer, clock: Clock
+    server: BuddyDemoServer, clock: FakeClock
 ) -> None:
     error = await failure(server, clock, token="not-the-token")
     assert isinstance(error, AuthError) and error.status == 401
@@ -225,7 +214,7 @@ async def test_a_wrong_token_says_which_variable_and_scopes(
     assert "Invalid or expired token" in error.explain()
 
 
-async def test_a_disabled_api_says_where_to_turn_it_on(clock: Clock) -> None:
+async def test_a_disabled_api_says_where_to_turn_it_on(clock: FakeClock) -> None:
     with BuddyDemoServer(rate=0, prefill=1, clock=clock, api_disabled=True) as server:
         error = await failure(server, clock)
     assert isinstance(error, ForbiddenError)
@@ -233,7 +222,7 @@ async def test_a_disabled_api_says_where_to_turn_it_on(clock: Clock) -> None:
     assert "Enable developer API" in error.hint
 
 
-async def test_missing_scopes_name_the_scopes_to_add(clock: Clock) -> None:
+async def test_missing_scopes_name_the_scopes_to_add(clock: FakeClock) -> None:
     with BuddyDemoServer(rate=0, prefill=1, clock=clock, scopes=("WORKSPACE",)) as server:
         error = await failure(server, clock)
     assert isinstance(error, ForbiddenError) and "cannot receive data" in error.explain()
@@ -252,7 +241,7 @@ async def test_missing_scopes_name_the_scopes_to_add(clock: Clock) -> None:
     ],
 )
 async def test_every_error_shape_is_read(
-    server: BuddyDemoServer, clock: Clock, status: int, body: bytes, kind: type, said: str
+    server: BuddyDemoServer, clock: FakeClock, status: int, body: bytes, kind: type, said: str
 ) -> None:
     server.faults = Answer(status, body, {"Content-Type": "text/html"})
     error = await failure(server, clock)
@@ -260,7 +249,7 @@ async def test_every_error_shape_is_read(
     assert said in error.explain()
 
 
-async def test_a_redirect_is_not_followed(server: BuddyDemoServer, clock: Clock) -> None:
+async def test_a_redirect_is_not_followed(server: BuddyDemoServer, clock: FakeClock) -> None:
     server.faults = Answer(302, b"", {"Location": "http://elsewhere.invalid/"})
     error = await failure(server, clock)
     assert error.status == 302 and "does not follow redirects" in error.hint
@@ -269,7 +258,7 @@ async def test_a_redirect_is_not_followed(server: BuddyDemoServer, clock: Clock)
 # -- A.1 rate limits ----------------------------------------------------------------------
 
 
-async def test_429_past_the_limit_waits_as_told(clock: Clock) -> None:
+async def test_429_past_the_limit_waits_as_told(clock: FakeClock) -> None:
     with BuddyDemoServer(rate=0, prefill=1, clock=clock, rate_limit=2) as server:
         client = BuddyClient(token=server.token, base_url=server.url, clock=clock)
         try:
@@ -284,7 +273,9 @@ async def test_429_past_the_limit_waits_as_told(clock: Clock) -> None:
     assert "--interval" in caught.value.hint
 
 
-async def test_a_403_rate_limit_waits_for_the_reset(server: BuddyDemoServer, clock: Clock) -> None:
+async def test_a_403_rate_limit_waits_for_the_reset(
+    server: BuddyDemoServer, clock: FakeClock
+) -> None:
     reset = str(int(clock.now) + 42)
     server.faults = Answer(
         403,
@@ -296,7 +287,9 @@ async def test_a_403_rate_limit_waits_for_the_reset(server: BuddyDemoServer, clo
     assert error.retryable
 
 
-async def test_the_tail_backs_off_after_a_rate_limit(server: BuddyDemoServer, clock: Clock) -> None:
+async def test_the_tail_backs_off_after_a_rate_limit(
+    server: BuddyDemoServer, clock: FakeClock
+) -> None:
     server.faults = Answer(
         429, b'{"errors":[{"message":"Rate limit exceeded."}]}', {"Retry-After": "7"}
     )
@@ -350,7 +343,7 @@ async def test_the_copied_curls_fetch_the_details_and_retry_the_run(
     assert any("retries the whole run" in note for note in retry.warnings)
 
 
-async def test_the_same_fault_plans_apply_in_buddys_envelope(clock: Clock) -> None:
+async def test_the_same_fault_plans_apply_in_buddys_envelope(clock: FakeClock) -> None:
     from tui.demo.faults import FaultPlan
 
     plan = FaultPlan(error_rate=0.3, rate_limit_rate=0.2, seed=4)

@@ -47,38 +47,34 @@ def settings_from_flags(
         settings = settings_from_env(poll_interval=interval, lag_s=lag, need_key=False)
         debuglog.register_secret(settings.api_key.reveal())  # a no-op without a key
         yield replace(settings, query_text=query_text, source_file=args.file)
-    elif args.demo and kind == "buddy":
+    elif args.demo:
+        from tui.demo import DemoServer
         from tui.demo.buddy_server import BuddyDemoServer
         from tui.demo.buddy_world import PROJECT, WORKSPACE
 
-        with BuddyDemoServer(faults=_faults(args)) as server:
-            debuglog.register_secret(server.token)
-            yield Settings(
+        faults = _faults(args)
+        server = BuddyDemoServer(faults=faults) if kind == "buddy" else DemoServer(faults=faults)
+        with server:
+            secret = server.token if isinstance(server, BuddyDemoServer) else server.api_key
+            debuglog.register_secret(secret)
+            settings = Settings(
                 base_url=server.url,
-                api_key=Secret(server.token),
-                demo=True,
-                poll_interval=interval,
-                lag_s=lag,
-                query_text=query_text,
-                source_kind="buddy",
-                key_env=BUDDY_ENV_TOKEN,
-                workspace=WORKSPACE,
-                project=PROJECT,
-                pipelines=pipelines,
-            )
-    elif args.demo:
-        from tui.demo import DemoServer
-
-        with DemoServer(faults=_faults(args)) as server:
-            debuglog.register_secret(server.api_key)
-            yield Settings(
-                base_url=server.url,
-                api_key=Secret(server.api_key),
+                api_key=Secret(secret),
                 demo=True,
                 poll_interval=interval,
                 lag_s=lag,
                 query_text=query_text,
             )
+            if kind == "buddy":
+                settings = replace(
+                    settings,
+                    source_kind=kind,
+                    key_env=BUDDY_ENV_TOKEN,
+                    workspace=WORKSPACE,
+                    project=PROJECT,
+                    pipelines=pipelines,
+                )
+            yield settings
     elif kind == "buddy":
         settings = buddy_settings_from_env(
             workspace=args.workspace or (named.workspace if named else None),

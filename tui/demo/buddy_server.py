@@ -21,7 +21,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -35,7 +34,7 @@ from tui.demo import buddy_world as world
 from tui.demo.api import Reply
 from tui.demo.fault_policy import PlannedFaults
 from tui.demo.faults import FaultPlan, FaultResponse, Faults, RequestInfo
-from tui.demo.httpd import Handler, HTTPServer
+from tui.demo.serving import LoopbackServer
 
 ALL_SCOPES = ("WORKSPACE", "EXECUTION_INFO", "EXECUTION_RUN")
 DEFAULT_RATE_LIMIT = 6000  # requests a minute; above it, 429 until the minute ends
@@ -47,7 +46,7 @@ class BuddyError(Exception):
         self.status, self.message, self.headers = status, message, headers or {}
 
 
-class BuddyDemoServer:
+class BuddyDemoServer(LoopbackServer):
     """Seeded pipelines whose runs play out in real time. ``with`` it, or start/stop."""
 
     def __init__(
@@ -81,55 +80,14 @@ class BuddyDemoServer:
         self._window = -1
         self._used = 0
         self._seen = 0
-        self._httpd: HTTPServer | None = None
-        self._thread: threading.Thread | None = None
         if faults is not None:
             self.faults = PlannedFaults(faults, self.fault_counts)
 
     def _now_ms(self) -> int:
         return int(self._clock() * 1000)
 
-    # -- lifecycle ---------------------------------------------------------------------
-
-    def start(self) -> BuddyDemoServer:
-        with self._lock:
-            if self._httpd is not None:
-                return self
-            self.world.begin(self._now_ms())
-            self._httpd = HTTPServer(self._address, Handler, self)
-            self._thread = threading.Thread(
-                target=self._httpd.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name="toolwatch-buddy-demo",
-                daemon=True,
-            )
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        with self._lock:
-            httpd, thread = self._httpd, self._thread
-            self._httpd = self._thread = None
-        if httpd is not None:
-            httpd.shutdown()
-            httpd.server_close()
-            if thread is not None:
-                thread.join()
-
-    def __enter__(self) -> BuddyDemoServer:
-        return self.start()
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        if self._httpd is None:
-            raise RuntimeError("BuddyDemoServer is not running; call start() first")
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
+    def _begin(self) -> None:
+        self.world.begin(self._now_ms())
 
     # -- test hooks -----------------------------------------------------------------
 

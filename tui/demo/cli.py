@@ -72,9 +72,8 @@ def main(argv: list[str] | None = None) -> int:
             "toolwatch demo-server: --port, --rate and --prefill are out of range", file=sys.stderr
         )
         return 2
-    if args.buddy:
-        return serve_buddy(args)
-    server = DemoServer(
+    kind = BuddyDemoServer if args.buddy else DemoServer
+    server = kind(
         seed=args.seed, rate=args.rate, prefill=args.prefill, port=args.port, faults=args.faults
     )
     try:
@@ -82,12 +81,20 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         print(f"toolwatch demo-server: cannot listen on port {args.port}: {error}", file=sys.stderr)
         return 1
-    print(f"export {ENV_BASE_URL}={server.url}")
-    print(f"export {ENV_API_KEY}={server.api_key}", flush=True)
     faults = "" if args.faults is None else ", with faults"
+    if isinstance(server, BuddyDemoServer):
+        exports = {BUDDY_ENV_BASE_URL: server.url, BUDDY_ENV_TOKEN: server.token}
+        what = f"Buddy demo server on {server.url} (seed {args.seed}, a run every "
+        what += f"{1 / args.rate if args.rate else 0:g} s{faults})"
+        then = f"toolwatch --source buddy --workspace {WORKSPACE} --project {PROJECT}"
+    else:
+        exports = {ENV_BASE_URL: server.url, ENV_API_KEY: server.api_key}
+        what = f"demo server on {server.url} (seed {args.seed}, {args.rate:g} logs/s{faults})"
+        then = "toolwatch"
+    for name, value in exports.items():
+        print(f"export {name}={value}", flush=True)
     print(
-        f"toolwatch demo server on {server.url} (seed {args.seed}, {args.rate:g} logs/s"
-        f"{faults}): run the two export lines above in another shell, then `toolwatch`. "
+        f"toolwatch {what}: run the two export lines above in another shell, then `{then}`. "
         "Ctrl-C stops.",
         file=sys.stderr,
         flush=True,
@@ -109,26 +116,3 @@ def _serve_until_stopped(stop: Callable[[], None]) -> int:
             signal.signal(signal.SIGTERM, previous)
         stop()
     return 0
-
-
-def serve_buddy(args: argparse.Namespace) -> int:
-    """`demo-server --buddy`: the Buddy.works stand-in, until Ctrl-C."""
-    server = BuddyDemoServer(
-        seed=args.seed, rate=args.rate, prefill=args.prefill, port=args.port, faults=args.faults
-    )
-    try:
-        server.start()
-    except OSError as error:
-        print(f"toolwatch demo-server: cannot listen on port {args.port}: {error}", file=sys.stderr)
-        return 1
-    print(f"export {BUDDY_ENV_BASE_URL}={server.url}")
-    print(f"export {BUDDY_ENV_TOKEN}={server.token}", flush=True)
-    print(
-        f"toolwatch Buddy demo server on {server.url} (seed {args.seed}, a run every "
-        f"{1 / args.rate if args.rate else 0:g} s): run the two export lines above in another "
-        f"shell, then `toolwatch --source buddy --workspace {WORKSPACE} --project {PROJECT}`. "
-        "Ctrl-C stops.",
-        file=sys.stderr,
-        flush=True,
-    )
-    return _serve_until_stopped(server.stop)

@@ -17,7 +17,6 @@ Like the Composio client it never retries: the tail owns retry and backoff (it r
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from collections.abc import Callable
@@ -48,11 +47,9 @@ from tui.errors import (
     ApiError,
     AuthError,
     BadRequestError,
-    ConnectionFailed,
     ForbiddenError,
     NotFoundError,
     RateLimitedError,
-    RequestTimeout,
     ServerError,
     UnreadableBody,
 )
@@ -61,12 +58,11 @@ from tui.sanitize import clean
 from tui.sources.composio import _describe_transport as describe_transport
 from tui.sources.composio import _display_url as display_url
 from tui.sources.composio import parse_retry_after
-from tui.sources.limits import BodyTooLarge, read_capped
+from tui.sources.exchange import Endpoint, exchange, http_client
 from tui.sources.limits import max_response_bytes as max_response_bytes_from_env
 from tui.urlpath import path_segment
 
 USER_AGENT = f"toolwatch/{__version__} (+python-httpx)"
-CONNECT_TIMEOUT = 5.0
 RATE_LIMIT_WORDS = "rate limit exceeded"
 SCOPES_HINT = (
     f"Give the token in {BUDDY_ENV_TOKEN} the scopes {', '.join(BUDDY_READ_SCOPES)} "
@@ -107,12 +103,8 @@ class BuddyClient:
         self.max_response_bytes = max_response_bytes or max_response_bytes_from_env()
         self.rate = RateInfo()
         self._clock = clock
-        self._http = httpx.AsyncClient(
-            base_url=self.base_url,
-            timeout=httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout)),
-            transport=transport,
-            follow_redirects=False,  # a redirect would carry the token wherever it points
-        )
+        # A redirect is reported, not followed: it would carry the token elsewhere.
+        self._http = http_client(self.base_url, timeout, transport)
 
     def __repr__(self) -> str:
         return f"BuddyClient(base_url={display_url(self.base_url)!r})"
@@ -130,9 +122,7 @@ class BuddyClient:
         self, workspace: str, project: str, *, page: int = 1, per_page: int = 30
     ) -> list[dict[str, Any]]:
         """A.2: one page of the project's pipelines (no counters: page until empty)."""
-        path = BUDDY_PIPELINES_PATH.format(
-            workspace=path_segment(workspace), project=path_segment(project)
-        )
+        path = buddy_path(BUDDY_PIPELINES_PATH, workspace, project)
         data = await self._get(path, params={"page": page, "per_page": per_page})
         return self._list_of(data, "pipelines")
 
@@ -141,9 +131,7 @@ class BuddyClient:
     ) -> tuple[list[dict[str, Any]], int | None]:
         """A.3: one page of a pipeline's runs, newest first, and ``total_page_count``
         (None when the answer has none: the v1.1.0 pages send no counters)."""
-        path = BUDDY_EXECUTIONS_PATH.format(
-            workspace=path_segment(workspace), project=path_segment(project), pipeline=pipeline
-        )
+        path = buddy_path(BUDDY_EXECUTIONS_PATH, workspace, project, pipeline=pipeline)
         data = await self._get(path, params={"page": page, "per_page": per_page})
         runs = self._list_of(data, "executions")
         total = to_number(data.get("total_page_count")) if isinstance(data, dict) else None
@@ -153,11 +141,8 @@ class BuddyClient:
         self, workspace: str, project: str, pipeline: int, execution: int
     ) -> dict[str, Any]:
         """A.4: one run, with its ``action_executions[]``."""
-        path = BUDDY_EXECUTION_PATH.format(
-            workspace=path_segment(workspace),
-            project=path_segment(project),
-            pipeline=pipeline,
-            execution=execution,
+        path = buddy_path(
+            BUDDY_EXECUTION_PATH, workspace, project, pipeline=pipeline, execution=execution
         )
         return self._object(await self._get(path), "run")
 
@@ -165,13 +150,12 @@ class BuddyClient:
         self, workspace: str, project: str, pipeline: int, execution: int, action: str
     ) -> dict[str, Any]:
         """A.5: one action execution's details (status, variables, maybe ``log[]``)."""
-        path = BUDDY_ACTION_PATH.format(
-            workspace=path_segment(workspace),
-            project=path_segment(project),
-            pipeline=pipeline,
-            execution=execution,
-            action=path_segment(action),
-        )
+        where: dict[str, int | str] = {
+            "pipeline": pipeline,
+            "execution": execution,
+            "action": action,
+        }
+        path = buddy_path(BUDDY_ACTION_PATH, workspace, project, **where)
         return self._object(await self._get(path), "action execution")
 
     async def get_logs(
@@ -187,13 +171,12 @@ class BuddyClient:
     ) -> tuple[list[str], int, int | None]:
         """A.5 paged logs: the lines from ``offset``, the offset of the next line, and
         ``total_element_count`` (None when not said)."""
-        path = BUDDY_LOGS_PATH.format(
-            workspace=path_segment(workspace),
-            project=path_segment(project),
-            pipeline=pipeline,
-            execution=execution,
-            action=path_segment(action),
-        )
+        where: dict[str, int | str] = {
+            "pipeline": pipeline,
+            "execution": execution,
+            "action": action,
+        }
+        path = buddy_path(BUDDY_LOGS_PATH, workspace, project, **where)
         data = self._object(
             await self._get(path, params={"offset": offset, "limit": limit}), "log page"
         )
@@ -215,32 +198,24 @@ class BuddyClient:
             "User-Agent": USER_AGENT,
         }
         started = time.perf_counter()
-        try:
-            async with asyncio.timeout(self.timeout):
-                request = self._http.build_request("GET", path, params=params, headers=headers)
-                streamed = await self._http.send(request, stream=True)
-                try:
-                    response = await read_capped(streamed, self.max_response_bytes)
-                finally:
-                    await streamed.aclose()
-        except (TimeoutError, httpx.TimeoutException):
-            raise RequestTimeout(
-                detail=f"no complete answer from {self.host} within {self.timeout:g} s",
-                hint=f"Check the network and {BUDDY_ENV_BASE_URL} ({display_url(self.base_url)}).",
-            ) from None
-        except BodyTooLarge as error:
-            raise self._unreadable(str(error)) from None
-        except httpx.DecodingError as error:
-            raise self._unreadable(f"the body could not be decoded: {error}") from None
-        except (httpx.TransportError, httpx.InvalidURL) as error:
-            raise ConnectionFailed(
-                detail=self._scrub(describe_transport(error, self.host)),
-                hint=(
-                    f"Could not reach {display_url(self.base_url)}. Check the network and "
-                    f"{BUDDY_ENV_BASE_URL} (EU: https://api.eu.buddy.works; self-hosted: "
-                    "https://YOUR-HOST/api)."
-                ),
-            ) from None
+        request = self._http.build_request("GET", path, params=params, headers=headers)
+        endpoint = Endpoint(
+            self.host,
+            display_url(self.base_url),
+            BUDDY_ENV_BASE_URL,
+            reach_hint=f"Check the network and {BUDDY_ENV_BASE_URL} (EU: "
+            "https://api.eu.buddy.works; self-hosted: https://YOUR-HOST/api).",
+        )
+        response = await exchange(
+            self._http,
+            request,
+            within_s=self.timeout,
+            cap_bytes=self.max_response_bytes,
+            endpoint=endpoint,
+            scrub=self._scrub,
+            unreadable=self._unreadable,
+            describe=describe_transport,
+        )
         ms = (time.perf_counter() - started) * 1000
         log.debug("GET %s -> %d in %.0f ms", path, response.status_code, ms)
         self._note_rate(response.headers)
@@ -370,3 +345,12 @@ class BuddyClient:
         token = self._token.reveal()
         text = debuglog.scrub(text)
         return text.replace(token, debuglog.MASK) if token in text else text
+
+
+def buddy_path(template: str, workspace: str, project: str, **ids: int | str) -> str:
+    """A contract path (``tui.constants``) with every part percent-encoded: the
+    workspace, the project and an action execution id come from the user or a server."""
+    parts = {key: path_segment(str(value)) for key, value in ids.items()}
+    return template.format(
+        workspace=path_segment(workspace), project=path_segment(project), **parts
+    )
