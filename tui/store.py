@@ -186,7 +186,7 @@ class LogStore:
                 del self._rowids[pos]
                 self._insert_order([(entry.timestamp_ms, rowid)])
             replaced += 1
-        added = self.add(fresh)
+        added = self.add(fresh) if fresh else AddResult(0, 0, 0)
         return AddResult(added=added.added, duplicates=replaced, failed=added.failed)
 
     def _insert_order(self, fresh: list[tuple[int, int]]) -> None:

@@ -363,3 +363,21 @@ async def test_the_same_fault_plans_apply_in_buddys_envelope(clock: FakeClock) -
     assert len(seen) == counts["5xx"] + counts["429"]
     # The server's words came through Buddy's {"errors": [...]} envelope.
     assert all(error.server_message for error in seen)
+
+
+async def test_one_poll_lists_each_pipeline_once(server: BuddyDemoServer, clock: FakeClock) -> None:
+    source = source_for(server, clock)
+    # Pages of 5: a walk goes on past its first page and asks for a first page again
+    # (pinned to the time range page 1 showed).
+    tail = LiveTail(source, clock=clock, page_size=5)
+    try:
+        await tail.poll()
+        for _ in range(4):  # more new rows than one page of 5
+            clock.now += 3
+            server.start_run(14)
+        before = len(server.requests)
+        await tail.poll()
+        listed = [r for r in server.requests[before:] if r.split("?")[0].endswith("/executions")]
+        assert len(listed) == 4  # the four pipelines, page 1 each: one refresh per poll
+    finally:
+        await source.aclose()

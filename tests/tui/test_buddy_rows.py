@@ -13,6 +13,7 @@ from tests.clock import FakeClock
 from tests.tui.pilot import screen_showing, settle
 from tui.config import Secret, Settings
 from tui.demo.buddy_server import BuddyDemoServer
+from tui.sources.buddy import BuddyClient, BuddySource
 from tui.sources.buddy.rows import UNFINISHED
 from tui.store import RowView
 from tui.ui.app import ToolwatchApp
@@ -41,7 +42,11 @@ def clock() -> FakeClock:
 async def buddy_app(clock: FakeClock) -> AsyncIterator[tuple[ToolwatchApp, Any]]:
     """The app on the Buddy demo at 120x40, its first poll stored."""
     with BuddyDemoServer(seed=5, rate=0, prefill=12, clock=clock) as server:
-        app = ToolwatchApp(buddy_settings(server), clock=clock, poll_on_interval=False)
+        client = BuddyClient(token=server.token, base_url=server.url, clock=clock)
+        source = BuddySource(client, workspace="acme", project="agents", clock=clock)
+        app = ToolwatchApp(
+            buddy_settings(server), source=source, clock=clock, poll_on_interval=False
+        )
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(app, pilot)
             yield app, pilot

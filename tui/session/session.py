@@ -230,7 +230,7 @@ class Session:
             batch, final = replace(batch, entries=batch.entries[:ADD_SLICE]), False
         result = self.store.add(batch.entries)
         # Rows whose content changed (a Buddy action that ran, then finished): in place.
-        changed = self.store.replace(batch.updated)
+        changed = self.store.replace(batch.updated).duplicates if batch.updated else 0
         self._note_values(batch.entries)
         status = replace(
             self.status,
@@ -273,7 +273,7 @@ class Session:
             rest=rest,
             request_older=again,
             polled=purpose == "poll",
-            changed=changed.duplicates,
+            changed=changed,
         )
 
     def failed(self, error: ApiError, purpose: Purpose) -> Failure:

@@ -53,6 +53,9 @@ MAX_RUNS: Final = 60  # per pipeline: what the first refresh reads, and what is 
 MAX_PAGES: Final = 5  # of runs, per pipeline and refresh
 MAX_LOG_PAGES: Final = 10  # of 1000 lines, per action and request
 CONCURRENCY: Final = 4  # requests in flight at once (Buddy limits requests per token)
+# One poll of the tail asks for a first page two or three times (head, pinned, sweep):
+# within this many seconds of the last refresh, the rows read then are served again.
+MIN_REFRESH_S: Final = 1.0
 
 log = debuglog.get_logger("buddy")
 T = TypeVar("T")
@@ -89,6 +92,7 @@ class BuddySource:
         self._lines: dict[str, list[str]] = {}  # running actions' logs, followed by offset
         self._no_logs_endpoint = False
         self.refreshes = 0
+        self._refreshed_at: float | None = None
 
     # -- LogSource -------------------------------------------------------------------
 
@@ -124,7 +128,8 @@ class BuddySource:
         self, query: LogQuery, *, limit: int = 100, cursor: str | None = None
     ) -> LogPage:
         offset = int(cursor) if cursor and cursor.isdigit() else 0
-        if cursor is None:
+        last = self._refreshed_at
+        if cursor is None and (last is None or self._clock() - last >= MIN_REFRESH_S):
             await self.refresh()
         rows = sorted(
             (entry for entry in self._rows.values() if query.server_part.matches(entry)),
@@ -238,6 +243,7 @@ class BuddySource:
         await asyncio.gather(*(self._update_row(w, a, p, first) for w, a, p in follow))
         self._forget_old_runs()
         self.refreshes += 1
+        self._refreshed_at = self._clock()
 
     def _watched(self) -> list[int]:
         return list(self.pipeline_ids or self._pipelines)
