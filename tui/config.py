@@ -16,7 +16,15 @@ from datetime import UTC, tzinfo
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from tui.constants import DEFAULT_BASE_URL, ENV_API_KEY, ENV_BASE_URL
+from tui.constants import (
+    BUDDY_DEFAULT_BASE_URL,
+    BUDDY_ENV_BASE_URL,
+    BUDDY_ENV_TOKEN,
+    BUDDY_READ_SCOPES,
+    DEFAULT_BASE_URL,
+    ENV_API_KEY,
+    ENV_BASE_URL,
+)
 from tui.errors import ConfigError
 
 DEFAULT_POLL_INTERVAL = 2.0
@@ -68,6 +76,13 @@ class Settings:
     lag_s: float = DEFAULT_LAG_S  # how late a log may become visible and still be caught
     query_text: str | None = None  # --query; None: restore the last query applied
     source_file: str | None = None  # --file: a JSON-lines file ("-": stdin) instead of the API
+    # Which kind of API (--source; a named source's kind), and for Buddy where to look.
+    source_kind: str = "composio"
+    source_name: str | None = None  # -s NAME: the [sources.NAME] of config.toml
+    key_env: str = ENV_API_KEY  # the variable the key (or token) was read from
+    workspace: str | None = None
+    project: str | None = None
+    pipelines: tuple[int, ...] = ()  # none: every pipeline of the project
 
 
 def parse_interval(text: str) -> float:
@@ -97,19 +112,18 @@ def parse_seconds(flag: str, text: str) -> float:
     return value
 
 
-def normalize_base_url(url: str) -> str:
+def normalize_base_url(url: str, *, env: str = ENV_BASE_URL) -> str:
     url = url.strip().rstrip("/")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(
-            f"{ENV_BASE_URL} must be an http(s) URL such as {DEFAULT_BASE_URL}, not {url!r}"
-        )
+        example = BUDDY_DEFAULT_BASE_URL if env == BUDDY_ENV_BASE_URL else DEFAULT_BASE_URL
+        raise ConfigError(f"{env} must be an http(s) URL such as {example}, not {url!r}")
     if "@" in parts.netloc:
         # httpx would turn user:password@ into an Authorization header: a second
         # credential beside x-api-key, which Composio rejects with a 401.
         raise ConfigError(
-            f"{ENV_BASE_URL} must not contain a user name or password; "
-            f"the API key goes in {ENV_API_KEY}"
+            f"{env} must not contain a user name or password; the key or token goes in "
+            "the environment variable named for it"
         )
     return url
 
@@ -120,16 +134,29 @@ def settings_from_env(
     poll_interval: float = DEFAULT_POLL_INTERVAL,
     lag_s: float = DEFAULT_LAG_S,
     need_key: bool = True,
+    key_env: str = ENV_API_KEY,
+    base_url: str | None = None,
 ) -> Settings:
     """Settings for the real API; raises ConfigError with NO_KEY_MESSAGE when there is no key
     (and ``need_key``: a file read with --file needs none, but curls copied from it use
-    the base URL)."""
+    the base URL). ``key_env``: the variable to read the key from (a named source's)."""
     env = os.environ if env is None else env
-    key = env.get(ENV_API_KEY, "").strip()
+    key = env.get(key_env, "").strip()
     if not key and need_key:
+        if key_env != ENV_API_KEY:
+            raise ConfigError(
+                f"the Composio API key is read from {key_env}, which is not set; "
+                f"export {key_env}=... (a project API key from the Composio dashboard)"
+            )
         raise ConfigError(NO_KEY_MESSAGE)
-    base = normalize_base_url(env.get(ENV_BASE_URL) or DEFAULT_BASE_URL)
-    return Settings(base_url=base, api_key=Secret(key), poll_interval=poll_interval, lag_s=lag_s)
+    base = normalize_base_url(base_url or env.get(ENV_BASE_URL) or DEFAULT_BASE_URL)
+    return Settings(
+        base_url=base,
+        api_key=Secret(key),
+        poll_interval=poll_interval,
+        lag_s=lag_s,
+        key_env=key_env,
+    )
 
 
 # The log table's columns, by the names ``[table] columns`` in config.toml takes.
@@ -176,3 +203,128 @@ def time_zone(value: object, where: str) -> tzinfo | None:
         f'{where}: timezone {value!r} is not a time zone{hint}; write "local" (the '
         'default), "UTC" or a zone name such as "Europe/Berlin"'
     )
+
+
+# -- Buddy.works and named sources ---------------------------------------------------------
+
+SOURCE_KINDS = ("composio", "buddy")
+
+
+def buddy_settings_from_env(
+    env: Mapping[str, str] | None = None,
+    *,
+    workspace: str | None,
+    project: str | None,
+    pipelines: tuple[int, ...] = (),
+    token_env: str = BUDDY_ENV_TOKEN,
+    base_url: str | None = None,
+    poll_interval: float = DEFAULT_POLL_INTERVAL,
+    lag_s: float = DEFAULT_LAG_S,
+) -> Settings:
+    """Settings for Buddy's API (buddy-contract.md A.1): the token from ``token_env``
+    only, the base URL from ``base_url`` (a named source's), ``BUDDY_BASE_URL`` or the US
+    cloud's; a workspace and a project are needed."""
+    env = os.environ if env is None else env
+    if not workspace or not project:
+        missing = " and ".join(
+            flag
+            for flag, value in (("--workspace", workspace), ("--project", project))
+            if not value
+        )
+        raise ConfigError(
+            f"--source buddy needs {missing}: the workspace's domain and the project's name "
+            "as in app.buddy.works/WORKSPACE/PROJECT (or a named source: -s NAME)"
+        )
+    token = env.get(token_env, "").strip()
+    if not token:
+        raise ConfigError(
+            f"toolwatch reads the Buddy token from {token_env}, which is not set. Create a "
+            "personal access token (avatar → Security → Personal Access Tokens) with the "
+            f"scopes {', '.join(BUDDY_READ_SCOPES)} and export {token_env}=... ; for the EU "
+            f"cloud or a self-hosted Buddy also set {BUDDY_ENV_BASE_URL}. Or try it without "
+            "one: toolwatch --demo --source buddy"
+        )
+    base = base_url or env.get(BUDDY_ENV_BASE_URL) or BUDDY_DEFAULT_BASE_URL
+    return Settings(
+        base_url=normalize_base_url(base, env=BUDDY_ENV_BASE_URL),
+        api_key=Secret(token),
+        poll_interval=poll_interval,
+        lag_s=lag_s,
+        source_kind="buddy",
+        key_env=token_env,
+        workspace=workspace,
+        project=project,
+        pipelines=pipelines,
+    )
+
+
+@dataclass(frozen=True)
+class NamedSource:
+    """A ``[sources.NAME]`` table of config.toml. ``key_env`` is the NAME of the variable
+    that holds the key or token, never the key itself."""
+
+    name: str
+    kind: str
+    key_env: str
+    base_url: str | None = None
+    workspace: str | None = None
+    project: str | None = None
+    pipelines: tuple[int, ...] = ()
+
+
+def named_sources(config: Mapping[str, object], where: str) -> dict[str, NamedSource]:
+    """The ``[sources.*]`` tables of a parsed config.toml; ConfigError names what is wrong."""
+    tables = config.get("sources", {})
+    if not isinstance(tables, dict):
+        raise ConfigError(f"{where}: 'sources' must be tables such as [sources.prod]")
+    found: dict[str, NamedSource] = {}
+    for name, table in tables.items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"{where}: [sources.{name}] must be a table")
+        kind = table.get("kind", "composio")
+        if kind not in SOURCE_KINDS:
+            raise ConfigError(
+                f"{where}: [sources.{name}] kind must be one of {', '.join(SOURCE_KINDS)}, "
+                f"not {kind!r}"
+            )
+        default_env = BUDDY_ENV_TOKEN if kind == "buddy" else ENV_API_KEY
+        key_env = table.get("token_env" if kind == "buddy" else "key_env", default_env)
+        key_env = table.get("key_env", key_env) if kind == "buddy" else key_env
+        texts = {k: table.get(k) for k in ("base_url", "workspace", "project")}
+        if (
+            not isinstance(key_env, str)
+            or not key_env.strip()
+            or any(v is not None and not isinstance(v, str) for v in texts.values())
+        ):
+            raise ConfigError(
+                f"{where}: [sources.{name}] takes text for key_env/token_env (the NAME of "
+                "the variable holding the key, never the key), base_url, workspace, project"
+            )
+        found[name] = NamedSource(
+            name=name,
+            kind=kind,
+            key_env=key_env.strip(),
+            base_url=texts["base_url"],
+            workspace=texts["workspace"],
+            project=texts["project"],
+            pipelines=parse_pipelines(table.get("pipelines", []), f"{where}: [sources.{name}]"),
+        )
+    return found
+
+
+def parse_pipelines(value: object, where: str = "--pipeline") -> tuple[int, ...]:
+    """Pipeline ids: ``[12, 14]``, ``"12,14"``, or a list of such texts (repeated flags)."""
+    items = value if isinstance(value, list) else [value]
+    ids: list[int] = []
+    for item in items:
+        parts = item.split(",") if isinstance(item, str) else [item]
+        for part in parts:
+            text = str(part).strip()
+            if isinstance(part, bool) or not text.isdigit():
+                raise ConfigError(
+                    f"{where} takes numeric pipeline ids, such as 12 or 12,14 (the number in "
+                    f"the pipeline's address), not {text!r}"
+                )
+            if int(text) not in ids:
+                ids.append(int(text))
+    return tuple(ids)

@@ -48,3 +48,47 @@ CREDENTIAL_HEADERS: Final = ("x-api-key", "x-user-api-key", "x-org-api-key")
 
 # A.7: omitting `version` on execute runs the base version, not the latest.
 BASE_TOOL_VERSION: Final = "00000000_00"
+
+# -- Buddy.works (shared/research/buddy-contract.md) ----------------------------------------
+# A second kind of source: CI/CD pipeline runs and their action executions. The paths are
+# the contract's, relative to the base URL (A.1: US cloud by default; EU, Asia and
+# self-hosted installs by URL).
+BUDDY_DEFAULT_BASE_URL: Final = "https://api.buddy.works"
+BUDDY_ENV_TOKEN: Final = "BUDDY_TOKEN"
+BUDDY_ENV_BASE_URL: Final = "BUDDY_BASE_URL"
+# A.2: the pipelines of a project (page, per_page).
+BUDDY_PIPELINES_PATH: Final = "/workspaces/{workspace}/projects/{project}/pipelines"
+# A.3: the runs of one pipeline, newest first (page, per_page; default 20).
+BUDDY_EXECUTIONS_PATH: Final = BUDDY_PIPELINES_PATH + "/{pipeline}/executions"
+# A.4: one run with its action_executions[]; A.6: PATCH it with {"operation": "RETRY"}.
+BUDDY_EXECUTION_PATH: Final = BUDDY_EXECUTIONS_PATH + "/{execution}"
+# A.5: one action execution's details, and its console lines paged by offset/limit.
+BUDDY_ACTION_PATH: Final = BUDDY_EXECUTION_PATH + "/action_executions/{action}"
+BUDDY_LOGS_PATH: Final = BUDDY_ACTION_PATH + "/logs"
+BUDDY_LOGS_MAX_LIMIT: Final = 1000
+BUDDY_DEFAULT_PER_PAGE: Final = 20
+# A.1: the documented rate-limit headers (Reset: Unix epoch seconds, as the Go SDK reads it).
+BUDDY_RATE_LIMIT_HEADER: Final = "X-Rate-Limit-Limit"
+BUDDY_RATE_REMAINING_HEADER: Final = "X-Rate-Limit-Remaining"
+BUDDY_RATE_RESET_HEADER: Final = "X-Rate-Limit-Reset"
+# A.1 / FAQ: the answer of a workspace whose developer API is off.
+BUDDY_API_DISABLED_MESSAGE: Final = "API is disabled in this workspace"
+# A.1: the scopes a read-only monitor needs (the .md reference says PIPELINE_READ).
+BUDDY_READ_SCOPES: Final = ("WORKSPACE", "EXECUTION_INFO")
+BUDDY_RUN_SCOPE: Final = "EXECUTION_RUN"
+# A.4 / A.5: every status an action execution (or a run) can have.
+BUDDY_STATUSES: Final = (
+    "INITIAL",
+    "ENQUEUED",
+    "INPROGRESS",
+    "TERMINATING",
+    "SUCCESSFUL",
+    "FAILED",
+    "TERMINATED",
+    "SKIPPED",
+    "NOT_EXECUTED",
+    "WAITING_FOR_APPLY",
+    "WAITING_FOR_VARIABLES",
+    "WAITING_FOR_SETTABLE_VARIABLES",
+    "WAITING_FOR_VT_SESSION",
+)

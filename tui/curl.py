@@ -10,8 +10,9 @@ valid POSIX shell whatever the log held, and must never carry a secret:
   quote or a newline reaches the server intact. JSON bodies are compact and escape
   every invisible character as ``\\uXXXX``: the value the server reads is the value
   the log held, and the command line shows nothing that is not there.
-- The key is never written: ``-H "x-api-key: $COMPOSIO_API_KEY"`` expands it from the
-  environment of whoever runs the command. A base URL's ``user:password@`` is dropped.
+- The key is never written: ``-H "x-api-key: $COMPOSIO_API_KEY"`` (Buddy's: ``-H
+  "Authorization: Bearer $BUDDY_TOKEN"``) expands it from the environment of whoever runs
+  the command. A base URL's ``user:password@`` is dropped.
 - A body larger than ``HEREDOC_THRESHOLD`` goes through a quoted here-document
   instead of ``-d``: Linux refuses a single argument over 128 KiB (MAX_ARG_STRLEN),
   and ``-d '<4 MB>'`` would fail with "Argument list too long".
@@ -29,6 +30,10 @@ from typing import Any, Final
 from tui.constants import (
     API_KEY_HEADER,
     BASE_TOOL_VERSION,
+    BUDDY_ACTION_PATH,
+    BUDDY_DEFAULT_BASE_URL,
+    BUDDY_ENV_TOKEN,
+    BUDDY_EXECUTION_PATH,
     DEFAULT_BASE_URL,
     ENV_API_KEY,
     LOGS_DETAIL_PATH,
@@ -39,6 +44,8 @@ from tui.jsonout import dumps
 from tui.models.call import CallDetail
 from tui.redact import MASK
 from tui.sanitize import clean, strip_controls
+from tui.sources.buddy.client import buddy_path
+from tui.sources.buddy.rows import parse_row_id
 from tui.urlpath import path_segment
 
 # Bodies above this many UTF-8 bytes are sent through a here-document. Half of Linux's
@@ -52,6 +59,7 @@ _MAX_PATHS: Final = 5
 
 _CONTINUE: Final = " \\\n  "
 _KEY_HEADER: Final = f'-H "{API_KEY_HEADER}: ${ENV_API_KEY}"'
+_BEARER_HEADER: Final = f'-H "Authorization: Bearer ${BUDDY_ENV_TOKEN}"'
 _JSON_HEADER: Final = "-H 'Content-Type: application/json'"
 _WHITESPACE_CONTROLS: Final = re.compile("[\t\n\r]")
 _IDENTIFIER: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -135,15 +143,45 @@ def rerun_curl(base_url: str, call: CallDetail) -> Curl:
     return Curl(_command(url, body), tuple(notes))
 
 
+# -- Buddy.works (buddy-contract.md A.5, A.6) -------------------------------------------------
+
+
+def buddy_detail_curl(base_url: str, workspace: str, project: str, row_id: str) -> Curl:
+    """``GET`` one action execution's details and log (A.5) from its row id
+    ``PIPELINE/RUN/ACTION_EXECUTION``, with ``Authorization: Bearer $BUDDY_TOKEN``."""
+    where = parse_row_id(row_id)
+    base, warnings = _base_url(base_url, BUDDY_DEFAULT_BASE_URL)
+    ids: dict[str, int | str] = {
+        "pipeline": where.pipeline,
+        "execution": where.execution,
+        "action": where.action,
+    }
+    url = base + buddy_path(BUDDY_ACTION_PATH, workspace, project, **ids)
+    return Curl(_command(url, None, key=_BEARER_HEADER), warnings)
+
+
+def buddy_retry_curl(base_url: str, workspace: str, project: str, row_id: str) -> Curl:
+    """``PATCH`` the row's run with ``{"operation": "RETRY"}`` (A.6): Buddy retries a
+    run, not one action, and only a failed or terminated one."""
+    where = parse_row_id(row_id)
+    base, warnings = _base_url(base_url, BUDDY_DEFAULT_BASE_URL)
+    ids = {"pipeline": where.pipeline, "execution": where.execution}
+    url = base + buddy_path(BUDDY_EXECUTION_PATH, workspace, project, **ids)
+    notes = (*warnings, f"This retries the whole run {where.run}, as Buddy does.")
+    command = _command(url, {"operation": "RETRY"}, key=_BEARER_HEADER, method="PATCH")
+    return Curl(command, notes)
+
+
 # -- pieces -----------------------------------------------------------------------------------
 
 
-def _command(url: str, body: Any) -> str:
-    """The command, one option a line: GET without a body, else POST with it as JSON."""
+def _command(url: str, body: Any, *, key: str = _KEY_HEADER, method: str = "POST") -> str:
+    """The command, one option a line: GET without a body, else ``method`` (POST) with it
+    as JSON; ``key`` the header that expands the credential from the environment."""
     if body is None:
-        return _CONTINUE.join((f"curl -sS {shell_quote(url)}", _KEY_HEADER))
+        return _CONTINUE.join((f"curl -sS {shell_quote(url)}", key))
     text = dumps(body)  # one line; every invisible character written as \uXXXX
-    parts = [f"curl -sS -X POST {shell_quote(url)}", _KEY_HEADER, _JSON_HEADER]
+    parts = [f"curl -sS -X {method} {shell_quote(url)}", key, _JSON_HEADER]
     if len(text.encode("utf-8")) <= HEREDOC_THRESHOLD:
         return _CONTINUE.join([*parts, f"-d {shell_quote(text)}"])
     # The here-document's one line is not quoted by the shell, so it gets the same
@@ -153,14 +191,12 @@ def _command(url: str, body: Any) -> str:
     return f"{head}\n{line}\n{HEREDOC_DELIMITER}"
 
 
-def _base_url(base_url: str) -> tuple[str, tuple[str, ...]]:
+def _base_url(base_url: str, default: str = DEFAULT_BASE_URL) -> tuple[str, tuple[str, ...]]:
     """The base URL without trailing slashes or ``user:password@``; warnings if changed."""
     base = base_url.strip().rstrip("/")
     if not base:
         # Settings never hold a blank URL; say so rather than fail a key press.
-        return DEFAULT_BASE_URL, (
-            f"No base URL was given, so the command uses {DEFAULT_BASE_URL}.",
-        )
+        return default, (f"No base URL was given, so the command uses {default}.",)
     scheme, sep, rest = base.partition("://")
     if not sep:
         scheme, rest = "", base

@@ -6,7 +6,8 @@ credential headers (``X-Goog-Api-Key``, ``Private-Token``, ``Set-Cookie``), URL 
 strings (``?access_token=…``, ``?key=…``), bodies under names in any case
 (``api_key``, ``githubToken``, ``aws-secret-access-key``), values nested under such a
 name (``password: {"value": …}``), ``{"name": "API_TOKEN", "value": …}`` variables,
-and free text (``Authorization: Bearer …`` inside an error message).
+and free text (``Authorization: Bearer …`` inside an error message). Buddy's pipeline
+variables are such pairs, and one marked ``"encrypted": true`` is masked whatever its key.
 
 So a name is judged once its case is undone (``normalize_name``), and the judgement is
 the same for JSON keys, header names, query keys and ``key``/``value`` pairs. Whatever
@@ -184,8 +185,14 @@ def _mask_all(value: Any, depth: int = 0) -> Any:
 
 
 def _pair_is_secret(value: dict[Any, Any]) -> bool:
-    """``{"key": "API_TOKEN", "value": …}`` or ``{"name": …, "value": …}``."""
-    return "value" in value and any(
+    """``{"key": "API_TOKEN", "value": …}`` or ``{"name": …, "value": …}``, or a pair its
+    owner marks secret whatever its name: Buddy's ``{"key": …, "value": …, "encrypted":
+    true}`` variables (buddy-contract.md A.6)."""
+    if "value" not in value:
+        return False
+    if value.get("encrypted") is True:
+        return True
+    return any(
         isinstance(value.get(name), str) and is_secret_name(value[name]) for name in _PAIR_NAMES
     )
 

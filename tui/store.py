@@ -160,6 +160,35 @@ class LogStore:
             self._insert_order(fresh)
         return AddResult(added=len(fresh), duplicates=duplicates, failed=failed)
 
+    def replace(self, entries: Iterable[LogEntry]) -> AddResult:
+        """Each entry in place of the held one with its id (same row, same place: its
+        content changed, as a running Buddy action's does); one not held is added.
+        ``duplicates`` counts the rows replaced."""
+        columns = [c for c in _COLUMNS if c != "id"]
+        update = f"UPDATE logs SET {', '.join(f'{c} = ?' for c in columns)} WHERE rowid = ?"
+        fresh: list[LogEntry] = []
+        replaced = 0
+        for entry in entries:
+            rec = self._db.execute(
+                "SELECT rowid, timestamp_ms FROM logs WHERE id = ?", (_id_bytes(entry.id),)
+            ).fetchone()
+            if rec is None:
+                fresh.append(entry)
+                continue
+            rowid, held_ms = int(rec[0]), int(rec[1])
+            values = dict(zip(_COLUMNS, _row_values(entry, escape=True), strict=True))
+            self._db.execute(update, (*(values[c] for c in columns), rowid))
+            self._cache.pop(rowid, None)
+            index = self.index_of(rowid, held_ms)
+            if held_ms != entry.timestamp_ms and index is not None:
+                pos = len(self._rowids) - 1 - index
+                del self._ts[pos]
+                del self._rowids[pos]
+                self._insert_order([(entry.timestamp_ms, rowid)])
+            replaced += 1
+        added = self.add(fresh) if fresh else AddResult(0, 0, 0)
+        return AddResult(added=added.added, duplicates=replaced, failed=added.failed)
+
     def _insert_order(self, fresh: list[tuple[int, int]]) -> None:
         fresh.sort()
         ts, rowids = self._ts, self._rowids

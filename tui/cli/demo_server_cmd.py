@@ -6,7 +6,7 @@ from __future__ import annotations
 NAME = "demo-server"
 HELP = (
     "run the built-in Composio-compatible server standalone "
-    "(demo-server [--port N] [--rate R] [--seed S])"
+    "(demo-server [--port N] [--rate R] [--seed S]; --buddy: Buddy.works' API)"
 )
 
 

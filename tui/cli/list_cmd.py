@@ -12,6 +12,7 @@ from tui.cli.query_flags import add_query_flags, matching, query_from_flags
 from tui.config import Settings
 from tui.constants import DEFAULT_LIMIT, MAX_LIMIT
 from tui.errors import ConfigError
+from tui.sources.buddy import BuddySource
 from tui.sources.open import open_source
 
 
@@ -56,6 +57,8 @@ class ListJob:
                     break
                 cursor = page.next_cursor
             out.flush()
+            if isinstance(client, BuddySource) and (note := client.filtered_note(self.query)):
+                warn(f"Buddy's list of runs takes no filters: {note}")
         return EXIT_OK
 
 

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from tui import __version__, debuglog, locations
 from tui.cli import demo_server_cmd
 from tui.cli.command import Command
-from tui.config import DEFAULT_LAG_S
-from tui.constants import ENV_API_KEY, ENV_BASE_URL
+from tui.config import DEFAULT_LAG_S, SOURCE_KINDS
+from tui.constants import BUDDY_ENV_TOKEN, ENV_API_KEY, ENV_BASE_URL
 from tui.sources.limits import DEFAULT_MAX_RESPONSE_MB, ENV_MAX_RESPONSE_MB
 
 # Refused before parsing: the key is read from the environment only, never from a flag.
@@ -22,6 +22,11 @@ COMMON_DEFAULTS: dict[str, object] = {
     "faults": None,
     "log_level": None,
     "file": None,
+    "source": None,
+    "source_name": None,
+    "workspace": None,
+    "project": None,
+    "pipeline": None,
 }
 
 
@@ -102,6 +107,41 @@ def _common_flags() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="read logs from a JSON-lines file (what `e` exports and `list` prints; - reads "
         "a pipe) instead of the API: same table and query, followed as the file grows",
+    )
+    common.add_argument(
+        "--source",
+        choices=SOURCE_KINDS,
+        default=argparse.SUPPRESS,
+        help="which kind of API to watch: composio (the default) or buddy (Buddy.works "
+        f"pipeline runs; the token is read from {BUDDY_ENV_TOKEN})",
+    )
+    common.add_argument(
+        "-s",
+        dest="source_name",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="use the source [sources.NAME] of config.toml (its kind, the variable its key "
+        "is read from, base_url, and for Buddy workspace, project and pipelines)",
+    )
+    common.add_argument(
+        "--workspace",
+        metavar="DOMAIN",
+        default=argparse.SUPPRESS,
+        help="with --source buddy: the workspace (app.buddy.works/DOMAIN)",
+    )
+    common.add_argument(
+        "--project",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="with --source buddy: the project's name",
+    )
+    common.add_argument(
+        "--pipeline",
+        metavar="ID",
+        action="append",
+        default=argparse.SUPPRESS,
+        help="with --source buddy: watch only this pipeline (repeat it, or 12,14); "
+        "default: every pipeline of the project",
     )
     common.add_argument(
         "--log-level",

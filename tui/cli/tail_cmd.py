@@ -15,6 +15,8 @@ from tui.cli.command import EXIT_API_ERROR, EXIT_OK, Command, run_headless, warn
 from tui.cli.query_flags import add_query_flags, matching, query_from_flags
 from tui.config import DEFAULT_LAG_S, Settings, parse_count, parse_interval, parse_seconds
 from tui.errors import ConfigError
+from tui.models.entry import LogEntry
+from tui.sources.buddy.rows import UNFINISHED
 from tui.sources.open import open_source
 from tui.tail import Gap, LiveTail, Retrying, Stopped, TailBatch
 
@@ -48,6 +50,12 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         help="how late a log may become visible and still be printed "
         f"(default {DEFAULT_LAG_S:g}); older late logs are missed",
     )
+    parser.add_argument(
+        "--final",
+        action="store_true",
+        help="print each log once, when it has finished (a Buddy action: not while it is "
+        "queued, running or waiting); without it a changed one is printed again",
+    )
     add_query_flags(parser, counted="--count and --last count the logs printed", until=False)
 
 
@@ -65,7 +73,10 @@ class TailJob:
         self.count = None if args.count is None else parse_count("--count", args.count, least=1)
         self.last = None if args.last is None else parse_count("--last", args.last, least=0)
         self.query = query_from_flags(args)
+        self.final: bool = args.final
         self._first = True
+        self._printed_final: set[str] = set()  # with --final: ids printed (bounded by the run)
+        self._unfinished: dict[str, str] = {}  # id -> status printed, while not finished
 
     async def run(self, settings: Settings, out: TextIO) -> int:
         async with aclosing(open_source(settings)) as client:
@@ -110,15 +121,33 @@ class TailJob:
         if batch.gap is not None:
             warn(gap_message(batch.gap))
         entries = matching(self.query, batch.entries)
+        self._unfinished.update((e.id, e.status) for e in entries if e.status in UNFINISHED)
         if self.last is not None and self._first:
             # The logs already there: only the newest --last of them (oldest first).
             entries = entries[len(entries) - self.last :] if self.last else []
         self._first = False
+        # A log whose status changed (a Buddy action that ran, then finished) is printed
+        # again, so the last line printed for an id holds its latest status.
+        entries += [e for e in matching(self.query, batch.updated) if self._status_changed(e)]
+        if self.final:
+            entries = [e for e in entries if e.status not in UNFINISHED]
+            entries = [e for e in entries if e.id not in self._printed_final]
+            self._printed_final.update(e.id for e in entries)
+        for entry in entries:
+            if entry.status in UNFINISHED:
+                self._unfinished[entry.id] = entry.status
+            else:
+                self._unfinished.pop(entry.id, None)
         if self.count is not None:
             entries = entries[: self.count - printed]
         write_logs(out, entries)
         out.flush()
         return len(entries)
+
+    def _status_changed(self, entry: LogEntry) -> bool:
+        """Whether an updated log is printed again: only when its status changed (a
+        running action's growing log does not make a line each poll)."""
+        return self._unfinished.get(entry.id) != entry.status
 
 
 def gap_message(gap: Gap) -> str:

@@ -9,7 +9,6 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,7 +17,7 @@ from tui.demo.auth import RateWindow, authenticate, redacted
 from tui.demo.errors import ApiError, bad_request
 from tui.demo.fault_policy import PlannedFaults
 from tui.demo.faults import FaultPlan, FaultResponse, Faults, RequestInfo
-from tui.demo.httpd import Handler, HTTPServer
+from tui.demo.serving import LoopbackServer
 from tui.demo.traffic import Traffic
 
 RECORDED = 200
@@ -32,7 +31,7 @@ class RecordedRequest:
     body: Any  # the parsed JSON body, or None when empty or unparseable
 
 
-class DemoServer:
+class DemoServer(LoopbackServer):
     """A Composio-compatible HTTP server with seeded, live tool-execution traffic."""
 
     def __init__(
@@ -61,60 +60,14 @@ class DemoServer:
         self._requests: deque[RecordedRequest] = deque(maxlen=RECORDED)
         self._seen = 0
         self._rate = RateWindow()
-        self._httpd: HTTPServer | None = None
-        self._thread: threading.Thread | None = None
         if faults is not None:
             self.set_fault_plan(faults)
 
     def _now_ms(self) -> int:
         return int(self._clock() * 1000)
 
-    # Lifecycle
-
-    def start(self) -> DemoServer:
-        with self._lock:
-            if self._httpd is not None:
-                return self
-            self._traffic.begin(self._now_ms())
-            self._httpd = HTTPServer(self._address, Handler, self)
-            self._thread = threading.Thread(
-                target=self._httpd.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name=f"toolwatch-demo-server:{self._httpd.server_address[1]}",
-                daemon=True,
-            )
-            self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        with self._lock:
-            httpd, thread = self._httpd, self._thread
-            self._httpd = self._thread = None
-        if httpd is None:
-            return
-        httpd.shutdown()
-        httpd.server_close()
-        if thread is not None:
-            thread.join()
-
-    def __enter__(self) -> DemoServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        httpd = self._httpd
-        if httpd is None:
-            raise RuntimeError("DemoServer is not running; call start() first")
-        host, port = httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
+    def _begin(self) -> None:
+        self._traffic.begin(self._now_ms())
 
     # Test and demo hooks
 

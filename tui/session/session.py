@@ -71,6 +71,7 @@ class Stored:
     rest: TailBatch | None = None  # more of the same batch, to store in a later step
     request_older: bool = False  # a page of rows held already: load the next one
     polled: bool = False  # a poll succeeded: any backoff ends
+    changed: int = 0  # rows held that were replaced in place (their content changed)
 
 
 @dataclass(frozen=True)
@@ -247,6 +248,8 @@ class Session:
             rest = replace(batch, entries=batch.entries[ADD_SLICE:], skipped=[])
             batch, final = replace(batch, entries=batch.entries[:ADD_SLICE]), False
         result = self.store.add(batch.entries)
+        # Rows whose content changed (a Buddy action that ran, then finished): in place.
+        changed = self.store.replace(batch.updated).duplicates if batch.updated else 0
         self._note_values(batch.entries)
         status = replace(
             self.status,
@@ -294,6 +297,7 @@ class Session:
             rest=rest,
             request_older=again,
             polled=purpose == "poll",
+            changed=changed,
         )
 
     def failed(self, error: ApiError, purpose: Purpose) -> Failure:

@@ -1,5 +1,5 @@
-"""The interface every log source offers (the Composio API, a JSON-lines file; Buddy.works
-later), and fetch_call, which joins a log's detail and per-step log from any of them."""
+"""The interface every log source offers (the Composio API, a JSON-lines file, Buddy.works
+pipeline runs), and fetch_call, which joins a log's detail and per-step log from any of them."""
 
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ class LogPage:
     next_cursor: str | None
     # One short description per item that could not be read; the rest are kept.
     skipped: list[str] = field(default_factory=list)
+    # Rows served before whose content has changed since (a Buddy action that was
+    # running): the same ids, to be replaced where they are held, never added twice.
+    # Only a source whose rows change fills it; Composio logs and files never do.
+    updated: list[LogEntry] = field(default_factory=list)
 
 
 class LogSource(Protocol):

@@ -12,14 +12,13 @@ reach neither an exception, a repr, nor the debug log.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import socket
 import ssl
 import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from http.cookiejar import CookieJar, DefaultCookiePolicy
+from http.cookiejar import DefaultCookiePolicy
 from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -41,7 +40,6 @@ from tui.errors import (
     ApiError,
     AuthError,
     BadRequestError,
-    ConnectionFailed,
     ForbiddenError,
     NotFoundError,
     RateLimitedError,
@@ -62,12 +60,11 @@ from tui.models.wire import (
 from tui.query import LogQuery
 from tui.sanitize import clean
 from tui.sources.base import LogPage
-from tui.sources.limits import BodyTooLarge, read_capped
+from tui.sources.exchange import Endpoint, exchange, http_client
 from tui.sources.limits import max_response_bytes as max_response_bytes_from_env
 from tui.urlpath import path_segment
 
 USER_AGENT = f"toolwatch/{__version__} (+python-httpx)"
-CONNECT_TIMEOUT = 5.0
 
 log = debuglog.get_logger("client")
 
@@ -95,17 +92,11 @@ class ComposioClient:
         self.base_url = base_url.strip().rstrip("/")
         self.timeout = timeout
         self.max_response_bytes = max_response_bytes or max_response_bytes_from_env()
-        self._http = httpx.AsyncClient(
-            base_url=self.base_url,
-            timeout=httpx.Timeout(timeout, connect=min(CONNECT_TIMEOUT, timeout)),
-            transport=transport,
-            # A redirect would carry x-api-key to wherever it points (httpx strips
-            # only Authorization across hosts); report it instead.
-            follow_redirects=False,
-            # Composio also accepts a session cookie (authToken) as a credential, and
-            # two credentials at once are a 401: never store or send back cookies.
-            cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
-        )
+        # A redirect is reported, not followed (it would carry x-api-key elsewhere).
+        self._http = http_client(self.base_url, timeout, transport)
+        # Composio also accepts a session cookie (authToken) as a credential, and two
+        # credentials at once are a 401: never store or send back cookies.
+        self._http.cookies.jar.set_policy(DefaultCookiePolicy(allowed_domains=[]))
 
     def __repr__(self) -> str:
         return f"ComposioClient(base_url={_display_url(self.base_url)!r})"
@@ -195,46 +186,23 @@ class ComposioClient:
 
     async def _request(self, method: str, path: str, *, body: Any = None) -> Any:
         started = time.perf_counter()
+        request = self._http.build_request(method, path, json=body, headers=self._headers())
+        endpoint = Endpoint(self.description, _display_url(self.base_url), "COMPOSIO_BASE_URL")
         try:
-            # httpx's timeout bounds each read; this bounds the whole exchange, so a
-            # server trickling bytes cannot hold a poll forever.
-            async with asyncio.timeout(self.timeout):
-                request = self._http.build_request(method, path, json=body, headers=self._headers())
-                streamed = await self._http.send(request, stream=True)
-                try:
-                    response = await read_capped(streamed, self.max_response_bytes)
-                finally:
-                    await streamed.aclose()
-        except (TimeoutError, httpx.TimeoutException) as error:
-            log.debug("%s %s -> timeout after %.0f ms", method, path, _ms_since(started))
-            connect = isinstance(error, httpx.ConnectTimeout)
-            raise RequestTimeout(
-                detail=(
-                    f"no connection to {self.description} within "
-                    f"{min(CONNECT_TIMEOUT, self.timeout):g} s"
-                    if connect
-                    else f"no complete answer from {self.description} within {self.timeout:g} s"
-                ),
-                hint=(
-                    f"Check the network and COMPOSIO_BASE_URL ({_display_url(self.base_url)}), "
-                    "then try again."
-                ),
-            ) from None
-        except BodyTooLarge as error:
-            raise self._unreadable(str(error)) from None
-        except httpx.DecodingError as error:
-            raise self._unreadable(f"the body could not be decoded: {error}") from None
-        except (httpx.TransportError, httpx.InvalidURL) as error:
-            detail = self._scrub(_describe_transport(error, self.description))
-            log.debug("%s %s -> %s", method, path, detail)
-            raise ConnectionFailed(
-                detail=detail,
-                hint=(
-                    f"Could not reach {_display_url(self.base_url)}. Check the network, any "
-                    "proxy settings, and COMPOSIO_BASE_URL."
-                ),
-            ) from None
-
+            response = await exchange(
+                self._http,
+                request,
+                within_s=self.timeout,
+                cap_bytes=self.max_response_bytes,
+                endpoint=endpoint,
+                scrub=self._scrub,
+                unreadable=self._unreadable,
+                describe=_describe_transport,
+            )
+        except ApiError as error:
+            said = error.detail or error
+            log.debug("%s %s -> %s after %.0f ms", method, path, said, _ms_since(started))
+            raise
         log.debug("%s %s -> %d in %.0f ms", method, path, response.status_code, _ms_since(started))
         if not response.is_success:
             raise self._error_for(response)

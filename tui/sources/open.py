@@ -1,8 +1,9 @@
 """open_source: the one place that decides where logs come from, for the screen and the CLI.
 
-``--file PATH`` is a ``FileSource``, ``--file -`` standard input, anything else the
-Composio API. A file or pipe that cannot be had is a usage error (``ConfigError``, said
-before anything starts), not an ``ApiError`` to retry.
+``--file PATH`` is a ``FileSource``, ``--file -`` standard input, ``--source buddy`` (or
+a named source of that kind) Buddy.works' pipeline runs, anything else the Composio API.
+A file or pipe that cannot be had is a usage error (``ConfigError``, said before anything
+starts), not an ``ApiError`` to retry.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import BinaryIO
 from tui.config import Settings
 from tui.errors import ApiError, ConfigError
 from tui.sources.base import LogSource
+from tui.sources.buddy import BuddyClient, BuddySource
 from tui.sources.composio import ComposioClient
 from tui.sources.file import FileSource
 
@@ -27,6 +29,14 @@ def open_source(settings: Settings, *, for_screen: bool = False) -> LogSource:
     ``for_screen``: the screen reads its keys from standard input, so a piped one is moved
     to another descriptor and the terminal (``/dev/tty``) takes its place.
     """
+    if settings.source_file is None and settings.source_kind == "buddy":
+        client = BuddyClient(token=settings.api_key.reveal(), base_url=settings.base_url)
+        return BuddySource(
+            client,
+            workspace=settings.workspace or "",
+            project=settings.project or "",
+            pipelines=settings.pipelines,
+        )
     if settings.source_file is None:
         return ComposioClient(api_key=settings.api_key.reveal(), base_url=settings.base_url)
     name = settings.source_file or STDIN

@@ -17,6 +17,8 @@ class TailBatch:
     gap: Gap | None = None  # a new gap this poll left (also kept in LiveTail.gaps)
     late: int = 0  # how many entries are older than the newest one held before
     more_older: bool | None = None  # whether older logs exist below what was loaded
+    # Rows delivered before whose content changed (LogPage.updated): replace them by id.
+    updated: list[LogEntry] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ import asyncio
 import random
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable
+from dataclasses import replace
 
 from tui import debuglog
 from tui.config import DEFAULT_LAG_S
@@ -112,6 +113,8 @@ class LiveTail:
         self._answered = False  # whether any list request of this tail was answered
         self._older_cursor: str | None = None
         self._older_to_ms: int | None = None
+        # Rows the source says changed (LogPage.updated), for the next poll's batch.
+        self._updated: dict[str, LogEntry] = {}
 
     # -- polling --------------------------------------------------------------------
 
@@ -139,6 +142,7 @@ class LiveTail:
             walk.pages += 1
             walk.absorb_bounds(page)
             self._delivered.hold(page.entries)
+            self._absorb_updates(page.updated)
             if walk.floor_ms is None:
                 # The first poll shows the newest page; older pages are backfill's job.
                 self.more_older = page.next_cursor is not None and bool(page.entries)
@@ -187,7 +191,24 @@ class LiveTail:
         entries = self._delivered.take_pending()
         batch = self._deliver(entries, walk.skipped, gap=gap, old_head=walk.old_head_ms)
         self._forget_below_window()
+        if self._updated:
+            new = {entry.id for entry in entries}
+            updated = [e for key, e in self._updated.items() if key not in new]
+            self._updated = {}
+            updated.sort(key=lambda e: (e.timestamp_ms, e.id))
+            batch = replace(batch, updated=updated)
         return batch
+
+    def _absorb_updates(self, updated: list[LogEntry]) -> None:
+        """Rows that changed since they were served: one read by this walk and not
+        delivered yet takes the newer content; the others go out as updates (by id, in
+        the store and in `tail`'s output), never as new rows."""
+        pending = self._delivered.pending
+        for entry in updated:
+            if entry.id in pending:
+                pending[entry.id] = entry
+            else:
+                self._updated[entry.id] = entry
 
     def _start_walk(self) -> Walk:
         if self.head_ms is None:
@@ -300,6 +321,7 @@ class LiveTail:
         floor = self.query.time_range.from_ms if self.query.time_range else 0
         query = self._ranged(floor, self._older_to_ms)
         page = await self.source.list_logs(query, limit=self.page_size, cursor=self._older_cursor)
+        self._absorb_updates(page.updated)
         fresh: dict[str, LogEntry] = {}
         oldest_ids = self._delivered.oldest_ids
         self._delivered.hold([e for e in page.entries if e.id not in oldest_ids], fresh)
@@ -325,6 +347,7 @@ class LiveTail:
         loaded_from = gap.to_ms
         for _ in range(GAP_FILL_PAGES):
             page = await self.source.list_logs(query, limit=self.page_size, cursor=cursor)
+            self._absorb_updates(page.updated)
             self._delivered.hold([e for e in page.entries if e.id not in already], fresh)
             skipped += page.skipped
             loaded_from = min((e.timestamp_ms for e in page.entries), default=loaded_from)

@@ -374,7 +374,9 @@ class ToolwatchApp(CrashReportingApp):
             self.post_message(
                 LogsArrived(stored.rest, message.purpose, message.generation, final=message.final)
             )
-        self.main_screen.rows_stored(stored.added, older=stored.older, empty=stored.empty_text)
+        self.main_screen.rows_stored(
+            stored.added, older=stored.older, empty=stored.empty_text, changed=stored.changed
+        )
         if stored.polled:
             self.timers.end_backoff()
         self._draw_state()

@@ -196,11 +196,14 @@ class MainScreen(Screen[None]):
     def focus_table(self) -> None:
         self.table.focus()
 
-    def rows_stored(self, added: int, *, older: bool, empty: str | None) -> None:
+    def rows_stored(self, added: int, *, older: bool, empty: str | None, changed: int = 0) -> None:
         """Rows were stored (below the others when ``older``); ``empty``: what the table
-        says while it has none."""
+        says while it has none. ``changed`` rows held were replaced in place (a Buddy
+        action that ran on): redrawn, the cursor staying on its row."""
         if added:
             self.table.rows_added(added, older=older)
+        if changed:
+            self.table.rows_changed()
         if empty is not None:
             self.table.show_empty(empty)
 

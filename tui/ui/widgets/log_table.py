@@ -47,21 +47,15 @@ from tui.ui.widgets.log_rows import (
 )
 from tui.ui.widgets.log_search import next_match
 
+# What the CSS below styles (log-table--header, …).
+_PARTS: tuple[str, ...] = ("header", "cursor", "failed", "status-ok", "status-failed", "time")
+_PARTS += ("match", "problem", "mark")
+
 
 class LogTable(ScrollView, can_focus=True):
     """Newest-first table of the logs in a LogStore."""
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "log-table--header",
-        "log-table--cursor",
-        "log-table--failed",
-        "log-table--status-ok",
-        "log-table--status-failed",
-        "log-table--time",
-        "log-table--match",
-        "log-table--problem",
-        "log-table--mark",
-    }
+    COMPONENT_CLASSES: ClassVar[set[str]] = {f"log-table--{part}" for part in _PARTS}
 
     DEFAULT_CSS = """
     LogTable {
@@ -135,8 +129,8 @@ class LogTable(ScrollView, can_focus=True):
         self.columns: tuple[Column, ...] = ()  # as laid out for the width and the rows
         self.message_offset = 0  # → and ← scroll the message column by this many cells
         self.marked_id: str | None = None  # the log m marked: a glyph in the gutter
-        # Strips keyed by row and state; rows never change once stored, so the
-        # cache stays valid until the layout or the styles change.
+        # Strips keyed by row and state; valid until the layout or the styles change, or
+        # rows are replaced in place (``rows_changed``: a Buddy action that ran on).
         self._strip_cache: dict[tuple[object, ...], Strip] = {}
         self._cursor_anchor: tuple[int, int] | None = None  # (rowid, ts) under the cursor
         self._following = True
@@ -190,6 +184,11 @@ class LogTable(ScrollView, can_focus=True):
         self._remember_anchor()
         self.refresh()
 
+    def rows_changed(self) -> None:
+        """Call after rows held were replaced in place: redrawn where they are."""
+        self._strip_cache.clear()
+        self.refresh()
+
     def rows_reset(self) -> None:
         """Call after the store was cleared or replaced: follows the newest again."""
         self._set_following(True)
@@ -199,9 +198,6 @@ class LogTable(ScrollView, can_focus=True):
         self._set_cursor(0, keep_anchor=False)
         self.scroll_to(y=0, animate=False)
         self.refresh()
-
-    def move_cursor(self, index: int) -> None:
-        self._set_cursor(index)
 
     def show_empty(self, text: str) -> None:
         """What the table says while it has no rows."""
@@ -216,8 +212,7 @@ class LogTable(ScrollView, can_focus=True):
             self.refresh()
 
     @property
-    def showing_problem(self) -> bool:
-        """The table is empty and says why, in full."""
+    def showing_problem(self) -> bool:  # the table is empty and says why, in full
         return self.problem is not None and not len(self.store)
 
     def empty_lines(self, width: int) -> list[str]:
@@ -232,10 +227,8 @@ class LogTable(ScrollView, can_focus=True):
             self.refresh()
 
     def next_match(self, *, older: bool = True) -> None:
-        """Move to the next row (older, or newer) whose message holds every search word.
-
-        Searched in slices from the cursor between which the screen keeps answering
-        keys; pressing again starts over from where the cursor is."""
+        """Move to the next row (older, or newer) whose message holds every search word,
+        searched in slices from the cursor (keys are answered between them)."""
         if self.words:
             say = partial(self.notify, timeout=3)
             find = next_match(
@@ -268,6 +261,8 @@ class LogTable(ScrollView, can_focus=True):
         if keep_anchor or n:
             self._remember_anchor()
         self._scroll_cursor_into_view()
+
+    move_cursor = _set_cursor
 
     def _remember_anchor(self) -> None:
         row = self.selected
