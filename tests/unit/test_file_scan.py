@@ -1,0 +1,143 @@
+"""A large file written oldest first is answered from its end (``tui.sources.file.scan``):
+every page, detail, count and problem is what reading the whole file says."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.unit.test_file_source import _shown, item, line, walk, write
+from tui.errors import NotFoundError
+from tui.query import LogQuery, TimeRange, parse_query
+from tui.sources.file import FileSource, scan
+from tui.sources.file import lines as file_lines
+
+START = 1_776_000_000_000
+QUERIES = [
+    "",
+    "failed",
+    "user:u1",
+    "-user:u1 toolkit~a",
+    "tool:T3 failed",
+    "session~s1",
+    "request:r7",
+    "id~_00",
+]
+
+
+@pytest.fixture
+def small_scans(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any file is answered from its end, read back a few bytes and lines at a time."""
+    monkeypatch.setattr(scan, "SCAN_FROM_BYTES", 1)
+    monkeypatch.setattr(scan, "CHUNK", 97)
+    monkeypatch.setattr(scan, "BATCH", 5)
+    monkeypatch.setattr(file_lines, "MAX_LINE_BYTES", 900)
+    monkeypatch.setattr(scan, "MAX_LINE_BYTES", 900)
+
+
+@pytest.fixture
+async def pair(tmp_path: Path, small_scans: None) -> AsyncIterator[Callable[[Path], Any]]:
+    opened: list[FileSource] = []
+
+    def both(path: Path) -> tuple[FileSource, FileSource]:
+        scanned, whole = FileSource(path), FileSource(path)
+        whole._feed.on_start = None  # type: ignore[attr-defined]  # read whole, as before
+        opened.extend((scanned, whole))
+        return scanned, whole
+
+    yield both
+    for source in opened:
+        await source.aclose()
+
+
+def logs(
+    rng: random.Random, first: int, count: int, stamp: int, *, jumble: bool = False
+) -> list[str]:
+    out = []
+    for n in range(first, first + count):
+        stamp += rng.choice((0, 0, 1, 40))
+        late = rng.choice((0, 0, 0, 3000)) if jumble else 0
+        log_id = rng.randrange(first + count) if rng.random() < 0.05 else n  # ids repeat
+        obj = item(
+            log_id,
+            stamp - late,
+            status=rng.choice(("success", "failed")),
+            user_id=f"u{rng.randrange(4)}",
+            tool_slug=f"T{rng.randrange(5)}",
+            toolkit_slug=rng.choice(("alpha", "beta", "kit")),
+            session_id=f"s{rng.randrange(30)}",
+            request_id=f"r{rng.randrange(60)}",
+        )
+        out.append(line(obj))
+        roll = rng.random()
+        if roll < 0.02:
+            out.append(rng.choice(["not json\n", "[1, 2]\n", '{"id": "x"}\n', "\n", "   \n"]))
+        elif roll < 0.025:
+            out.append(json.dumps({"id": "long", "pad": "x" * 2000}) + "\n")
+        elif roll < 0.03:
+            out.append(line(item(f"bad\xff{n}", stamp)).replace("bad\\u00ff", "bad\xff"))
+    return out
+
+
+async def agree(scanned: FileSource, whole: FileSource, rng: random.Random) -> None:
+    for text in QUERIES:
+        query = parse_query(text, now_ms=0)
+        limit = rng.choice((1, 3, 7, 100))
+        got, got_skipped, _ = await walk(scanned, query, limit=limit)
+        want, want_skipped, _ = await walk(whole, query, limit=limit)
+        assert [_shown(e) for e in got] == [_shown(e) for e in want], text
+        assert sorted(got_skipped) == sorted(want_skipped), text
+    stamps = sorted(e.timestamp_ms for e in want)
+    if stamps:
+        lo, hi = stamps[len(stamps) // 3], stamps[2 * len(stamps) // 3]
+        query = LogQuery(time_range=TimeRange(lo, hi))
+        got, _, _ = await walk(scanned, query, limit=5)
+        want, _, _ = await walk(whole, query, limit=5)
+        assert [_shown(e) for e in got] == [_shown(e) for e in want]
+    assert len(scanned) == len(whole)
+    assert scanned.problems == whole.problems or sorted(scanned.problems) == sorted(whole.problems)
+
+
+@pytest.mark.parametrize("jumble", [False, True], ids=["in order", "out of order"])
+async def test_pages_from_the_end_are_those_of_the_whole_file(
+    tmp_path: Path, pair: Any, jumble: bool
+) -> None:
+    rng = random.Random(15)
+    path = tmp_path / "app.jsonl"
+    write(path, *logs(rng, 0, 400, START, jumble=jumble))
+    scanned, whole = pair(path)
+    await agree(scanned, whole, rng)
+    assert scanned._scan is not None and whole._scan is None
+    assert scanned.progress is None  # everything was read by the walks
+    # Growth: new lines, some with the ids of old ones (the later line wins), and a
+    # last line still being written.
+    tail = logs(rng, 380, 60, START + 400 * 41, jumble=jumble)
+    write(path, *tail, '{"id": "half', mode="a")
+    await agree(scanned, whole, rng)
+    for n in range(0, 450, 7):
+        for source in (scanned, whole):
+            try:
+                got = (await source.get_detail(f"log_{n:04d}")).model_dump()
+            except NotFoundError:
+                got = None
+            if source is scanned:
+                first = got
+        assert first == got
+
+
+async def test_the_first_page_reads_only_the_end(tmp_path: Path, pair: Any) -> None:
+    rng = random.Random(3)
+    path = tmp_path / "app.jsonl"
+    write(path, *logs(rng, 0, 2000, START))
+    scanned, _ = pair(path)
+    page = await scanned.list_logs(LogQuery(), limit=3)
+    assert len(page.entries) == 3 and page.next_cursor
+    read, about = scanned.progress
+    assert read < 100 and 1500 < about < 2600
+    newest = json.loads(path.read_text().splitlines()[-1])
+    assert page.entries[0].id == newest["id"]

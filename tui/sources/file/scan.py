@@ -1,0 +1,444 @@
+"""A large file written oldest first, answered from its end: only the lines a page needs.
+
+A log file is appended to, so its newest logs are its last lines. ``Scan`` reads the lines
+before the point where the source was opened from there backward (``BackLines``: the line
+starts found with ``bytes.rfind`` in chunks), as far as the pages asked for need, and keeps
+per line only numbers in compact arrays: where it is, its time, a hash of its id, and a
+small code per filter field (its text kept once per field). A ``LogEntry`` is built when
+a page shows it. Lines added later are the ``Index``'s (``source`` merges the two).
+
+What a page of the whole file would show is what the lines read so far show as long as
+the lines not yet read are older: true of a file that runs oldest first, which is when a
+source uses this (``runs_oldest_first``). A line newer than one after it is noticed, and
+then every line is read before answering, and pages are sorted. An id that appears again
+keeps its last line (the first one read here). Bad lines are reported as they are read.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, Final
+
+from tui import jsontree
+from tui.models.entry import LogEntry
+from tui.models.normalize import wire_text, wire_texts
+from tui.query import Filter
+from tui.sources.file.index import build_entry, read_log
+from tui.sources.file.lines import MAX_LINE_BYTES, decode, too_long
+from tui.sources.file.records import FIELD_AT, UNIQUE_AT
+
+SCAN_FROM_BYTES: Final = 32 * 2**20  # smaller files are read whole into an ``Index``
+CHUNK: Final = 1 << 20  # bytes read backward at a time
+BATCH: Final = 4096  # lines read between two looks at whether a page has enough
+ENTRY_CACHE: Final = 4096
+MATCH_CACHE: Final = 4
+NO_CODE: Final = 0xFFFF  # a field with too many distinct texts: read from the line
+CODED: Final = tuple(i for i, unique in enumerate(UNIQUE_AT) if not unique)
+_BOM: Final = b"\xef\xbb\xbf"
+
+# (the line's number relative to the point the source was opened at, what is wrong)
+OnProblem = Callable[[int, str], None]
+# Whether a log with this id was read after the point the source was opened at.
+Newer = Callable[[str], bool]
+
+
+@contextmanager
+def bulk() -> Iterator[None]:
+    """No collections while many lines are read: they hold no cycles, and a full
+    collection over a large heap is what stalls the screen."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def runs_oldest_first(fd: int, size: int) -> bool:
+    """Whether the file's first log is no newer than its last (a log appended to)."""
+    head = os.pread(fd, min(size, 64 * 1024), 0)
+    tail = os.pread(fd, min(size, 64 * 1024), max(0, size - 64 * 1024))
+    first = next((t for t in map(_time_of, head.split(b"\n")[:-1]) if t is not None), None)
+    last = next((t for t in map(_time_of, reversed(tail.split(b"\n")[1:])) if t is not None), None)
+    return first is not None and last is not None and first <= last
+
+
+def _time_of(line: bytes) -> int | None:
+    try:
+        read = read_log(jsontree.loads(decode(line.removeprefix(_BOM))))
+    except (ValueError, RecursionError):
+        return None
+    return None if isinstance(read, str) else read[1]
+
+
+def last_line_end(fd: int, size: int) -> int:
+    """Where the bytes after the file's last newline start (0 when it has none)."""
+    stop = size
+    while stop > 0:
+        start = max(0, stop - CHUNK)
+        newline = os.pread(fd, stop - start, start).rfind(b"\n")
+        if newline >= 0:
+            return start + newline + 1
+        stop = start
+    return 0
+
+
+def count_newlines(fd: int, start: int, stop: int) -> int:
+    """Newlines in bytes ``[start, stop)`` of the file (read at memory speed)."""
+    count = 0
+    while start < stop:
+        piece = os.pread(fd, min(8 * CHUNK, stop - start), start)
+        if not piece:
+            break
+        count += piece.count(b"\n")
+        start += len(piece)
+    return count
+
+
+class BackLines:
+    """The lines of ``[0, end)`` (``end`` just after a newline), last first: (where each
+    starts, its bytes); a line over ``MAX_LINE_BYTES`` comes as None, never held whole."""
+
+    def __init__(self, fd: int, end: int) -> None:
+        self._fd = fd
+        self._start = end  # where the bytes in the buffer start
+        self._buf = b""
+        self._cut = 0  # the buffer's bytes before this are not yet handed out
+        self._trim = 1  # the newline that ends the region ends its last line
+        self.done = end == 0
+
+    @property
+    def unread(self) -> int:
+        """The bytes before this are not read yet."""
+        return self._start + self._cut
+
+    def next(self) -> tuple[int, bytes | None]:
+        """The next line back (an empty one at the start of a file that ends in two
+        newlines); only while not ``done``."""
+        skipping = False
+        while True:
+            newline = self._buf.rfind(b"\n", 0, self._cut)
+            if newline >= 0:
+                line = None if skipping else self._buf[newline + 1 : self._cut]
+                self._cut = newline
+                return self._start + newline + 1, line
+            if self._start == 0:
+                self.done = True
+                return 0, None if skipping else self._buf[: self._cut]
+            if self._cut > MAX_LINE_BYTES:
+                skipping = True
+                self._buf, self._cut = b"", 0
+            size = min(CHUNK, self._start)
+            self._start -= size
+            piece = os.pread(self._fd, size, self._start)
+            self._buf = piece + self._buf[: self._cut]
+            self._cut = len(self._buf) - self._trim
+            self._trim = 0
+
+
+class Scan:
+    """The lines before ``end`` of a file, read backward as pages need them."""
+
+    def __init__(self, fd: int, end: int, on_problem: OnProblem, newer: Newer) -> None:
+        self._fd = fd
+        self._lines = BackLines(fd, end)
+        self._on_problem = on_problem
+        self._newer = newer
+        self.end = end
+        self.stale = False
+        self.disorder = False
+        self.passed = 0  # lines read back so far, blank and bad ones included
+        self._min_ts: int | None = None
+        self.off = array("q")
+        self.length = array("q")
+        self.ts = array("q")
+        self.idh = array("q")
+        self.alive = bytearray()
+        self.codes = [array("H") for _ in CODED]
+        self._texts: list[list[str]] = [[] for _ in CODED]
+        self._code_of: list[dict[str, int]] = [{} for _ in CODED]
+        # open addressing: id hash -> line (at slot), 0 is empty
+        self._slots = array("q", bytes(8 * 1024))
+        self._slot_line = array("q", bytes(8 * 1024))
+        self._used = 0
+        self._matches: OrderedDict[tuple[Filter, ...], _Matches] = OrderedDict()
+        self._entries: OrderedDict[int, LogEntry] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self.off)
+
+    @property
+    def done(self) -> bool:
+        return self._lines.done
+
+    def estimate(self) -> int:
+        """About how many lines there are before ``end``, judged by those read so far."""
+        read = self.end - self._lines.unread
+        if self.done or not read:
+            return self.passed
+        return round(self.passed * self.end / read)
+
+    # -- reading ------------------------------------------------------------------------
+
+    def read_more(self, lines: int | None = None) -> None:
+        """Read up to ``lines`` (``BATCH``) more lines back (fewer at the file's start)."""
+        if lines is None:
+            lines = BATCH
+        with bulk():
+            for _ in range(lines):
+                if self._lines.done:
+                    return
+                offset, line = self._lines.next()
+                number = -self.passed
+                self.passed += 1
+                if line is None:
+                    self._on_problem(number, too_long())
+                    continue
+                self._take(line, offset, number)
+
+    def _take(self, line: bytes, offset: int, number: int) -> None:
+        if not line.strip():
+            return
+        if offset == 0 and line.startswith(_BOM):
+            line, offset = line[len(_BOM) :], offset + len(_BOM)
+        try:
+            obj = jsontree.loads(decode(line))
+        except ValueError as error:
+            msg = getattr(error, "msg", str(error))
+            col = getattr(error, "colno", None)
+            self._on_problem(number, f"not JSON ({msg} at column {col})")
+            return
+        except RecursionError:
+            self._on_problem(number, "not JSON (nested too deeply)")
+            return
+        read = read_log(obj)
+        if isinstance(read, str):
+            self._on_problem(number, read)
+            return
+        log_id, ts, _ = read
+        at = len(self.off)
+        h = hash(log_id) or 1
+        alive = self._claim(h, at) and not self._newer(log_id)
+        texts = wire_texts(obj)
+        self.off.append(offset)
+        self.length.append(len(line))
+        self.ts.append(ts)
+        self.idh.append(h)
+        self.alive.append(alive)
+        for codes, code_of, known, field in zip(
+            self.codes, self._code_of, self._texts, CODED, strict=True
+        ):
+            text = texts[field]
+            code = code_of.get(text)
+            if code is None:
+                code = len(known)
+                if code < NO_CODE:
+                    code_of[text] = code
+                    known.append(text)
+                else:
+                    code = NO_CODE
+            codes.append(code)
+        if alive:
+            if self._min_ts is not None and ts > self._min_ts:
+                self.disorder = True
+            if self._min_ts is None or ts < self._min_ts:
+                self._min_ts = ts
+
+    def _claim(self, h: int, at: int) -> bool:
+        """Remember line ``at`` for id hash ``h``, unless a later line has that id."""
+        if 2 * (self._used + 1) > len(self._slots):
+            self._grow()
+        slots = self._slots
+        mask = len(slots) - 1
+        i = h & mask
+        while True:
+            seen = slots[i]
+            if seen == 0:
+                slots[i] = h
+                self._slot_line[i] = at
+                self._used += 1
+                return True
+            if seen == h:
+                return False
+            i = (i + 1) & mask
+
+    def _grow(self) -> None:
+        old = [(h, at) for h, at in zip(self._slots, self._slot_line, strict=True) if h]
+        size = 2 * len(self._slots)
+        self._slots = array("q", bytes(8 * size))
+        self._slot_line = array("q", bytes(8 * size))
+        mask = size - 1
+        for h, at in old:
+            i = h & mask
+            while self._slots[i]:
+                i = (i + 1) & mask
+            self._slots[i] = h
+            self._slot_line[i] = at
+
+    def _slot_of(self, log_id: str) -> int:
+        """The last line read so far with ``log_id`` (listed or not), or -1."""
+        h = hash(log_id) or 1
+        slots = self._slots
+        mask = len(slots) - 1
+        i = h & mask
+        while slots[i]:
+            if slots[i] == h:
+                return self._slot_line[i]
+            i = (i + 1) & mask
+        return -1
+
+    def line_of(self, log_id: str) -> int:
+        """The line read so far holding ``log_id``'s log, or -1."""
+        at = self._slot_of(log_id)
+        return at if at >= 0 and self.alive[at] else -1
+
+    def find(self, log_id: str) -> dict[str, Any] | None:
+        """The object of ``log_id``'s line, reading back until it is found."""
+        while True:
+            at = self._slot_of(log_id)
+            if at >= 0:
+                return self.object(at) if self.alive[at] else None
+            if self.done:
+                return None
+            self.read_more()
+
+    def kill(self, at: int) -> None:
+        """Line ``at`` is listed no more (a later line has its id, or it cannot be read)."""
+        if self.alive[at]:
+            self.alive[at] = 0
+            self._matches.clear()
+
+    # -- answering ----------------------------------------------------------------------
+
+    def matching(
+        self, filters: tuple[Filter, ...], bounds: tuple[int, int] | None, want: int
+    ) -> list[int]:
+        """Up to ``want`` lines (newest first) that ``filters`` and ``bounds`` let
+        through, reading back as far as it takes (everything when the file is out of
+        order, or when fewer are there)."""
+        match = self._matches.get(filters)
+        if match is None:
+            match = self._matches[filters] = _Matches(self, filters)
+            if len(self._matches) > MATCH_CACHE:
+                self._matches.popitem(last=False)
+        else:
+            self._matches.move_to_end(filters)
+        chosen: list[int] = []
+        ts = self.ts
+        at = 0
+        while True:
+            match.extend()
+            found = match.found
+            while at < len(found) and len(chosen) < want:
+                line = found[at]
+                at += 1
+                if bounds is None or bounds[0] <= ts[line] <= bounds[1]:
+                    chosen.append(line)
+            if self.done:
+                break
+            if not self.disorder and len(chosen) >= want:
+                break
+            oldest = self._min_ts
+            if not self.disorder and bounds and oldest is not None and oldest < bounds[0]:
+                break  # what is not read yet is older still
+            self.read_more()
+        if self.disorder:
+            chosen = [
+                line for line in match.found if bounds is None or bounds[0] <= ts[line] <= bounds[1]
+            ]
+            chosen.sort(key=lambda line: (-ts[line], line))
+            chosen = chosen[:want]
+        return chosen
+
+    def text(self, line: int, field: int) -> str | None:
+        """The wire text of filter field ``field`` of ``line``, when kept here."""
+        try:
+            slot = CODED.index(field)
+        except ValueError:
+            return None
+        code = self.codes[slot][line]
+        return None if code == NO_CODE else self._texts[slot][code]
+
+    def object(self, line: int) -> dict[str, Any] | None:
+        """The line's JSON object read again; None when it no longer reads as it did."""
+        data = os.pread(self._fd, self.length[line], self.off[line])
+        try:
+            obj = jsontree.loads(decode(data))
+        except (ValueError, RecursionError):
+            obj = None
+        if not isinstance(obj, dict) or (hash(wire_text(obj, "log_id")) or 1) != self.idh[line]:
+            self.stale = True
+            return None
+        return obj
+
+    def entry(self, line: int) -> LogEntry | str | None:
+        """The entry of ``line``; what is wrong when it cannot be built; None when the
+        file changed under it."""
+        cached = self._entries.get(line)
+        if cached is not None:
+            self._entries.move_to_end(line)
+            return cached
+        obj = self.object(line)
+        if obj is None:
+            return None
+        entry = build_entry(obj)
+        if isinstance(entry, str):
+            return entry
+        self._entries[line] = entry
+        if len(self._entries) > ENTRY_CACHE:
+            self._entries.popitem(last=False)
+        return entry
+
+
+class _Matches:
+    """The lines read so far that one filter set lets through, newest first."""
+
+    def __init__(self, scan: Scan, filters: tuple[Filter, ...]) -> None:
+        self._scan = scan
+        self.found = array("q")
+        self._upto = 0
+        self._checks = [(FIELD_AT[f.field], f.accepts) for f in filters]
+        # per coded field, the verdict for each code (None: not yet decided)
+        self._verdicts: dict[int, list[bool | None]] = {}
+
+    def extend(self) -> None:
+        scan = self._scan
+        alive = scan.alive
+        stop = len(scan)
+        if not self._checks:
+            self.found.extend(i for i in range(self._upto, stop) if alive[i])
+            self._upto = stop
+            return
+        accepts = self._accepts
+        self.found.extend(i for i in range(self._upto, stop) if alive[i] and accepts(i))
+        self._upto = stop
+
+    def _accepts(self, line: int) -> bool:
+        scan = self._scan
+        obj: dict[str, Any] | None = None
+        for field, check in self._checks:
+            text = scan.text(line, field)
+            if text is not None:
+                verdicts = self._verdicts.setdefault(field, [])
+                slot = CODED.index(field)
+                code = scan.codes[slot][line]
+                if code >= len(verdicts):
+                    verdicts.extend([None] * (code + 1 - len(verdicts)))
+                verdict = verdicts[code]
+                if verdict is None:
+                    verdict = verdicts[code] = check(text)
+            else:
+                if obj is None:
+                    obj = scan.object(line)
+                    if obj is None:
+                        return False
+                verdict = check(wire_texts(obj)[field])
+            if not verdict:
+                return False
+        return True
