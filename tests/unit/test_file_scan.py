@@ -14,7 +14,7 @@ import pytest
 from tests.unit.test_file_source import _shown, item, line, walk, write
 from tui.errors import NotFoundError
 from tui.query import LogQuery, TimeRange, parse_query
-from tui.sources.file import FileSource, scan
+from tui.sources.file import FileSource, backward, scan
 from tui.sources.file import lines as file_lines
 
 START = 1_776_000_000_000
@@ -34,9 +34,10 @@ QUERIES = [
 def small_scans(monkeypatch: pytest.MonkeyPatch) -> None:
     """Any file is answered from its end, read back a few bytes and lines at a time."""
     monkeypatch.setattr(scan, "SCAN_FROM_BYTES", 1)
-    monkeypatch.setattr(scan, "CHUNK", 97)
+    monkeypatch.setattr(backward, "CHUNK", 97)
     monkeypatch.setattr(scan, "BATCH", 5)
     monkeypatch.setattr(file_lines, "MAX_LINE_BYTES", 900)
+    monkeypatch.setattr(backward, "MAX_LINE_BYTES", 900)
     monkeypatch.setattr(scan, "MAX_LINE_BYTES", 900)
 
 
@@ -141,3 +142,29 @@ async def test_the_first_page_reads_only_the_end(tmp_path: Path, pair: Any) -> N
     assert read < 100 and 1500 < about < 2600
     newest = json.loads(path.read_text().splitlines()[-1])
     assert page.entries[0].id == newest["id"]
+
+
+async def test_a_log_not_read_yet_is_found_by_its_id(tmp_path: Path, pair: Any) -> None:
+    rng = random.Random(5)
+    path = tmp_path / "app.jsonl"
+    old = item("log_old", START - 10)
+    spelled = json.dumps(item("log_esc", START - 5)).replace("log_esc", "log\\u005fesc")
+    dup = item("log_dup", START - 4, user_id="first")
+    write(
+        path, line(old), line(dup), spelled + "\n", line(item("log_dup", START - 3, user_id="last"))
+    )
+    write(path, *logs(rng, 0, 300, START), mode="a")
+    for check in range(2):
+        scanned, whole = pair(path)
+        for log_id in ("log_old", "log_dup", "log_esc", "log_none", "log_0007"):
+            answers = []
+            for source in (scanned, whole):
+                try:
+                    answers.append((await source.get_detail(log_id)).model_dump())
+                except NotFoundError:
+                    answers.append(None)
+            assert answers[0] == answers[1], log_id
+            assert (answers[0] is None) == (log_id == "log_none")
+        # Escapes in the file: read back to the start; else found without reading back.
+        assert (scanned.progress is None) == (check == 0)
+        path.write_text(path.read_text().replace("log\\u005fesc", "log_esc"))

@@ -16,7 +16,9 @@ keeps its last line (the first one read here). Bad lines are reported as they ar
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import json
 import os
 from array import array
 from collections import OrderedDict
@@ -28,12 +30,12 @@ from tui import jsontree
 from tui.models.entry import LogEntry
 from tui.models.normalize import wire_text, wire_texts
 from tui.query import Filter
+from tui.sources.file import backward
 from tui.sources.file.index import build_entry, read_log
 from tui.sources.file.lines import MAX_LINE_BYTES, decode, too_long
 from tui.sources.file.records import FIELD_AT, UNIQUE_AT
 
 SCAN_FROM_BYTES: Final = 32 * 2**20  # smaller files are read whole into an ``Index``
-CHUNK: Final = 1 << 20  # bytes read backward at a time
 BATCH: Final = 4096  # lines read between two looks at whether a page has enough
 ENTRY_CACHE: Final = 4096
 MATCH_CACHE: Final = 4
@@ -77,77 +79,12 @@ def _time_of(line: bytes) -> int | None:
     return None if isinstance(read, str) else read[1]
 
 
-def last_line_end(fd: int, size: int) -> int:
-    """Where the bytes after the file's last newline start (0 when it has none)."""
-    stop = size
-    while stop > 0:
-        start = max(0, stop - CHUNK)
-        newline = os.pread(fd, stop - start, start).rfind(b"\n")
-        if newline >= 0:
-            return start + newline + 1
-        stop = start
-    return 0
-
-
-def count_newlines(fd: int, start: int, stop: int) -> int:
-    """Newlines in bytes ``[start, stop)`` of the file (read at memory speed)."""
-    count = 0
-    while start < stop:
-        piece = os.pread(fd, min(8 * CHUNK, stop - start), start)
-        if not piece:
-            break
-        count += piece.count(b"\n")
-        start += len(piece)
-    return count
-
-
-class BackLines:
-    """The lines of ``[0, end)`` (``end`` just after a newline), last first: (where each
-    starts, its bytes); a line over ``MAX_LINE_BYTES`` comes as None, never held whole."""
-
-    def __init__(self, fd: int, end: int) -> None:
-        self._fd = fd
-        self._start = end  # where the bytes in the buffer start
-        self._buf = b""
-        self._cut = 0  # the buffer's bytes before this are not yet handed out
-        self._trim = 1  # the newline that ends the region ends its last line
-        self.done = end == 0
-
-    @property
-    def unread(self) -> int:
-        """The bytes before this are not read yet."""
-        return self._start + self._cut
-
-    def next(self) -> tuple[int, bytes | None]:
-        """The next line back (an empty one at the start of a file that ends in two
-        newlines); only while not ``done``."""
-        skipping = False
-        while True:
-            newline = self._buf.rfind(b"\n", 0, self._cut)
-            if newline >= 0:
-                line = None if skipping else self._buf[newline + 1 : self._cut]
-                self._cut = newline
-                return self._start + newline + 1, line
-            if self._start == 0:
-                self.done = True
-                return 0, None if skipping else self._buf[: self._cut]
-            if self._cut > MAX_LINE_BYTES:
-                skipping = True
-                self._buf, self._cut = b"", 0
-            size = min(CHUNK, self._start)
-            self._start -= size
-            piece = os.pread(self._fd, size, self._start)
-            self._buf = piece + self._buf[: self._cut]
-            self._cut = len(self._buf) - self._trim
-            self._trim = 0
-
-
 class Scan:
     """The lines before ``end`` of a file, read backward as pages need them."""
 
     def __init__(self, fd: int, end: int, on_problem: OnProblem, newer: Newer) -> None:
         self._fd = fd
-        self._lines = BackLines(fd, end)
+        self._lines = backward.BackLines(fd, end)
         self._on_problem = on_problem
         self._newer = newer
         self.end = end
@@ -156,16 +93,15 @@ class Scan:
         self.passed = 0  # lines read back so far, blank and bad ones included
         self._min_ts: int | None = None
         self.off = array("q")
-        self.length = array("q")
+        self.length = array("I")
         self.ts = array("q")
         self.idh = array("q")
         self.alive = bytearray()
         self.codes = [array("H") for _ in CODED]
         self._texts: list[list[str]] = [[] for _ in CODED]
         self._code_of: list[dict[str, int]] = [{} for _ in CODED]
-        # open addressing: id hash -> line (at slot), 0 is empty
-        self._slots = array("q", bytes(8 * 1024))
-        self._slot_line = array("q", bytes(8 * 1024))
+        # Open addressing on the id hash: each slot holds a line + 1 (0: empty).
+        self._slots = array("i", bytes(4 * 1024))
         self._used = 0
         self._matches: OrderedDict[tuple[Filter, ...], _Matches] = OrderedDict()
         self._entries: OrderedDict[int, LogEntry] = OrderedDict()
@@ -254,42 +190,38 @@ class Scan:
         """Remember line ``at`` for id hash ``h``, unless a later line has that id."""
         if 2 * (self._used + 1) > len(self._slots):
             self._grow()
-        slots = self._slots
+        slots, idh = self._slots, self.idh
         mask = len(slots) - 1
         i = h & mask
         while True:
             seen = slots[i]
             if seen == 0:
-                slots[i] = h
-                self._slot_line[i] = at
+                slots[i] = at + 1
                 self._used += 1
                 return True
-            if seen == h:
+            if idh[seen - 1] == h:
                 return False
             i = (i + 1) & mask
 
     def _grow(self) -> None:
-        old = [(h, at) for h, at in zip(self._slots, self._slot_line, strict=True) if h]
-        size = 2 * len(self._slots)
-        self._slots = array("q", bytes(8 * size))
-        self._slot_line = array("q", bytes(8 * size))
-        mask = size - 1
-        for h, at in old:
-            i = h & mask
-            while self._slots[i]:
+        old = [seen for seen in self._slots if seen]
+        slots = self._slots = array("i", bytes(8 * len(self._slots)))
+        mask, idh = len(slots) - 1, self.idh
+        for seen in old:
+            i = idh[seen - 1] & mask
+            while slots[i]:
                 i = (i + 1) & mask
-            self._slots[i] = h
-            self._slot_line[i] = at
+            slots[i] = seen
 
     def _slot_of(self, log_id: str) -> int:
         """The last line read so far with ``log_id`` (listed or not), or -1."""
         h = hash(log_id) or 1
-        slots = self._slots
+        slots, idh = self._slots, self.idh
         mask = len(slots) - 1
         i = h & mask
         while slots[i]:
-            if slots[i] == h:
-                return self._slot_line[i]
+            if idh[slots[i] - 1] == h:
+                return slots[i] - 1
             i = (i + 1) & mask
         return -1
 
@@ -299,7 +231,12 @@ class Scan:
         return at if at >= 0 and self.alive[at] else -1
 
     def find(self, log_id: str) -> dict[str, Any] | None:
-        """The object of ``log_id``'s line, reading back until it is found."""
+        """The object of ``log_id``'s line: among the lines read, else searched for in
+        the bytes not read yet (the last line there holding it), else read back to it."""
+        if self._slot_of(log_id) < 0 and not self.done:
+            searched, found = self._search(log_id)
+            if searched:
+                return found
         while True:
             at = self._slot_of(log_id)
             if at >= 0:
@@ -313,6 +250,30 @@ class Scan:
         if self.alive[at]:
             self.alive[at] = 0
             self._matches.clear()
+
+    def _search(self, log_id: str) -> tuple[bool, dict[str, Any] | None]:
+        """Whether the bytes not read yet could be searched for ``log_id`` as written (at
+        memory speed; not when they spell characters with escapes), and its object from
+        the last line there holding it (None: no line has it)."""
+        needle = json.dumps(log_id).encode()
+        stop = self._lines.unread
+        if needle[1:-1] != log_id.encode() or backward.spells_escapes(self._fd, stop):
+            return False, None
+        while stop > 0:
+            hit = backward.rfind(self._fd, needle, stop)
+            if hit < 0:
+                break
+            start = backward.rfind(self._fd, b"\n", hit) + 1
+            end = backward.find(self._fd, b"\n", hit, self._lines.unread)
+            data = os.pread(self._fd, end - start, start)
+            if len(data) <= MAX_LINE_BYTES:
+                with contextlib.suppress(ValueError, RecursionError):
+                    obj = jsontree.loads(decode(data.removeprefix(_BOM) if not start else data))
+                    read = read_log(obj)
+                    if not isinstance(read, str) and read[0] == log_id:
+                        return True, obj
+            stop = start
+        return True, None
 
     # -- answering ----------------------------------------------------------------------
 
@@ -332,6 +293,7 @@ class Scan:
         chosen: list[int] = []
         ts = self.ts
         at = 0
+        step = want  # lines read next: what is missing, then twice as many each time
         while True:
             match.extend()
             found = match.found
@@ -347,7 +309,8 @@ class Scan:
             oldest = self._min_ts
             if not self.disorder and bounds and oldest is not None and oldest < bounds[0]:
                 break  # what is not read yet is older still
-            self.read_more()
+            self.read_more(max(16, min(step, BATCH)))
+            step *= 2
         if self.disorder:
             chosen = [
                 line for line in match.found if bounds is None or bounds[0] <= ts[line] <= bounds[1]

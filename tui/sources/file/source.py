@@ -39,7 +39,7 @@ from tui.models.entry import LogEntry
 from tui.models.wire import WireLogDetail, WireTrace, json_kind, summarize_errors
 from tui.query import Filter, LogQuery
 from tui.sources.base import LogPage
-from tui.sources.file import scan
+from tui.sources.file import backward, scan
 from tui.sources.file.cursor import decode_cursor, encode_cursor
 from tui.sources.file.feed import Feed, FileFeed, FileReadError, StreamFeed, cannot_read
 from tui.sources.file.index import Index
@@ -99,7 +99,7 @@ class FileSource:
         self._scan, self._lines_before = None, None
         if size < scan.SCAN_FROM_BYTES or not scan.runs_oldest_first(fd, size):
             return 0
-        end = scan.last_line_end(fd, size)
+        end = backward.last_line_end(fd, size)
         index = self._index
         self._scan = scan.Scan(fd, end, index.line_problem, self._read_later)
         return end
@@ -113,7 +113,7 @@ class FileSource:
         if self._scan is None:
             return 0
         if self._lines_before is None:
-            self._lines_before = scan.count_newlines(self._feed_fd(), 0, self._scan.end)
+            self._lines_before = backward.count_newlines(self._feed_fd(), 0, self._scan.end)
         return self._lines_before
 
     def _feed_fd(self) -> int:
@@ -245,7 +245,7 @@ class FileSource:
         # Not a log the client could list, or changed since it was read: said with its
         # line number (counted from where the index starts), never listed again.
         found.kill(line)
-        lines_back = scan.count_newlines(self._feed_fd(), found.off[line], found.end)
+        lines_back = backward.count_newlines(self._feed_fd(), found.off[line], found.end)
         what = entry or "changed since it was read; reading the file again"
         self._index.line_problem(1 - lines_back, what)
         return None
