@@ -24,6 +24,7 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from operator import itemgetter
 from typing import Any, Final
 
 from tui import jsontree
@@ -41,6 +42,7 @@ ENTRY_CACHE: Final = 4096
 MATCH_CACHE: Final = 4
 NO_CODE: Final = 0xFFFF  # a field with too many distinct texts: read from the line
 CODED: Final = tuple(i for i, unique in enumerate(UNIQUE_AT) if not unique)
+_CODED_TEXTS: Final = itemgetter(*CODED)
 _BOM: Final = b"\xef\xbb\xbf"
 
 # (the line's number relative to the point the source was opened at, what is wrong)
@@ -100,6 +102,7 @@ class Scan:
         self.codes = [array("H") for _ in CODED]
         self._texts: list[list[str]] = [[] for _ in CODED]
         self._code_of: list[dict[str, int]] = [{} for _ in CODED]
+        self._coders = list(zip(self.codes, self._code_of, self._texts, strict=True))
         # Open addressing on the id hash: each slot holds a line + 1 (0: empty).
         self._slots = array("i", bytes(4 * 1024))
         self._used = 0
@@ -161,16 +164,13 @@ class Scan:
         at = len(self.off)
         h = hash(log_id) or 1
         alive = self._claim(h, at) and not self._newer(log_id)
-        texts = wire_texts(obj)
         self.off.append(offset)
         self.length.append(len(line))
         self.ts.append(ts)
         self.idh.append(h)
         self.alive.append(alive)
-        for codes, code_of, known, field in zip(
-            self.codes, self._code_of, self._texts, CODED, strict=True
-        ):
-            text = texts[field]
+        texts = _CODED_TEXTS(wire_texts(obj))
+        for (codes, code_of, known), text in zip(self._coders, texts, strict=True):
             code = code_of.get(text)
             if code is None:
                 code = len(known)
