@@ -142,6 +142,9 @@ async def test_the_first_page_reads_only_the_end(tmp_path: Path, pair: Any) -> N
     assert read < 100 and 1500 < about < 2600
     newest = json.loads(path.read_text().splitlines()[-1])
     assert page.entries[0].id == newest["id"]
+    assert scanned.progress_text == f"indexed {read:,} of ~{about:,} lines"
+    await walk(scanned, parse_query("user:nobody", now_ms=0))  # a query only the start answers
+    assert scanned.progress is None and scanned.progress_text is None
 
 
 async def test_a_log_not_read_yet_is_found_by_its_id(tmp_path: Path, pair: Any) -> None:

@@ -130,6 +130,15 @@ class FileSource:
         grown = len(self._index)
         return found.passed + grown, found.estimate() + grown
 
+    @property
+    def progress_text(self) -> str | None:
+        """``progress`` as a title says it: "indexed 420,000 of ~1,000,000 lines"."""
+        progress = self.progress
+        if progress is None:
+            return None
+        read, about = progress
+        return f"indexed {read:,} of ~{max(read, about):,} lines"
+
     def __repr__(self) -> str:
         return f"FileSource({self._description!r})"
 
