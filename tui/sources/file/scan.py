@@ -9,15 +9,19 @@ a page shows it. Lines added later are the ``Index``'s (``source`` merges the tw
 
 What a page of the whole file would show is what the lines read so far show as long as
 the lines not yet read are older: true of a file that runs oldest first, which is when a
-source uses this (``runs_oldest_first``). A line newer than one after it is noticed, and
-then every line is read before answering, and pages are sorted. An id that appears again
-keeps its last line (the first one read here). Bad lines are reported as they are read.
+source uses this (``runs_oldest_first``). Logs written as calls end come a little out of
+order: the most a line read so far came late (``lateness``) is learned as lines are read,
+a page reads on until no line before can be newer than its rows by twice that, and its
+rows are sorted. An id that appears again keeps its last line (the first one read here).
+Bad lines are reported as they are read. Lines after the point of opening (growth) are
+taken to be newer than those before it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import heapq
 import json
 import os
 from array import array
@@ -91,7 +95,7 @@ class Scan:
         self._newer = newer
         self.end = end
         self.stale = False
-        self.disorder = False
+        self.lateness = 0  # ms: the most a line was newer than one after it
         self.passed = 0  # lines read back so far, blank and bad ones included
         self._min_ts: int | None = None
         self.off = array("q")
@@ -181,8 +185,8 @@ class Scan:
                     code = NO_CODE
             codes.append(code)
         if alive:
-            if self._min_ts is not None and ts > self._min_ts:
-                self.disorder = True
+            if self._min_ts is not None and ts - self._min_ts > self.lateness:
+                self.lateness = ts - self._min_ts
             if self._min_ts is None or ts < self._min_ts:
                 self._min_ts = ts
 
@@ -297,27 +301,35 @@ class Scan:
         while True:
             match.extend()
             found = match.found
-            while at < len(found) and len(chosen) < want:
+            while at < len(found):
                 line = found[at]
                 at += 1
                 if bounds is None or bounds[0] <= ts[line] <= bounds[1]:
                     chosen.append(line)
-            if self.done:
-                break
-            if not self.disorder and len(chosen) >= want:
-                break
             oldest = self._min_ts
-            if not self.disorder and bounds and oldest is not None and oldest < bounds[0]:
-                break  # what is not read yet is older still
+            if self.done or (oldest is not None and self._enough(chosen, want, bounds, oldest)):
+                break
             self.read_more(max(16, min(step, BATCH)))
             step *= 2
-        if self.disorder:
-            chosen = [
-                line for line in match.found if bounds is None or bounds[0] <= ts[line] <= bounds[1]
-            ]
+        if self.lateness:
             chosen.sort(key=lambda line: (-ts[line], line))
-            chosen = chosen[:want]
-        return chosen
+        return chosen[:want]
+
+    def _enough(
+        self, chosen: list[int], want: int, bounds: tuple[int, int] | None, oldest: int
+    ) -> bool:
+        """Whether no line before those read can be among the ``want`` newest of
+        ``chosen``: none is newer than ``oldest`` (the oldest time read) by more than
+        twice the most a line read so far came late."""
+        newest_unread = oldest + 2 * self.lateness
+        if bounds is not None and newest_unread < bounds[0]:
+            return True  # what is not read yet is older than the range
+        if len(chosen) < want:
+            return False
+        if not self.lateness:
+            return True
+        ts = self.ts
+        return newest_unread <= heapq.nlargest(want, (ts[line] for line in chosen))[-1]
 
     def text(self, line: int, field: int) -> str | None:
         """The wire text of filter field ``field`` of ``line``, when kept here."""
