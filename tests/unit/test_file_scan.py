@@ -174,3 +174,20 @@ async def test_a_log_not_read_yet_is_found_by_its_id(tmp_path: Path, pair: Any) 
         # Escapes in the file: read back to the start; else found without reading back.
         assert (scanned.progress is None) == (check == 0)
         path.write_text(path.read_text().replace("log\\u005fesc", "log_esc"))
+
+
+async def test_logs_of_one_millisecond_list_the_last_line_first(tmp_path: Path, pair: Any) -> None:
+    path = tmp_path / "app.jsonl"
+    write(path, *(line(item(n, START)) for n in range(500)))
+    scanned, whole = pair(path)
+    for limit in (1, 7):
+        got, _, _ = await walk(scanned, limit=limit)
+        want, _, _ = await walk(whole, limit=limit)
+        assert (
+            [e.id for e in got]
+            == [e.id for e in want]
+            == [f"log_{n:04d}" for n in range(499, -1, -1)]
+        )
+    fresh, _ = pair(path)
+    await fresh.list_logs(LogQuery(), limit=5)
+    assert fresh.progress[0] < 50

@@ -297,39 +297,44 @@ class Scan:
         chosen: list[int] = []
         ts = self.ts
         at = 0
+        least: int | None = None  # the oldest time among the matching lines gone through
+        cut: int | None = None  # a line older than this cannot be among the rows
         step = want  # lines read next: what is missing, then twice as many each time
         while True:
             match.extend()
             found = match.found
-            while at < len(found):
+            slack = 2 * self.lateness
+            while at < len(found) and not (
+                cut is not None and least is not None and least + slack <= cut
+            ):
                 line = found[at]
                 at += 1
-                if bounds is None or bounds[0] <= ts[line] <= bounds[1]:
+                stamp = ts[line]
+                least = stamp if least is None or stamp < least else least
+                if bounds is not None and not bounds[0] <= stamp <= bounds[1]:
+                    continue
+                if cut is None or stamp >= cut:
                     chosen.append(line)
+                    if cut is None and len(chosen) >= want:
+                        cut = heapq.nlargest(want, (ts[line] for line in chosen))[-1]
+            if at < len(found) or self.done:
+                break  # no line not gone through can be among the rows
             oldest = self._min_ts
-            if self.done or (oldest is not None and self._enough(chosen, want, bounds, oldest)):
+            if oldest is not None and self._enough(cut, bounds, oldest):
                 break
             self.read_more(max(16, min(step, BATCH)))
             step *= 2
-        if self.lateness:
-            chosen.sort(key=lambda line: (-ts[line], line))
+        chosen.sort(key=lambda line: (-ts[line], line))
         return chosen[:want]
 
-    def _enough(
-        self, chosen: list[int], want: int, bounds: tuple[int, int] | None, oldest: int
-    ) -> bool:
-        """Whether no line before those read can be among the ``want`` newest of
-        ``chosen``: none is newer than ``oldest`` (the oldest time read) by more than
-        twice the most a line read so far came late."""
+    def _enough(self, cut: int | None, bounds: tuple[int, int] | None, oldest: int) -> bool:
+        """Whether no line before those read can be among the rows: none is newer than
+        ``oldest`` (the oldest time read) by more than twice the most a line read so
+        far came late, and the rows are older than ``cut`` or outside ``bounds``."""
         newest_unread = oldest + 2 * self.lateness
         if bounds is not None and newest_unread < bounds[0]:
             return True  # what is not read yet is older than the range
-        if len(chosen) < want:
-            return False
-        if not self.lateness:
-            return True
-        ts = self.ts
-        return newest_unread <= heapq.nlargest(want, (ts[line] for line in chosen))[-1]
+        return cut is not None and newest_unread <= cut  # an earlier line tied ranks after
 
     def text(self, line: int, field: int) -> str | None:
         """The wire text of filter field ``field`` of ``line``, when kept here."""
