@@ -14,7 +14,7 @@ import pytest
 from tests.unit.test_file_source import _shown, item, line, walk, write
 from tui.errors import NotFoundError
 from tui.query import LogQuery, TimeRange, parse_query
-from tui.sources.file import FileSource, backward, scan
+from tui.sources.file import FileSource, backward, records, scan
 from tui.sources.file import lines as file_lines
 
 START = 1_776_000_000_000
@@ -191,3 +191,28 @@ async def test_logs_of_one_millisecond_list_the_last_line_first(tmp_path: Path, 
     fresh, _ = pair(path)
     await fresh.list_logs(LogQuery(), limit=5)
     assert fresh.progress[0] < 50
+
+
+async def test_lines_a_term_turns_down_by_their_bytes_answer_later_queries_alike(
+    tmp_path: Path, pair: Any
+) -> None:
+    rng = random.Random(21)
+    path = tmp_path / "app.jsonl"
+    write(path, *logs(rng, 0, 600, START))
+    write(path, line(item(9000, START + 99_999))[:-20] + "\n", mode="a")  # a write cut short
+    write(path, *logs(rng, 600, 30, START + 100_000), mode="a")
+    scanned, whole = pair(path)
+    said: list[list[str]] = [[], []]
+    # Terms that rule lines out by their bytes first, then others over the same lines.
+    for text in ["failed user:u1", "toolkit~kit", *QUERIES]:
+        query = parse_query(text, now_ms=0)
+        for n, source in enumerate((scanned, whole)):
+            entries, skipped, _ = await walk(source, query, limit=9)
+            said[n] += skipped
+            if n == 0:
+                got = entries
+        assert [_shown(e) for e in got] == [_shown(e) for e in entries], text
+        if text == "failed user:u1":
+            assert scanned._scan.alive.count(records.UNCHECKED) > 300  # glanced at, not parsed
+    assert sorted(said[0]) == sorted(said[1])
+    assert len(scanned) == len(whole)

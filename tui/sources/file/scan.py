@@ -24,6 +24,7 @@ import gc
 import heapq
 import json
 import os
+import re
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -33,20 +34,22 @@ from typing import Any, Final
 
 from tui import jsontree
 from tui.models.entry import LogEntry
-from tui.models.normalize import wire_text, wire_texts
+from tui.models.normalize import parse_timestamp_ms, wire_text, wire_texts
 from tui.query import Filter
 from tui.sources.file import backward
 from tui.sources.file.index import build_entry, read_log
 from tui.sources.file.lines import MAX_LINE_BYTES, decode, too_long
-from tui.sources.file.records import FIELD_AT, UNIQUE_AT
+from tui.sources.file.records import CODED, NO_CODE, UNCHECKED
+from tui.sources.file.scanmatch import Matches, Rejects
 
 SCAN_FROM_BYTES: Final = 32 * 2**20  # smaller files are read whole into an ``Index``
 BATCH: Final = 4096  # lines read between two looks at whether a page has enough
 ENTRY_CACHE: Final = 4096
 MATCH_CACHE: Final = 4
-NO_CODE: Final = 0xFFFF  # a field with too many distinct texts: read from the line
-CODED: Final = tuple(i for i, unique in enumerate(UNIQUE_AT) if not unique)
 _CODED_TEXTS: Final = itemgetter(*CODED)
+_SLOT: Final = {field: slot for slot, field in enumerate(CODED)}
+# A line as json.dumps writes a list item: its id and time first.
+_HEAD: Final = re.compile(rb'\{\s*"id"\s*:\s*"([^"\\]*)"\s*,\s*"timestamp"\s*:\s*"([^"\\]*)"')
 _BOM: Final = b"\xef\xbb\xbf"
 
 # (the line's number relative to the point the source was opened at, what is wrong)
@@ -85,6 +88,22 @@ def _time_of(line: bytes) -> int | None:
     return None if isinstance(read, str) else read[1]
 
 
+def _parse(line: bytes) -> tuple[dict[str, Any], tuple[str, int, Any]] | str:
+    """A line read as a log (its object, and its id and time), or what is wrong with it
+    (said as ``LineSplitter`` and ``Index`` say it)."""
+    try:
+        obj = jsontree.loads(decode(line))
+    except ValueError as error:
+        msg, col = getattr(error, "msg", str(error)), getattr(error, "colno", None)
+        return f"not JSON ({msg} at column {col})"
+    except RecursionError:
+        return "not JSON (nested too deeply)"
+    read = read_log(obj)
+    if isinstance(read, str):
+        return read
+    return obj, read
+
+
 class Scan:
     """The lines before ``end`` of a file, read backward as pages need them."""
 
@@ -96,6 +115,8 @@ class Scan:
         self.end = end
         self.stale = False
         self.lateness = 0  # ms: the most a line was newer than one after it
+        # The lines from this one on that are only glanced at were turned down by this.
+        self.glanced: tuple[Rejects | None, int] = (None, 0)
         self.passed = 0  # lines read back so far, blank and bad ones included
         self._min_ts: int | None = None
         self.off = array("q")
@@ -110,7 +131,7 @@ class Scan:
         # Open addressing on the id hash: each slot holds a line + 1 (0: empty).
         self._slots = array("i", bytes(4 * 1024))
         self._used = 0
-        self._matches: OrderedDict[tuple[Filter, ...], _Matches] = OrderedDict()
+        self._matches: OrderedDict[tuple[Filter, ...], Matches] = OrderedDict()
         self._entries: OrderedDict[int, LogEntry] = OrderedDict()
 
     def __len__(self) -> int:
@@ -129,10 +150,12 @@ class Scan:
 
     # -- reading ------------------------------------------------------------------------
 
-    def read_more(self, lines: int | None = None) -> None:
-        """Read up to ``lines`` (``BATCH``) more lines back (fewer at the file's start)."""
+    def read_more(self, lines: int | None = None, rejects: Rejects | None = None) -> None:
+        """Read up to ``lines`` (``BATCH``) more lines back (fewer at the file's start);
+        a line ``rejects`` turns down by its bytes is only glanced at (``_glance``)."""
         if lines is None:
             lines = BATCH
+        self.glanced = (rejects, len(self.off))
         with bulk():
             for _ in range(lines):
                 if self._lines.done:
@@ -143,38 +166,69 @@ class Scan:
                 if line is None:
                     self._on_problem(number, too_long())
                     continue
-                self._take(line, offset, number)
+                if offset == 0 and line.startswith(_BOM):
+                    line, offset = line[len(_BOM) :], offset + len(_BOM)
+                if not (rejects is not None and rejects(line) and self._glance(line, offset)):
+                    self._take(line, offset, number)
 
     def _take(self, line: bytes, offset: int, number: int) -> None:
         if not line.strip():
             return
-        if offset == 0 and line.startswith(_BOM):
-            line, offset = line[len(_BOM) :], offset + len(_BOM)
+        parsed = _parse(line)
+        if isinstance(parsed, str):
+            self._on_problem(number, parsed)
+            return
+        obj, (log_id, ts, _) = parsed
+        self._keep(offset, len(line), log_id, ts, wire_texts(obj))
+
+    def _glance(self, line: bytes, offset: int) -> bool:
+        """Keep a line no query so far needs whole, from its id and time alone, when
+        they can be read off its bytes exactly (the usual line written as ``json.dumps``
+        writes it, no escapes, each key once); the rest of it is read when a query
+        first needs it (``checked``)."""
+        head = _HEAD.match(line)
+        if (
+            head is None
+            or not line.rstrip().endswith(b"}")  # cut short (a write that never ended)
+            or line.count(b'"id"') != 1
+            or line.count(b'"timestamp"') != 1
+        ):
+            return False
+        log_id = decode(head[1])
+        if not log_id.strip():
+            return False
         try:
-            obj = jsontree.loads(decode(line))
-        except ValueError as error:
-            msg = getattr(error, "msg", str(error))
-            col = getattr(error, "colno", None)
-            self._on_problem(number, f"not JSON ({msg} at column {col})")
-            return
-        except RecursionError:
-            self._on_problem(number, "not JSON (nested too deeply)")
-            return
-        read = read_log(obj)
-        if isinstance(read, str):
-            self._on_problem(number, read)
-            return
-        log_id, ts, _ = read
+            ts = parse_timestamp_ms(decode(head[2]))
+        except (ValueError, OverflowError):
+            return False
+        self._keep(offset, len(line), log_id, ts, None)
+        return True
+
+    def _keep(
+        self, offset: int, length: int, log_id: str, ts: int, texts: tuple[str, ...] | None
+    ) -> None:
         at = len(self.off)
         h = hash(log_id) or 1
         alive = self._claim(h, at) and not self._newer(log_id)
         self.off.append(offset)
-        self.length.append(len(line))
+        self.length.append(length)
         self.ts.append(ts)
         self.idh.append(h)
-        self.alive.append(alive)
-        texts = _CODED_TEXTS(wire_texts(obj))
-        for (codes, code_of, known), text in zip(self._coders, texts, strict=True):
+        self.alive.append(alive if texts is not None or not alive else UNCHECKED)
+        if texts is None:
+            for codes in self.codes:
+                codes.append(NO_CODE)
+        else:
+            self._code(texts, None)
+        if alive:
+            if self._min_ts is not None and ts - self._min_ts > self.lateness:
+                self.lateness = ts - self._min_ts
+            if self._min_ts is None or ts < self._min_ts:
+                self._min_ts = ts
+
+    def _code(self, texts: tuple[str, ...], line: int | None) -> None:
+        """Each coded field's code for ``texts``: appended, or set for ``line``."""
+        for (codes, code_of, known), text in zip(self._coders, _CODED_TEXTS(texts), strict=True):
             code = code_of.get(text)
             if code is None:
                 code = len(known)
@@ -183,12 +237,29 @@ class Scan:
                     known.append(text)
                 else:
                     code = NO_CODE
-            codes.append(code)
-        if alive:
-            if self._min_ts is not None and ts - self._min_ts > self.lateness:
-                self.lateness = ts - self._min_ts
-            if self._min_ts is None or ts < self._min_ts:
-                self._min_ts = ts
+            if line is None:
+                codes.append(code)
+            else:
+                codes[line] = code
+
+    def number(self, line: int) -> int:
+        """``line``'s number, counted from where the index starts (for a problem)."""
+        return 1 - backward.count_newlines(self._fd, self.off[line], self.end)
+
+    def checked(self, line: int) -> dict[str, Any] | None:
+        """``object``, and for a line only glanced at, read whole now: a line that is
+        not a log after all is said (once) and listed no more."""
+        if self.alive[line] != UNCHECKED:
+            return self.object(line)
+        parsed = _parse(self.raw(line))
+        if isinstance(parsed, str):
+            self._on_problem(self.number(line), parsed)
+            self.kill(line)
+            return None
+        obj = parsed[0]
+        self._code(wire_texts(obj), line)
+        self.alive[line] = 1
+        return obj
 
     def _claim(self, h: int, at: int) -> bool:
         """Remember line ``at`` for id hash ``h``, unless a later line has that id."""
@@ -249,6 +320,10 @@ class Scan:
                 return None
             self.read_more()
 
+    def listed(self) -> int:
+        """How many lines read so far are listed (those only glanced at included)."""
+        return len(self.alive) - self.alive.count(0)
+
     def kill(self, at: int) -> None:
         """Line ``at`` is listed no more (a later line has its id, or it cannot be read)."""
         if self.alive[at]:
@@ -289,7 +364,7 @@ class Scan:
         order, or when fewer are there)."""
         match = self._matches.get(filters)
         if match is None:
-            match = self._matches[filters] = _Matches(self, filters)
+            match = self._matches[filters] = Matches(self, filters)
             if len(self._matches) > MATCH_CACHE:
                 self._matches.popitem(last=False)
         else:
@@ -322,7 +397,7 @@ class Scan:
             oldest = self._min_ts
             if oldest is not None and self._enough(cut, bounds, oldest):
                 break
-            self.read_more(max(16, min(step, BATCH)))
+            self.read_more(max(16, min(step, BATCH)), match.rejects)
             step *= 2
         chosen.sort(key=lambda line: (-ts[line], line))
         return chosen[:want]
@@ -338,16 +413,18 @@ class Scan:
 
     def text(self, line: int, field: int) -> str | None:
         """The wire text of filter field ``field`` of ``line``, when kept here."""
-        try:
-            slot = CODED.index(field)
-        except ValueError:
+        slot = _SLOT.get(field)
+        if slot is None:
             return None
         code = self.codes[slot][line]
         return None if code == NO_CODE else self._texts[slot][code]
 
+    def raw(self, line: int) -> bytes:
+        return os.pread(self._fd, self.length[line], self.off[line])
+
     def object(self, line: int) -> dict[str, Any] | None:
         """The line's JSON object read again; None when it no longer reads as it did."""
-        data = os.pread(self._fd, self.length[line], self.off[line])
+        data = self.raw(line)
         try:
             obj = jsontree.loads(decode(data))
         except (ValueError, RecursionError):
@@ -358,15 +435,15 @@ class Scan:
         return obj
 
     def entry(self, line: int) -> LogEntry | str | None:
-        """The entry of ``line``; what is wrong when it cannot be built; None when the
-        file changed under it."""
+        """The entry of ``line``; what is wrong when it cannot be built (or when the
+        file changed under it); None when it was not a log after all (said already)."""
         cached = self._entries.get(line)
         if cached is not None:
             self._entries.move_to_end(line)
             return cached
-        obj = self.object(line)
+        obj = self.checked(line)
         if obj is None:
-            return None
+            return "changed since it was read; reading the file again" if self.stale else None
         entry = build_entry(obj)
         if isinstance(entry, str):
             return entry
@@ -374,51 +451,3 @@ class Scan:
         if len(self._entries) > ENTRY_CACHE:
             self._entries.popitem(last=False)
         return entry
-
-
-class _Matches:
-    """The lines read so far that one filter set lets through, newest first."""
-
-    def __init__(self, scan: Scan, filters: tuple[Filter, ...]) -> None:
-        self._scan = scan
-        self.found = array("q")
-        self._upto = 0
-        self._checks = [(FIELD_AT[f.field], f.accepts) for f in filters]
-        # per coded field, the verdict for each code (None: not yet decided)
-        self._verdicts: dict[int, list[bool | None]] = {}
-
-    def extend(self) -> None:
-        scan = self._scan
-        alive = scan.alive
-        stop = len(scan)
-        if not self._checks:
-            self.found.extend(i for i in range(self._upto, stop) if alive[i])
-            self._upto = stop
-            return
-        accepts = self._accepts
-        self.found.extend(i for i in range(self._upto, stop) if alive[i] and accepts(i))
-        self._upto = stop
-
-    def _accepts(self, line: int) -> bool:
-        scan = self._scan
-        obj: dict[str, Any] | None = None
-        for field, check in self._checks:
-            text = scan.text(line, field)
-            if text is not None:
-                verdicts = self._verdicts.setdefault(field, [])
-                slot = CODED.index(field)
-                code = scan.codes[slot][line]
-                if code >= len(verdicts):
-                    verdicts.extend([None] * (code + 1 - len(verdicts)))
-                verdict = verdicts[code]
-                if verdict is None:
-                    verdict = verdicts[code] = check(text)
-            else:
-                if obj is None:
-                    obj = scan.object(line)
-                    if obj is None:
-                        return False
-                verdict = check(wire_texts(obj)[field])
-            if not verdict:
-                return False
-        return True

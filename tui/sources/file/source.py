@@ -165,7 +165,7 @@ class FileSource:
     def __len__(self) -> int:
         """How many logs have been read (distinct ids)."""
         found = self._scan
-        return len(self._index) + (0 if found is None else found.alive.count(1))
+        return len(self._index) + (0 if found is None else found.listed())
 
     # -- LogSource: listing --------------------------------------------------------------
 
@@ -251,12 +251,11 @@ class FileSource:
         entry = found.entry(line)
         if isinstance(entry, LogEntry):
             return entry
-        # Not a log the client could list, or changed since it was read: said with its
-        # line number (counted from where the index starts), never listed again.
-        found.kill(line)
-        lines_back = backward.count_newlines(self._feed_fd(), found.off[line], found.end)
-        what = entry or "changed since it was read; reading the file again"
-        self._index.line_problem(1 - lines_back, what)
+        if entry is not None:
+            # Not a log the client could list, or changed since it was read: said with
+            # its line number (counted from where the index starts), never listed again.
+            found.kill(line)
+            self._index.line_problem(found.number(line), entry)
         return None
 
     @property
