@@ -1,15 +1,22 @@
 """A file's bytes read from the end: its lines last first (``BackLines``), where its last
-whole line ends, newlines counted and bytes searched for, in chunks at memory speed.
+whole line ends, which way it runs, newlines counted and bytes searched for, in chunks
+at memory speed; and no garbage collection while many lines are read (``bulk``).
 """
 
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Final
 
-from tui.sources.file.lines import MAX_LINE_BYTES
+from tui import jsontree
+from tui.sources.file.index import read_log
+from tui.sources.file.lines import MAX_LINE_BYTES, decode
 
 CHUNK: Final = 1 << 20  # bytes read at a time
+_BOM: Final = b"\xef\xbb\xbf"
 
 
 def last_line_end(fd: int, size: int) -> int:
@@ -103,3 +110,33 @@ class BackLines:
             self._buf = piece + self._buf[: self._cut]
             self._cut = len(self._buf) - self._trim
             self._trim = 0
+
+
+@contextmanager
+def bulk() -> Iterator[None]:
+    """No collections while many lines are read: they hold no cycles, and a full
+    collection over a large heap is what stalls the screen."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def runs_oldest_first(fd: int, size: int) -> bool:
+    """Whether the file's first log is no newer than its last (a log appended to)."""
+    head = os.pread(fd, min(size, 64 * 1024), 0)
+    tail = os.pread(fd, min(size, 64 * 1024), max(0, size - 64 * 1024))
+    first = next((t for t in map(_time_of, head.split(b"\n")[:-1]) if t is not None), None)
+    last = next((t for t in map(_time_of, reversed(tail.split(b"\n")[1:])) if t is not None), None)
+    return first is not None and last is not None and first <= last
+
+
+def _time_of(line: bytes) -> int | None:
+    try:
+        read = read_log(jsontree.loads(decode(line.removeprefix(_BOM))))
+    except (ValueError, RecursionError):
+        return None
+    return None if isinstance(read, str) else read[1]

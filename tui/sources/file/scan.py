@@ -20,15 +20,13 @@ taken to be newer than those before it.
 from __future__ import annotations
 
 import contextlib
-import gc
 import heapq
 import json
 import os
 import re
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from operator import itemgetter
 from typing import Any, Final
 
@@ -56,36 +54,6 @@ _BOM: Final = b"\xef\xbb\xbf"
 OnProblem = Callable[[int, str], None]
 # Whether a log with this id was read after the point the source was opened at.
 Newer = Callable[[str], bool]
-
-
-@contextmanager
-def bulk() -> Iterator[None]:
-    """No collections while many lines are read: they hold no cycles, and a full
-    collection over a large heap is what stalls the screen."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
-def runs_oldest_first(fd: int, size: int) -> bool:
-    """Whether the file's first log is no newer than its last (a log appended to)."""
-    head = os.pread(fd, min(size, 64 * 1024), 0)
-    tail = os.pread(fd, min(size, 64 * 1024), max(0, size - 64 * 1024))
-    first = next((t for t in map(_time_of, head.split(b"\n")[:-1]) if t is not None), None)
-    last = next((t for t in map(_time_of, reversed(tail.split(b"\n")[1:])) if t is not None), None)
-    return first is not None and last is not None and first <= last
-
-
-def _time_of(line: bytes) -> int | None:
-    try:
-        read = read_log(jsontree.loads(decode(line.removeprefix(_BOM))))
-    except (ValueError, RecursionError):
-        return None
-    return None if isinstance(read, str) else read[1]
 
 
 def _parse(line: bytes) -> tuple[dict[str, Any], tuple[str, int, Any]] | str:
@@ -156,7 +124,7 @@ class Scan:
         if lines is None:
             lines = BATCH
         self.glanced = (rejects, len(self.off))
-        with bulk():
+        with backward.bulk():
             for _ in range(lines):
                 if self._lines.done:
                     return

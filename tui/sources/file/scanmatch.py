@@ -12,14 +12,11 @@ from __future__ import annotations
 import json
 from array import array
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final, Protocol
 
 from tui.models.normalize import wire_texts
 from tui.query import Filter
 from tui.sources.file.records import CODED, FIELD_AT, UNCHECKED
-
-if TYPE_CHECKING:
-    from tui.sources.file.scan import Scan
 
 # Whether a line's bytes show it cannot match.
 Rejects = Callable[[bytes], bool]
@@ -27,6 +24,22 @@ Rejects = Callable[[bytes], bool]
 # What a number's text (str of an int or a float) can be made of.
 _NUMBER_CHARS: Final = frozenset("0123456789.-+einfa")
 _SLOT: Final = {field: slot for slot, field in enumerate(CODED)}
+
+
+class Scanned(Protocol):
+    """What matching asks of a ``Scan``."""
+
+    alive: bytearray
+    codes: list[array[int]]
+    glanced: tuple[Rejects | None, int]
+
+    def __len__(self) -> int: ...
+
+    def text(self, line: int, field: int) -> str | None: ...
+
+    def raw(self, line: int) -> bytes: ...
+
+    def checked(self, line: int) -> dict[str, Any] | None: ...
 
 
 def rejecter(filters: tuple[Filter, ...]) -> Rejects | None:
@@ -55,7 +68,7 @@ def rejecter(filters: tuple[Filter, ...]) -> Rejects | None:
 class Matches:
     """The lines read so far that one filter set lets through, newest first."""
 
-    def __init__(self, scan: Scan, filters: tuple[Filter, ...]) -> None:
+    def __init__(self, scan: Scanned, filters: tuple[Filter, ...]) -> None:
         self._scan = scan
         self.found = array("q")
         self.rejects = rejecter(filters)

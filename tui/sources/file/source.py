@@ -97,7 +97,7 @@ class FileSource:
         """A large file written oldest first is answered from its end (``scan``): the
         index reads only what comes after the last whole line; where that starts."""
         self._scan, self._lines_before = None, None
-        if size < scan.SCAN_FROM_BYTES or not scan.runs_oldest_first(fd, size):
+        if size < scan.SCAN_FROM_BYTES or not backward.runs_oldest_first(fd, size):
             return 0
         end = backward.last_line_end(fd, size)
         index = self._index
