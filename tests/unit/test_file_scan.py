@@ -216,3 +216,23 @@ async def test_lines_a_term_turns_down_by_their_bytes_answer_later_queries_alike
             assert scanned._scan.alive.count(records.UNCHECKED) > 300  # glanced at, not parsed
     assert sorted(said[0]) == sorted(said[1])
     assert len(scanned) == len(whole)
+
+
+async def test_a_file_cut_short_or_replaced_is_read_again_from_its_end(
+    tmp_path: Path, pair: Any
+) -> None:
+    rng = random.Random(8)
+    path = tmp_path / "app.jsonl"
+    write(path, *logs(rng, 0, 300, START))
+    scanned, _ = pair(path)
+    assert (await scanned.list_logs(LogQuery(), limit=5)).entries
+    write(path, *(line(item(n, START + n)) for n in range(40)))  # rewritten, shorter
+    page = await scanned.list_logs(LogQuery(), limit=5)
+    assert [e.id for e in page.entries] == [f"log_{n:04d}" for n in range(39, 34, -1)]
+    assert scanned.restarts == 1 and scanned._scan is not None
+    replacement = tmp_path / "new.jsonl"
+    write(replacement, *(line(item(f"new_{n}", START + n)) for n in range(30)))
+    replacement.replace(path)
+    page = await scanned.list_logs(LogQuery(), limit=2)
+    assert [e.id for e in page.entries] == ["new_29", "new_28"]
+    assert scanned.restarts == 2
