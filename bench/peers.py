@@ -216,8 +216,16 @@ def in_process(path: Path, seed: int, lines: int) -> dict[str, float]:
                 late.append(max(0.0, time.perf_counter() - due))
 
         now = int(time.time() * 1000)
-        source = FileSource(path)
         out: dict[str, float] = {}
+        for text in ("", "failed", "toolkit:gmail failed"):
+            fresh = FileSource(path)
+            start = time.perf_counter()
+            await fresh.list_logs(parse_query(text, now_ms=now), limit=100)
+            out[f"page 1 of a fresh source, {text or 'no query'!r} (ms)"] = 1000 * (
+                time.perf_counter() - start
+            )
+            await fresh.aclose()
+        source = FileSource(path)
         gc.callbacks.append(on_gc)
         tick = asyncio.create_task(ticker())
         start = time.perf_counter()
@@ -307,6 +315,11 @@ def main() -> None:
                 False,
             ),
             ("tail -n 100 F | jq -c .", f"tail -n 100 {f} | jq -c . >/dev/null", True),
+            (
+                "toolwatch start-up alone (imports)",
+                [sys.executable, "-c", "import tui.cli.main"],
+                False,
+            ),
             (
                 "toolwatch list -q failed --limit 100",
                 [*TOOLWATCH, "list", "--file", f, "-q", "failed", "--limit", "100"],

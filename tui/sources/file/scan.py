@@ -342,9 +342,12 @@ class Scan:
         at = 0
         least: int | None = None  # the oldest time among the matching lines gone through
         cut: int | None = None  # a line older than this cannot be among the rows
-        step = want  # lines read next: what is missing, then twice as many each time
+        step = want  # lines gone through next: what is missing, then twice as many
         while True:
-            match.extend()
+            if match.upto == len(self) and not self.done:
+                self.read_more(max(16, min(step, BATCH)), match.rejects)
+            match.extend(step)
+            step *= 2
             found = match.found
             slack = 2 * self.lateness
             while at < len(found) and not (
@@ -360,20 +363,18 @@ class Scan:
                     chosen.append(line)
                     if cut is None and len(chosen) >= want:
                         cut = heapq.nlargest(want, (ts[line] for line in chosen))[-1]
-            if at < len(found) or self.done:
+            if at < len(found) or (self.done and match.upto == len(self)):
                 break  # no line not gone through can be among the rows
-            oldest = self._min_ts
+            oldest = match.oldest  # of the lines gone through
             if oldest is not None and self._enough(cut, bounds, oldest):
                 break
-            self.read_more(max(16, min(step, BATCH)), match.rejects)
-            step *= 2
         chosen.sort(key=lambda line: (-ts[line], line))
         return chosen[:want]
 
     def _enough(self, cut: int | None, bounds: tuple[int, int] | None, oldest: int) -> bool:
-        """Whether no line before those read can be among the rows: none is newer than
-        ``oldest`` (the oldest time read) by more than twice the most a line read so
-        far came late, and the rows are older than ``cut`` or outside ``bounds``."""
+        """Whether no line not gone through can be among the rows: none is newer than
+        ``oldest`` (the oldest time gone through) by more than twice the most a line
+        read so far came late, and the rows are older than ``cut`` or outside ``bounds``."""
         newest_unread = oldest + 2 * self.lateness
         if bounds is not None and newest_unread < bounds[0]:
             return True  # what is not read yet is older than the range

@@ -30,6 +30,7 @@ class Scanned(Protocol):
     """What matching asks of a ``Scan``."""
 
     alive: bytearray
+    ts: array[int]
     codes: list[array[int]]
     glanced: tuple[Rejects | None, int]
 
@@ -73,20 +74,31 @@ class Matches:
         self.found = array("q")
         self.rejects = rejecter(filters)
         self._upto = 0
+        self.oldest: int | None = None  # the oldest time of a listed line gone through
         self._checks = [(FIELD_AT[f.field], f.accepts) for f in filters]
         # per coded field, the verdict for each code (None: not yet decided)
         self._verdicts: dict[int, list[bool | None]] = {}
 
-    def extend(self) -> None:
+    @property
+    def upto(self) -> int:
+        """The lines before this one (of those read) have been gone through."""
+        return self._upto
+
+    def extend(self, most: int) -> None:
+        """Go through up to ``most`` more of the lines read."""
         scan = self._scan
-        alive = scan.alive
-        stop = len(scan)
-        if not self._checks:
-            self.found.extend(i for i in range(self._upto, stop) if alive[i])
-        else:
-            accepts = self._accepts
-            self.found.extend(i for i in range(self._upto, stop) if alive[i] and accepts(i))
+        alive, ts = scan.alive, scan.ts
+        stop = min(len(scan), self._upto + most)
+        lines = [i for i in range(self._upto, stop) if alive[i]]
         self._upto = stop
+        if not lines:
+            return
+        low = min(ts[i] for i in lines)
+        self.oldest = low if self.oldest is None else min(self.oldest, low)
+        if self._checks:
+            accepts = self._accepts
+            lines = [i for i in lines if accepts(i)]
+        self.found.extend(lines)
 
     def _accepts(self, line: int) -> bool:
         scan = self._scan
