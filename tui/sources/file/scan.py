@@ -247,7 +247,7 @@ class Scan:
             i = (i + 1) & mask
 
     def _grow(self) -> None:
-        old = [seen for seen in self._slots if seen]
+        old = array("i", (seen for seen in self._slots if seen))  # not a list of ints
         slots = self._slots = array("i", bytes(8 * len(self._slots)))
         mask, idh = len(slots) - 1, self.idh
         for seen in old:
@@ -346,7 +346,7 @@ class Scan:
         while True:
             if match.upto == len(self) and not self.done:
                 self.read_more(max(16, min(step, BATCH)), match.rejects)
-            match.extend(step)
+            match.extend(min(step, 16 * BATCH))  # bounded: lists of ints are large
             step *= 2
             found = match.found
             slack = 2 * self.lateness
