@@ -48,13 +48,31 @@ def loads(data: str | bytes | bytearray) -> Any:
         # As json.loads decodes bytes (UTF-8/16/32, lone surrogates kept).
         data = bytes(data).decode(json.detect_encoding(data), "surrogatepass")
     try:
-        value = json.loads(data, parse_int=_parse_int)
+        value = _decode(data)
     except RecursionError:
         value = json.loads(_trim_depth(data), parse_int=_parse_int)
     # A cheap bound first: a text with few brackets cannot nest deeply.
     if data.count("[") + data.count("{") <= MAX_DEPTH:
         return value
     return cap_depth(value)
+
+
+# Decoders made once: json.loads with an argument makes one per call.
+_PLAIN: Final = json.JSONDecoder()
+_LONG_INTS: Final = json.JSONDecoder(parse_int=_parse_int)
+
+
+def _decode(text: str) -> Any:
+    """``json.loads(text, parse_int=_parse_int)``, calling ``_parse_int`` only for a text
+    holding an integer too long for ``int`` (each call costs, and lines hold many)."""
+    if text.startswith("\ufeff"):
+        return json.loads(text)  # refused as json.loads refuses it
+    try:
+        return _PLAIN.decode(text)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # an integer of more digits than int takes
+        return _LONG_INTS.decode(text)
 
 
 def _trim_depth(text: str) -> str:

@@ -141,6 +141,10 @@ def wire_texts(raw: dict[str, Any]) -> tuple[str, ...]:
 
 def _text_or_empty(value: object) -> str:
     """As ``first_text`` reads the end of a path: text, a number as text, else ""."""
+    if value.__class__ is str:  # the usual cases first: a file reads millions
+        return value
+    if value is None:
+        return ""
     return _text(value) or ""
 
 

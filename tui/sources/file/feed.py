@@ -14,6 +14,7 @@ import contextlib
 import os
 import select
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Final, Protocol
 
@@ -72,6 +73,13 @@ class FileFeed:
         self._identity = _identity(os.fstat(self._file.fileno()))
         self._offset = 0
         self.restarts = 0
+        # Told the file's size when it is read from its start; says where to start
+        # reading it (the lines before are answered from the end, see ``scan``).
+        self.on_start: Callable[[int, int], int] | None = None
+
+    @property
+    def fd(self) -> int:
+        return self._file.fileno()
 
     def _open(self) -> IO[bytes]:
         try:
@@ -104,6 +112,8 @@ class FileFeed:
                 self.restarts += 1
                 self._offset = 0
                 index.restart()
+            if self._offset == 0 and self.on_start is not None:
+                self._offset = self.on_start(self.fd, size)
             while self._offset < size:
                 self._file.seek(self._offset)
                 data = self._file.read(min(READ_CHUNK, size - self._offset))

@@ -34,13 +34,49 @@ SMALL_UPDATE: Final = 64  # up to this many changes are inserted; more re-sort o
 ReadLine = Callable[[Record], bytes]
 
 
+def read_log(obj: Any) -> tuple[str, int, LogEntry | None] | str:
+    """A parsed line as a log: its raw id, its time (epoch ms) and, when reading it took
+    building it, its entry; or what is wrong with it (a line problem)."""
+    if not isinstance(obj, dict):
+        return f"not a log object ({json_kind(obj)})"
+    for key in ("id", "timestamp"):
+        if key not in obj or obj[key] is None:
+            return f'no "{key}"'
+    log_id, stamp = obj["id"], obj["timestamp"]
+    if type(log_id) is str and type(stamp) is str:
+        # The usual line: decided here as entry_from_wire decides (everything else in
+        # a log is read leniently), without building the entry yet.
+        if not log_id.strip():
+            return 'empty "id"'
+        try:
+            return log_id, parse_timestamp_ms(stamp), None
+        except (ValueError, OverflowError):
+            return f"log {log_id}: unreadable timestamp {stamp[:40]!r}"
+    try:
+        entry = entry_from_wire(obj)
+    except UnreadableBody as error:
+        return error.detail or str(error)
+    except OverflowError:
+        return f"log {log_id}: unreadable timestamp"
+    return wire_text(obj, "log_id") or entry.id, entry.timestamp_ms, entry
+
+
+def build_entry(obj: dict[str, Any]) -> LogEntry | str:
+    """The entry of a line already read as a log, or why the client could not list it."""
+    try:
+        return entry_from_wire(obj)
+    except (UnreadableBody, OverflowError) as error:
+        detail = error.detail if isinstance(error, UnreadableBody) else None
+        return detail or str(error)
+
+
 class Index:
     """The logs read so far, split into lines, ordered, filtered and paged."""
 
-    def __init__(self, *, keep_lines: bool) -> None:
+    def __init__(self, *, keep_lines: bool, lines_before: Callable[[], int] | None = None) -> None:
         self.keep_lines = keep_lines
         self.stale = False  # a line no longer reads as it did: read the file again
-        self._problems = Problems()
+        self._problems = Problems(lines_before)
         self._seq = 0
         self._reset()
 
@@ -81,36 +117,11 @@ class Index:
     # -- records ------------------------------------------------------------------------
 
     def _add(self, obj: Any, number: int, offset: int, line: bytes) -> None:
-        if not isinstance(obj, dict):
-            self._problems.line(number, f"not a log object ({json_kind(obj)})")
+        read = read_log(obj)
+        if isinstance(read, str):
+            self._problems.line(number, read)
             return
-        for key in ("id", "timestamp"):
-            if key not in obj or obj[key] is None:
-                self._problems.line(number, f'no "{key}"')
-                return
-        log_id, stamp = obj["id"], obj["timestamp"]
-        entry: LogEntry | None = None
-        if type(log_id) is str and type(stamp) is str:
-            # The usual line: decided here as entry_from_wire decides (everything else in
-            # a log is read leniently), without building the entry yet.
-            if not log_id.strip():
-                self._problems.line(number, 'empty "id"')
-                return
-            try:
-                ts = parse_timestamp_ms(stamp)
-            except (ValueError, OverflowError):
-                self._problems.line(number, f"log {log_id}: unreadable timestamp {stamp[:40]!r}")
-                return
-        else:
-            try:
-                entry = entry_from_wire(obj)
-            except UnreadableBody as error:
-                self._problems.line(number, error.detail or str(error))
-                return
-            except OverflowError:
-                self._problems.line(number, f"log {log_id}: unreadable timestamp")
-                return
-            log_id, ts = wire_text(obj, "log_id") or entry.id, entry.timestamp_ms
+        log_id, ts, entry = read
         texts = wire_texts(obj)
         intern = self._intern.setdefault
         values = tuple(
@@ -225,11 +236,9 @@ class Index:
         obj = self.object(rec, read)
         if obj is None:
             return None
-        try:
-            entry = entry_from_wire(obj)
-        except (UnreadableBody, OverflowError) as error:
-            detail = error.detail if isinstance(error, UnreadableBody) else None
-            self._problems.line(rec.line, detail or str(error))
+        entry = build_entry(obj)
+        if isinstance(entry, str):
+            self._problems.line(rec.line, entry)
             return None
         self._remember(rec, entry)
         return entry
@@ -267,6 +276,14 @@ class Index:
     def note(self, message: str) -> None:
         """A problem of the source rather than of one line."""
         self._problems.note(message)
+
+    def line_problem(self, number: int, what: str) -> None:
+        """A line (numbered as this index numbers them) that cannot be listed."""
+        self._problems.line(number, what)
+
+    def arrived(self) -> list[Record]:
+        """The logs read since the last commit (before it puts them in order)."""
+        return [rec for rec in self._added if rec.alive]
 
     def take_unreported(self) -> list[str]:
         return self._problems.take_unreported()

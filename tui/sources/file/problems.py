@@ -3,6 +3,7 @@ once, in the next page's ``skipped``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 from tui import debuglog, fmt
@@ -17,7 +18,10 @@ SKIPPED_PER_PAGE: Final = 100
 class Problems:
     """The problems since the source was last read from its start, and those not yet said."""
 
-    def __init__(self) -> None:
+    def __init__(self, lines_before: Callable[[], int] | None = None) -> None:
+        # How many lines come before the first one numbered here (a file read from a
+        # point in its middle), asked only when a problem is said.
+        self._lines_before = lines_before
         self.kept: list[str] = []  # the first KEPT_PROBLEMS
         self.count = 0
         self._unreported: list[str] = []
@@ -30,6 +34,8 @@ class Problems:
 
     def line(self, number: int, what: str) -> None:
         """A line that cannot be listed."""
+        if self._lines_before is not None:
+            number += self._lines_before()
         message = clean(f"line {number}: {what}", max_len=300)
         log.warning("skipped %s", message)
         self._keep(message)

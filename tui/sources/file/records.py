@@ -18,6 +18,10 @@ FIELD_AT: Final = {name: i for i, name in enumerate(FILTER_FIELDS)}
 # Unique per log: remembering each value's verdict (or interning it) would only cost.
 _UNIQUE: Final = frozenset({FIELD_AT["log_id"], FIELD_AT["request_id"]})
 UNIQUE_AT: Final = tuple(i in _UNIQUE for i in range(len(FILTER_FIELDS)))
+# The fields a file scan keeps a small code for (the others are unique per log).
+CODED: Final = tuple(i for i, unique in enumerate(UNIQUE_AT) if not unique)
+NO_CODE: Final = 0xFFFF  # a field with too many distinct texts: read from the line
+UNCHECKED: Final = 2  # a scanned line listed, but only glanced at: not known whole yet
 BY_KEY: Final = attrgetter("key")
 BY_TS: Final = attrgetter("ts")
 

@@ -39,6 +39,7 @@ from tui.models.entry import LogEntry
 from tui.models.wire import WireLogDetail, WireTrace, json_kind, summarize_errors
 from tui.query import Filter, LogQuery
 from tui.sources.base import LogPage
+from tui.sources.file import backward, scan
 from tui.sources.file.cursor import decode_cursor, encode_cursor
 from tui.sources.file.feed import Feed, FileFeed, FileReadError, StreamFeed, cannot_read
 from tui.sources.file.index import Index
@@ -64,7 +65,9 @@ class FileSource:
         if stat.S_ISDIR(info.st_mode):
             raise FileReadError(detail=f"{shown} is a directory")
         if stat.S_ISREG(info.st_mode):
-            self._setup(FileFeed(path, shown), f"file {path.name}", keep_lines=False)
+            feed = FileFeed(path, shown)
+            self._setup(feed, f"file {path.name}", keep_lines=False)
+            feed.on_start = self._start_scan
             return
         # A pipe or device by name (a FIFO, /dev/stdin, <(command)): read as a stream.
         try:
@@ -84,9 +87,57 @@ class FileSource:
     def _setup(self, feed: Feed, description: str, *, keep_lines: bool) -> None:
         self._feed = feed
         self._description = description
-        self._index = Index(keep_lines=keep_lines)
+        self._scan: scan.Scan | None = None
+        self._lines_before: int | None = None
+        self._index = Index(keep_lines=keep_lines, lines_before=self._count_lines_before)
         self._lock = threading.Lock()
         self._closed = False
+
+    def _start_scan(self, fd: int, size: int) -> int:
+        """A large file written oldest first is answered from its end (``scan``): the
+        index reads only what comes after the last whole line; where that starts."""
+        self._scan, self._lines_before = None, None
+        if size < scan.SCAN_FROM_BYTES or not backward.runs_oldest_first(fd, size):
+            return 0
+        end = backward.last_line_end(fd, size)
+        index = self._index
+        self._scan = scan.Scan(fd, end, index.line_problem, self._read_later)
+        return end
+
+    def _read_later(self, log_id: str) -> bool:
+        return log_id in self._index.by_id
+
+    def _count_lines_before(self) -> int:
+        """Lines before the point the index starts at (counted once, when a problem
+        is first said: a file answered from its end numbers its lines from there)."""
+        if self._scan is None:
+            return 0
+        if self._lines_before is None:
+            self._lines_before = backward.count_newlines(self._feed_fd(), 0, self._scan.end)
+        return self._lines_before
+
+    def _feed_fd(self) -> int:
+        assert isinstance(self._feed, FileFeed)
+        return self._feed.fd
+
+    @property
+    def progress(self) -> tuple[int, int] | None:
+        """While a large file is read from its end: (lines read, about how many lines
+        it has); None once every line is read (or for a small file or a stream)."""
+        found = self._scan
+        if found is None or found.done:
+            return None
+        grown = len(self._index)
+        return found.passed + grown, found.estimate() + grown
+
+    @property
+    def progress_text(self) -> str | None:
+        """``progress`` as a title says it: "indexed 420,000 of ~1,000,000 lines"."""
+        progress = self.progress
+        if progress is None:
+            return None
+        read, about = progress
+        return f"indexed {read:,} of ~{max(read, about):,} lines"
 
     def __repr__(self) -> str:
         return f"FileSource({self._description!r})"
@@ -113,7 +164,8 @@ class FileSource:
 
     def __len__(self) -> int:
         """How many logs have been read (distinct ids)."""
-        return len(self._index)
+        found = self._scan
+        return len(self._index) + (0 if found is None else found.listed())
 
     # -- LogSource: listing --------------------------------------------------------------
 
@@ -135,12 +187,11 @@ class FileSource:
     ) -> LogPage:
         with self._lock:
             self._refresh()
+            if self._scan is not None:
+                return self._list_scan(self._scan, filters, bounds, limit, page)
             index = self._index
             recs = index.matching(filters)
-            lo, hi = 0, len(recs)
-            if bounds is not None:
-                lo = bisect.bisect_left(recs, bounds[0], key=BY_TS)
-                hi = bisect.bisect_right(recs, bounds[1], key=BY_TS)
+            lo, hi = _within(recs, bounds)
             newer = hi - lo - (page - 1) * limit
             chosen: list[Record] = []
             next_cursor = None
@@ -161,6 +212,51 @@ class FileSource:
             if unreadable:
                 index.drop(unreadable)  # reported now, never listed again
             return LogPage(entries, next_cursor, index.take_unreported())
+
+    def _list_scan(
+        self,
+        found: scan.Scan,
+        filters: tuple[Filter, ...],
+        bounds: tuple[int, int] | None,
+        limit: int,
+        page: int,
+    ) -> LogPage:
+        """A page of a file answered from its end: the lines added since it was opened
+        (the index's, newest), then the lines before, read back as far as needed."""
+        index = self._index
+        recs = index.matching(filters)
+        lo, hi = _within(recs, bounds)
+        grown: list[Record | int] = list(reversed(recs[lo:hi][-(page * limit + 1) :]))
+        want = page * limit + 1 - len(grown)
+        rows = grown + (found.matching(filters, bounds, want) if want > 0 else [])
+        rows_shown = rows[(page - 1) * limit : page * limit]
+        next_cursor = encode_cursor(page + 1) if len(rows) > page * limit else None
+        entries: list[LogEntry] = []
+        unreadable: list[Record] = []
+        for row in rows_shown:
+            entry = self._scan_entry(found, row) if isinstance(row, int) else None
+            if isinstance(row, Record):
+                entry = index.entry(row, self._feed.read)
+                if entry is None:
+                    unreadable.append(row)
+            if entry is not None:
+                entries.append(entry)
+        if unreadable:
+            index.drop(unreadable)
+        if found.stale:
+            index.stale = True
+        return LogPage(entries, next_cursor, index.take_unreported())
+
+    def _scan_entry(self, found: scan.Scan, line: int) -> LogEntry | None:
+        entry = found.entry(line)
+        if isinstance(entry, LogEntry):
+            return entry
+        if entry is not None:
+            # Not a log the client could list, or changed since it was read: said with
+            # its line number (counted from where the index starts), never listed again.
+            found.kill(line)
+            self._index.line_problem(found.number(line), entry)
+        return None
 
     @property
     def ended(self) -> bool:
@@ -226,6 +322,9 @@ class FileSource:
             self._refresh()
             rec = self._index.find(log_id)
             obj = None if rec is None else self._index.object(rec, self._feed.read)
+            if rec is None and self._scan is not None:
+                obj = self._scan.find(log_id)
+                self._index.stale = self._index.stale or self._scan.stale
         if obj is None:
             raise NotFoundError(
                 detail=f"{self._description} has no log with id {log_id!r}",
@@ -240,4 +339,19 @@ class FileSource:
         if self._closed:
             raise RuntimeError(f"{self!r} is closed")
         self._feed.pull(self._index)
+        found = self._scan
+        if found is not None:
+            for rec in self._index.arrived():  # a later line with the same id wins
+                line = found.line_of(rec.id)
+                if line >= 0:
+                    found.kill(line)
         self._index.commit()
+
+
+def _within(recs: list[Record], bounds: tuple[int, int] | None) -> tuple[int, int]:
+    """The stretch of ``recs`` (oldest first) inside the time range ``bounds``."""
+    if bounds is None:
+        return 0, len(recs)
+    return bisect.bisect_left(recs, bounds[0], key=BY_TS), bisect.bisect_right(
+        recs, bounds[1], key=BY_TS
+    )

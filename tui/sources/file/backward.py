@@ -1,0 +1,142 @@
+"""A file's bytes read from the end: its lines last first (``BackLines``), where its last
+whole line ends, which way it runs, newlines counted and bytes searched for, in chunks
+at memory speed; and no garbage collection while many lines are read (``bulk``).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Final
+
+from tui import jsontree
+from tui.sources.file.index import read_log
+from tui.sources.file.lines import MAX_LINE_BYTES, decode
+
+CHUNK: Final = 1 << 20  # bytes read at a time
+_BOM: Final = b"\xef\xbb\xbf"
+
+
+def last_line_end(fd: int, size: int) -> int:
+    """Where the bytes after the file's last newline start (0 when it has none)."""
+    stop = size
+    while stop > 0:
+        start = max(0, stop - CHUNK)
+        newline = os.pread(fd, stop - start, start).rfind(b"\n")
+        if newline >= 0:
+            return start + newline + 1
+        stop = start
+    return 0
+
+
+def count_newlines(fd: int, start: int, stop: int) -> int:
+    """Newlines in bytes ``[start, stop)`` of the file (read at memory speed)."""
+    count = 0
+    while start < stop:
+        piece = os.pread(fd, min(8 * CHUNK, stop - start), start)
+        if not piece:
+            break
+        count += piece.count(b"\n")
+        start += len(piece)
+    return count
+
+
+def spells_escapes(fd: int, stop: int) -> bool:
+    """Whether bytes ``[0, stop)`` spell any ASCII character with an escape."""
+    return rfind(fd, b"\\u00", stop) >= 0 or rfind(fd, b"\\/", stop) >= 0
+
+
+def rfind(fd: int, needle: bytes, stop: int) -> int:
+    """The last place ``needle`` starts before ``stop``, or -1."""
+    while stop > 0:
+        start = max(0, stop - 8 * CHUNK)
+        at = os.pread(fd, stop - start + len(needle) - 1, start)[: stop - start + len(needle) - 1]
+        found = at.rfind(needle, 0, stop - start + len(needle) - 1)
+        if found >= 0 and start + found < stop:
+            return start + found
+        stop = start
+    return -1
+
+
+def find(fd: int, needle: bytes, start: int, stop: int) -> int:
+    """The first place ``needle`` starts in ``[start, stop)``, else ``stop``."""
+    while start < stop:
+        piece = os.pread(fd, min(8 * CHUNK, stop - start), start)
+        found = piece.find(needle)
+        if found >= 0:
+            return start + found
+        start += len(piece)
+    return stop
+
+
+class BackLines:
+    """The lines of ``[0, end)`` (``end`` just after a newline), last first: (where each
+    starts, its bytes); a line over ``MAX_LINE_BYTES`` comes as None, never held whole."""
+
+    def __init__(self, fd: int, end: int) -> None:
+        self._fd = fd
+        self._start = end  # where the bytes in the buffer start
+        self._buf = b""
+        self._cut = 0  # the buffer's bytes before this are not yet handed out
+        self._trim = 1  # the newline that ends the region ends its last line
+        self.done = end == 0
+
+    @property
+    def unread(self) -> int:
+        """The bytes before this are not read yet."""
+        return self._start + self._cut
+
+    def next(self) -> tuple[int, bytes | None]:
+        """The next line back (an empty one at the start of a file that ends in two
+        newlines); only while not ``done``."""
+        skipping = False
+        while True:
+            newline = self._buf.rfind(b"\n", 0, self._cut)
+            if newline >= 0:
+                line = None if skipping else self._buf[newline + 1 : self._cut]
+                self._cut = newline
+                return self._start + newline + 1, line
+            if self._start == 0:
+                self.done = True
+                return 0, None if skipping else self._buf[: self._cut]
+            if self._cut > MAX_LINE_BYTES:
+                skipping = True
+                self._buf, self._cut = b"", 0
+            size = min(CHUNK, self._start)
+            self._start -= size
+            piece = os.pread(self._fd, size, self._start)
+            self._buf = piece + self._buf[: self._cut]
+            self._cut = len(self._buf) - self._trim
+            self._trim = 0
+
+
+@contextmanager
+def bulk() -> Iterator[None]:
+    """No collections while many lines are read: they hold no cycles, and a full
+    collection over a large heap is what stalls the screen."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def runs_oldest_first(fd: int, size: int) -> bool:
+    """Whether the file's first log is no newer than its last (a log appended to)."""
+    head = os.pread(fd, min(size, 64 * 1024), 0)
+    tail = os.pread(fd, min(size, 64 * 1024), max(0, size - 64 * 1024))
+    first = next((t for t in map(_time_of, head.split(b"\n")[:-1]) if t is not None), None)
+    last = next((t for t in map(_time_of, reversed(tail.split(b"\n")[1:])) if t is not None), None)
+    return first is not None and last is not None and first <= last
+
+
+def _time_of(line: bytes) -> int | None:
+    try:
+        read = read_log(jsontree.loads(decode(line.removeprefix(_BOM))))
+    except (ValueError, RecursionError):
+        return None
+    return None if isinstance(read, str) else read[1]
