@@ -31,6 +31,7 @@ class FakeLogsApi:
     description = "fake"
     restarts = 0  # an API never starts over
     ended = False  # nor ends
+    progress_text = None  # nor reads ahead
 
     def __init__(self, clock: FakeClock) -> None:
         self.clock = clock

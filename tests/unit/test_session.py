@@ -227,3 +227,15 @@ def test_the_call_cache_keeps_the_most_recently_used():
     assert calls.cached("a") is not None  # a is now the most recent
     calls.remember(_call("c"))
     assert [call.log_id for call in calls] == ["a", "c"]  # b was the least recently used
+
+
+def test_the_title_says_how_far_a_long_first_read_has_come():
+    """Issue 15: a file read from its end reports its progress; the title carries it
+    until the read is done."""
+    session, api, _ = make_session()
+    api.progress_text = "indexed 420,000 of ~1,000,000 lines"  # type: ignore[assignment]
+    session.store_batch(TailBatch([entry(1)], polled_at=0.0), "poll")
+    assert session.title.progress == "indexed 420,000 of ~1,000,000 lines"
+    api.progress_text = None
+    session.store_batch(TailBatch([entry(2)], polled_at=1.0), "poll")
+    assert session.title.progress is None

@@ -286,6 +286,7 @@ class Session:
             loaded=len(self.store),
             more_older=self.tail.more_older,
             loading_older=False if purpose == "older" else self.title.loading_older,
+            progress=self.tail.source.progress_text,
         )
         older = purpose == "older"
         # A page of rows held already (dropped by id): go on to the next one.

@@ -36,3 +36,4 @@ class TitleInfo:
     more_older: bool | None = None  # None: not known yet
     loading_older: bool = False
     unseen: int = 0  # "+N new" while not following
+    progress: str | None = None  # a long first read of a file: how far it has come

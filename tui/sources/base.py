@@ -49,6 +49,12 @@ class LogSource(Protocol):
         Always False for an API, and for a file (it may grow)."""
         ...
 
+    @property
+    def progress_text(self) -> str | None:
+        """How far a long first read has come ("indexed 420,000 of ~1,000,000 lines"),
+        for the title; None when there is nothing to wait for (always, for an API)."""
+        ...
+
     async def list_logs(
         self, query: LogQuery, *, limit: int = ..., cursor: str | None = None
     ) -> LogPage: ...

@@ -115,6 +115,10 @@ class ComposioClient:
         """An API has no end: there may always be newer logs."""
         return False
 
+    @property
+    def progress_text(self) -> str | None:
+        return None  # an API answers page by page: nothing is read ahead
+
     async def read_to_end(self) -> None:
         """Nothing to wait for: every request is answered from all the API holds."""
 

@@ -109,6 +109,10 @@ class BuddySource:
         return False
 
     @property
+    def progress_text(self) -> str | None:
+        return None
+
+    @property
     def runs_read(self) -> int:
         return len(self._runs)
 
