@@ -239,3 +239,17 @@ def test_the_title_says_how_far_a_long_first_read_has_come():
     api.progress_text = None
     session.store_batch(TailBatch([entry(2)], polled_at=1.0), "poll")
     assert session.title.progress is None
+
+
+def test_a_new_query_after_a_stop_is_tried_again():
+    """Issue 14: after a refused first request, applying a new query cleared the error
+    but left the session stopped: the table waited under a bare "■ stopped"."""
+    from tui.errors import BadRequestError
+
+    session, _, _ = make_session()
+    session.apply("toolkit:nosuch", parse_query("toolkit:nosuch", now_ms=0), restart=False)
+    assert session.failed(BadRequestError("unknown toolkit", status=400), "poll").stopped
+    assert session.status.state == "stopped" and not session.begin("poll")
+    session.apply("toolkit:gmail", parse_query("toolkit:gmail", now_ms=0))
+    assert not session.stopped and session.status.state == "connecting"
+    assert session.begin("poll")

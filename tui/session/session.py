@@ -172,7 +172,10 @@ class Session:
         self._busy.clear()
         self.tail = self._new_tail()
         self.store.clear()
-        state: State = "paused" if self.paused else "stopped" if self.stopped else "connecting"
+        # A stop was about the old query (or the key): a new one is tried again, else the
+        # table would wait for an answer that no poll asks for under a bare "stopped".
+        self.stopped = False
+        state: State = "paused" if self.paused else "connecting"
         # Paused, the table would stay empty until resumed: one poll still brings the
         # new query's first page (the pause holds the live tail, not the query).
         self._first_page_due = self.paused

@@ -209,6 +209,8 @@ class ToolwatchApp(CrashReportingApp):
             self.workers.cancel_group(self, group)
         self.main_screen.reset_rows(WAITING)
         self.timers.end_backoff()
+        if not self.session.paused:
+            self.timers.start()  # a stop had ended the interval
         self.poll_now()
 
     def apply_text(self, text: str) -> bool:
