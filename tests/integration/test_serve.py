@@ -3,6 +3,7 @@ server's environment, hostile requests refused and logged harmlessly."""
 
 from __future__ import annotations
 
+import json
 from contextlib import suppress
 from pathlib import Path
 
@@ -10,11 +11,16 @@ import aiohttp
 import httpx
 import pytest
 
+from tests.api_examples import example_log
 from tests.integration.serving import TOOL_SLUG, Tab, serving
 from tests.integration.test_cli import env_for, run
+from tests.unit.test_secrets_corpus import assert_no_secret, secret_message, secret_trace
 from tui.demo import DemoServer
 
 pytest.importorskip("textual_serve", reason="toolwatch serve needs the serve extra")
+
+# Set the browser's clipboard, then clear its screen, were it passed on raw.
+INJECTED = "\x1b]52;c;SEVJTw==\x07\x1b[2Jowned"
 
 
 @pytest.fixture(scope="module")
@@ -172,3 +178,35 @@ def test_without_the_serve_extra_it_says_which_to_install(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "textual_serve.server", None)  # as if not installed
     assert main(["serve", "--demo"]) == 2
     assert "pip install 'toolwatch[serve]'" in capsys.readouterr().err
+
+
+async def test_a_hostile_log_with_secrets_reaches_the_browser_masked_and_inert(tmp_path):
+    """The serve path under the app's secrets corpus: a log whose message would set the
+    browser's clipboard (OSC 52) and clear its screen, and holds credentials in every
+    shape, is drawn with the escapes inert and the credentials masked."""
+    line = {
+        **example_log(),
+        "id": "log_hostile_served",
+        "status": "failed",
+        "message": f"{INJECTED} then {secret_message()}",
+        "trace": secret_trace("log_hostile_served"),
+    }
+    path = tmp_path / "hostile.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    with serving("--file", str(path)) as served:
+        async with aiohttp.ClientSession(cookies=served.cookie) as session:
+            tab_url = f"ws://127.0.0.1:{served.port}/ws?width=200&height=50"
+            async with session.ws_connect(tab_url) as ws:
+                tab = Tab(ws)
+                # The table's row draws the escapes as text (\x1b shown, not sent).
+                await tab.wait_for(r"\x1b]52;c;SEVJTw==\x07\x1b[2Jo", within=30)
+                await tab.press("\r")
+                await tab.wait_for("Timeline", within=15)
+                await tab.press("3")  # the JSON: the message as JSON writes it
+                await tab.wait_for(r'"message": "\u001b]52;c;SEVJTw==\u0007', within=15)
+                await tab.press("2")  # the per-step log, its bearer token masked
+                await tab.wait_for("Bearer ••••••789 rejected", within=15)
+    drawn = tab_text(tab)
+    assert "\x1b]52;c;SEVJTw==" not in drawn and "\x1b[2Jowned" not in drawn
+    assert_no_secret(drawn, "the browser's websocket")
+    assert_no_secret(served.log(), "the server's log")
