@@ -59,6 +59,7 @@ def test_the_printed_url_answers_the_page_and_sets_the_cookie_the_rest_needs():
     assert "refused GET /static/js/textual.js without the token or its cookie (403)" in log
     assert "wrong" not in log  # a mistyped token is not written down
     assert "Serving" not in log  # textual-serve's own banner stays out
+    assert "each browser tab that opens it gets its own session; Ctrl+C stops" in log
 
 
 async def test_a_tab_shows_live_rows_and_opens_the_detail_pane_over_its_websocket(api):
@@ -210,3 +211,19 @@ async def test_a_hostile_log_with_secrets_reaches_the_browser_masked_and_inert(t
     assert "\x1b]52;c;SEVJTw==" not in drawn and "\x1b[2Jowned" not in drawn
     assert_no_secret(drawn, "the browser's websocket")
     assert_no_secret(served.log(), "the server's log")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["serve", "--demo", "--query", "failed", "--interval", "5"],
+        ["--query", "failed", "--interval", "5", "serve", "--demo"],
+    ],
+)
+def test_the_screen_flags_reach_each_tab_before_or_after_serve(argv):
+    from tui.cli.main import COMMANDS
+    from tui.cli.parser import parse_args
+    from tui.cli.serve_cmd import screen_argv
+
+    tab_argv = screen_argv(parse_args(argv, COMMANDS))
+    assert tab_argv == ["--interval", "5", "--lag", "30", "--query", "failed", "--demo"]

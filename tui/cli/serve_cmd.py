@@ -27,11 +27,21 @@ from tui.errors import ConfigError
 NAME = "serve"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+NOTE = (
+    "serving the screen at the URL above: each browser tab that opens it gets its own "
+    "session; Ctrl+C stops them all"
+)
 NATIVE_DISPLAY_ENV = ("DISPLAY", "WAYLAND_DISPLAY")
 INSTALL_HINT = "toolwatch serve needs the serve extra: pip install 'toolwatch[serve]'"
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Serve the screen to a browser. The first line printed is the URL, with a token "
+        "new for this run; open it here, or from another machine through an SSH port "
+        f"forward: ssh -L {DEFAULT_PORT}:127.0.0.1:{DEFAULT_PORT} thishost. Needs "
+        "pip install 'toolwatch[serve]'."
+    )
     parser.add_argument(
         "--host",
         default=DEFAULT_HOST,
@@ -126,7 +136,7 @@ def _run(args: argparse.Namespace) -> int:
     token = secrets.token_urlsafe(24)
     server = TokenServer(command, host=args.host, port=args.port, token=token)
     try:
-        asyncio.run(server.run(lambda port: url_for(args.host, port, token)))
+        asyncio.run(server.run(lambda port: url_for(args.host, port, token), NOTE))
     except OSError as error:
         raise ConfigError(
             f"cannot listen on {args.host}:{args.port} ({error.strerror or error}); "

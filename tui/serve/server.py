@@ -119,8 +119,9 @@ class TokenServer(Server):
         app.middlewares.append(token_guard(self.token, self.bound_port))
         return app
 
-    async def run(self, url_for: Callable[[int], str]) -> None:
-        """Serve until SIGINT or SIGTERM, having printed ``url_for(port)`` first."""
+    async def run(self, url_for: Callable[[int], str], note: str) -> None:
+        """Serve until SIGINT or SIGTERM, having printed ``url_for(port)`` first (stdout,
+        for scripts) and ``note`` after it (stderr, for the person)."""
         self.initialize_logging()
         # The port is known only once bound (--port 0 picks a free one), and the
         # cookie's name and the middleware depend on it, so bind first.
@@ -139,6 +140,7 @@ class TokenServer(Server):
         await runner.setup()
         await web.SockSite(runner, sock).start()
         print(url_for(self.bound_port), flush=True)
+        say(note)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
