@@ -227,3 +227,10 @@ def test_the_screen_flags_reach_each_tab_before_or_after_serve(argv):
 
     tab_argv = screen_argv(parse_args(argv, COMMANDS))
     assert tab_argv == ["--interval", "5", "--lag", "30", "--query", "failed", "--demo"]
+
+
+def test_a_token_that_is_not_text_is_refused_not_a_crash():
+    with serving("--demo") as served:
+        for token in ("%ED%A0%80", "%FF%FE", "%00", "x" * 5000):
+            assert httpx.get(f"{served.base}/?token={token}").status_code == 403
+        assert httpx.get(served.url).status_code == 200  # still serving

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import logging
 import re
 import signal
+import socket
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -46,7 +48,7 @@ def cookie_name(port: int) -> str:
 
 
 def _same(given: str, token: str) -> bool:
-    return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), token.encode("utf-8"))
+    return hmac.compare_digest(given.encode("utf-8", "replace"), token.encode("utf-8"))
 
 
 def say(message: str) -> None:
@@ -94,8 +96,6 @@ class TokenServer(Server):
 
     def initialize_logging(self) -> None:
         """textual-serve's own log goes to stderr, plainly; stdout starts with the URL."""
-        import logging
-
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("toolwatch serve: %(message)s"))
         textual_log = logging.getLogger("textual-serve")
@@ -125,8 +125,6 @@ class TokenServer(Server):
         self.initialize_logging()
         # The port is known only once bound (--port 0 picks a free one), and the
         # cookie's name and the middleware depend on it, so bind first.
-        import socket
-
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
