@@ -70,7 +70,7 @@ LAYERS = (
     # The embedded demo server stands apart (see DEMO below); placing it under top means
     # only the top layer may start one.
     Layer("demo", ("tui.demo.*",)),
-    Layer("top", ("tui.ui.*", "tui.cli.*", "tui.__main__")),
+    Layer("top", ("tui.ui.*", "tui.cli.*", "tui.serve.*", "tui.__main__")),
 )
 
 # ui and cli share the top layer but are two front ends, not one.

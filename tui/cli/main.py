@@ -12,7 +12,16 @@ import sys
 from collections.abc import Sequence
 
 from tui import debuglog
-from tui.cli import demo_server_cmd, get_cmd, list_cmd, screen_cmd, stats_cmd, tail_cmd, watch_cmd
+from tui.cli import (
+    demo_server_cmd,
+    get_cmd,
+    list_cmd,
+    screen_cmd,
+    serve_cmd,
+    stats_cmd,
+    tail_cmd,
+    watch_cmd,
+)
 from tui.cli.command import EXIT_USAGE, Command
 from tui.cli.parser import KEY_FLAGS, parse_args
 from tui.config import KEY_FLAG_MESSAGE
@@ -28,6 +37,7 @@ COMMANDS: tuple[Command, ...] = (
     tail_cmd.COMMAND,
     stats_cmd.COMMAND,
     watch_cmd.COMMAND,
+    serve_cmd.COMMAND,
 )
 
 
