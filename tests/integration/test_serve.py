@@ -234,3 +234,15 @@ def test_a_token_that_is_not_text_is_refused_not_a_crash():
         for token in ("%ED%A0%80", "%FF%FE", "%00", "x" * 5000):
             assert httpx.get(f"{served.base}/?token={token}").status_code == 403
         assert httpx.get(served.url).status_code == 200  # still serving
+
+
+def test_the_source_flags_reach_each_tab():
+    from tui.cli.main import COMMANDS
+    from tui.cli.parser import parse_args
+    from tui.cli.serve_cmd import screen_argv
+
+    argv = ["serve", "--demo", "--source", "buddy", "--pipeline", "12,14", "--pipeline", "3"]
+    tab_argv = screen_argv(parse_args(argv, COMMANDS))
+    assert tab_argv[-6:] == ["--source", "buddy", "--pipeline", "12,14", "--pipeline", "3"]
+    named = screen_argv(parse_args(["-s", "ci", "serve", "--demo"], COMMANDS))
+    assert named[named.index("-s") :][:2] == ["-s", "ci"]

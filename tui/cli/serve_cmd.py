@@ -86,7 +86,18 @@ def screen_argv(args: argparse.Namespace) -> list[str]:
         argv.append("--demo")
         if args.faults is not None:
             argv += ["--faults", args.faults]
-    if args.file is None and not args.demo:
+    # Which source: the kind, a named source of config.toml, Buddy's workspace and project.
+    for flag, value in (
+        ("--source", args.source),
+        ("-s", args.source_name),
+        ("--workspace", args.workspace),
+        ("--project", args.project),
+    ):
+        if value is not None:
+            argv += [flag, value]
+    for pipeline in args.pipeline or ():
+        argv += ["--pipeline", pipeline]
+    if args.file is None and not args.demo and args.source is None and args.source_name is None:
         settings_from_env()  # no key: say so now, not in a browser tab
     if args.log_level is not None:
         argv += ["--log-level", args.log_level]
