@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -20,8 +20,10 @@ from tui.config import Settings
 from tui.errors import ApiError
 from tui.models.entry import LogEntry
 from tui.query import ENTRY_ATTRIBUTES, LogQuery, QuerySyntaxError, parse_query
+from tui.rules import Rule
 from tui.session.calls import Calls
 from tui.session.state import DEFAULT_WHAT, State, StatusInfo, TitleInfo
+from tui.session.watching import Watching
 from tui.sources.base import LogSource
 from tui.store import LogStore
 from tui.tail import LiveTail, Stopped, TailBatch
@@ -91,6 +93,7 @@ class Session:
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
         label: str | None = None,
+        rules: Sequence[Rule] = (),
     ) -> None:
         self.settings = settings
         self.source = source
@@ -102,6 +105,8 @@ class Session:
         self.generation = 0  # bumped by every restart: older answers are dropped
         self.tail = self._new_tail()
         self.calls = Calls(source)
+        # Live statistics and alert rules of what is stored (config.toml's rules too).
+        self.watching = Watching(rules)
         self.seen_values: dict[str, set[str]] = {field: set() for field in COMPLETED_FIELDS}
         self.paused = False
         self.stopped = False
@@ -171,6 +176,7 @@ class Session:
         self._busy.clear()
         self.tail = self._new_tail()
         self.store.clear()
+        self.watching.reset()
         state: State = "paused" if self.paused else "stopped" if self.stopped else "connecting"
         # Paused, the table would stay empty until resumed: one poll still brings the
         # new query's first page (the pause holds the live tail, not the query).
@@ -247,6 +253,7 @@ class Session:
             rest = replace(batch, entries=batch.entries[ADD_SLICE:], skipped=[])
             batch, final = replace(batch, entries=batch.entries[:ADD_SLICE]), False
         result = self.store.add(batch.entries)
+        self.watching.stored(batch.entries, self.now_ms())
         self._note_values(batch.entries)
         status = replace(
             self.status,
@@ -303,6 +310,7 @@ class Session:
             self.title = replace(self.title, loading_older=False)
             self.status = replace(self.status, error=f"could not load {what}: {text}")
             return Failure()
+        self.watching.source_failed(self.now_ms(), text)
         outcome = self.tail.after_failure(error)
         if isinstance(outcome, Stopped):
             # Retrying a rejected key only repeats the rejection: stop and say what to fix.
