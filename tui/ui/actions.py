@@ -68,6 +68,16 @@ _ROWS = (
     Action("app.diff_marked", "d", "diff_marked", "Diff with mark", "app", show=False),
     Action("app.diff_success", "b", "diff_last_success", "Diff last success", "app", show=False),
     Action("app.refresh", "ctrl+r", "poll_now", "Refresh", "app", show=False),
+    # Watching: the stats strip, the stats screen, alerts (tui.ui.watch_keys).
+    Action(
+        "screen.stats_strip",
+        "t",
+        "toggle_stats_strip",
+        "Stats strip",
+        "app",
+        show=False,
+        palette="Toggle the stats strip",
+    ),
     # Taking something out of toolwatch (tui.ui.copy_keys).
     Action("copy.log_id", "y", "copy_id", "Copy id", "app", palette="Copy the log id"),
     Action(
@@ -197,6 +207,7 @@ PALETTE = (
     "app.views",
     "screen.clear_query",
     "screen.sidebar",
+    "screen.stats_strip",
     "copy.log_id",
     "copy.detail_curl",
     "copy.list_curl",

@@ -32,6 +32,7 @@ from tui.ui.widgets.detail_pane import DetailPane
 from tui.ui.widgets.filter_sidebar import FilterSidebar
 from tui.ui.widgets.log_table import LogTable
 from tui.ui.widgets.query_bar import QueryBar
+from tui.ui.widgets.stats_strip import StatsStrip
 from tui.ui.widgets.status_line import StatusLine
 from tui.ui.widgets.title_bar import TitleBar
 from tui.ui.working_keys import working
@@ -69,6 +70,7 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="title-bar")
+        yield StatsStrip(id="stats-strip")
         yield QueryBar(parse=self._parse, values=self._values, id="query-bar")
         with Horizontal(id="body"):
             yield FilterSidebar(values=self._values, id="filter-sidebar")

@@ -1,0 +1,60 @@
+"""t, S, a, x and the palette's "Add an alert rule…": the screen's side of issue 16.
+
+A mixin of the app (its actions must live where its bindings look): the session's
+`Watching` (tui.session.watching) counts and evaluates; this module only draws what it
+says: the stats strip after every stored batch (and each few seconds, as minutes pass),
+the stats screen, alert banners, the bell and desktop notifications, the alerts panel.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tui.stats import StatsEngine
+from tui.stats.trend import trend
+from tui.ui.widgets.stats_strip import StatsStrip
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from tui.session import Session
+    from tui.ui.screens.main import MainScreen
+
+    _AppBase = App[Any]
+else:
+    _AppBase = object
+
+# The strip slides as minutes pass, without a poll: a redraw this often is enough.
+STRIP_REFRESH_S = 10.0
+
+
+class WatchKeys(_AppBase):
+    session: Session
+    main_screen: MainScreen
+
+    def start_watching(self) -> None:
+        """The main screen is up: follow the stats and the rules from now on."""
+        watching = self.session.watching
+        watching.on_stats_reset(self._follow_stats)
+        self._follow_stats(watching.stats)
+        self.set_interval(STRIP_REFRESH_S, self._draw_strip)
+        if watching.problem:
+            self.notify(watching.problem, severity="error", timeout=15)
+
+    def _follow_stats(self, engine: StatsEngine) -> None:
+        engine.subscribe(lambda _update: self._draw_strip())
+        self._draw_strip()
+
+    @property
+    def stats_strip(self) -> StatsStrip:
+        return self.main_screen.query_one(StatsStrip)
+
+    def _draw_strip(self) -> None:
+        strip = self.stats_strip
+        if strip.display:
+            strip.show(trend(self.session.watching.stats, self.session.now_ms()))
+
+    def action_toggle_stats_strip(self) -> None:
+        strip = self.stats_strip
+        strip.display = not strip.display
+        self._draw_strip()
