@@ -14,7 +14,9 @@ from typing import Literal
 
 from textual.binding import Binding, BindingType
 
-Where = Literal["app", "screen", "table", "detail", "json", "query", "views", "diff", "copied"]
+Where = Literal[
+    "app", "screen", "table", "detail", "json", "query", "views", "diff", "copied", "stats"
+]
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,16 @@ _ROWS = (
         "app",
         show=False,
         palette="Toggle the stats strip",
+    ),
+    Action(
+        "app.stats",
+        "S",
+        "stats_screen",
+        "Stats",
+        "app",
+        show=False,
+        palette="Stats…",
+        palette_help="histogram and tables of the loaded logs",
     ),
     # Taking something out of toolwatch (tui.ui.copy_keys).
     Action("copy.log_id", "y", "copy_id", "Copy id", "app", palette="Copy the log id"),
@@ -198,6 +210,15 @@ _ROWS = (
     Action("views.save", "s", "focus_save", "Save current", "views"),
     Action("diff.close", "escape,q", "close", "Close", "diff"),
     Action("copied.close", "escape,q", "close", "Close", "copied"),
+    Action("stats.close", "escape,q", "close", "Close", "stats"),
+    Action("stats.zoom_in", "plus,equals_sign", "zoom(-1)", "Zoom in", "stats"),
+    Action("stats.zoom_out", "minus", "zoom(1)", "Zoom out", "stats"),
+    Action("stats.sort", "s", "next_sort", "Sort", "stats"),
+    Action("stats.reverse", "i", "reverse_sort", "Reverse", "stats", show=False),
+    *(
+        Action(f"stats.by_{by}", str(n), f"group_by('{by}')", f"By {by}", "stats", show=False)
+        for n, by in enumerate(("toolkit", "tool", "user", "auth", "account"), 1)
+    ),
 )
 
 ACTIONS: dict[str, Action] = {row.id: row for row in _ROWS}
@@ -207,6 +228,7 @@ PALETTE = (
     "app.views",
     "screen.clear_query",
     "screen.sidebar",
+    "app.stats",
     "screen.stats_strip",
     "copy.log_id",
     "copy.detail_curl",

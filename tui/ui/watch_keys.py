@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from tui.stats import StatsEngine
 from tui.stats.trend import trend
+from tui.ui.screens.stats import StatsScreen
 from tui.ui.widgets.stats_strip import StatsStrip
 
 if TYPE_CHECKING:
     from textual.app import App
 
+    from tui.query import LogQuery
     from tui.session import Session
     from tui.ui.screens.main import MainScreen
 
@@ -31,6 +33,10 @@ STRIP_REFRESH_S = 10.0
 class WatchKeys(_AppBase):
     session: Session
     main_screen: MainScreen
+
+    if TYPE_CHECKING:
+
+        def apply_query(self, text: str, query: LogQuery, *, restart: bool = True) -> None: ...
 
     def start_watching(self) -> None:
         """The main screen is up: follow the stats and the rules from now on."""
@@ -58,3 +64,18 @@ class WatchKeys(_AppBase):
         strip = self.stats_strip
         strip.display = not strip.display
         self._draw_strip()
+
+    def action_stats_screen(self) -> None:
+        if isinstance(self.screen, StatsScreen):
+            return
+        session = self.session
+        self.push_screen(
+            StatsScreen(
+                session.watching.stats,
+                query=session.query,
+                query_text=session.query_text,
+                more_older=session.tail.more_older,
+                tz=session.settings.tz,
+                apply=self.apply_query,
+            )
+        )
