@@ -15,7 +15,18 @@ from typing import Literal
 from textual.binding import Binding, BindingType
 
 Where = Literal[
-    "app", "screen", "table", "detail", "json", "query", "views", "diff", "copied", "stats"
+    "app",
+    "screen",
+    "table",
+    "detail",
+    "json",
+    "query",
+    "views",
+    "diff",
+    "copied",
+    "stats",
+    "alerts",
+    "add_rule",
 ]
 
 
@@ -89,6 +100,35 @@ _ROWS = (
         show=False,
         palette="Stats…",
         palette_help="histogram and tables of the loaded logs",
+    ),
+    Action(
+        "app.alerts",
+        "a",
+        "alerts",
+        "Alerts",
+        "app",
+        show=False,
+        palette="Alerts…",
+        palette_help="rules, when they fired and resolved, snooze",
+    ),
+    Action(
+        "app.acknowledge",
+        "x",
+        "acknowledge_alerts",
+        "Acknowledge alerts",
+        "app",
+        show=False,
+        palette="Acknowledge the alert banner",
+    ),
+    Action(
+        "app.add_rule",
+        "A",
+        "add_rule",
+        "Add alert rule",
+        "app",
+        show=False,
+        palette="Add an alert rule…",
+        palette_help="NAME: RULE, saved to config.toml",
     ),
     # Taking something out of toolwatch (tui.ui.copy_keys).
     Action("copy.log_id", "y", "copy_id", "Copy id", "app", palette="Copy the log id"),
@@ -210,6 +250,10 @@ _ROWS = (
     Action("views.save", "s", "focus_save", "Save current", "views"),
     Action("diff.close", "escape,q", "close", "Close", "diff"),
     Action("copied.close", "escape,q", "close", "Close", "copied"),
+    Action("alerts.close", "escape,q", "close", "Close", "alerts"),
+    Action("alerts.snooze", "s", "snooze", "Snooze 30m", "alerts"),
+    Action("alerts.add", "n", "add_rule", "Add rule", "alerts"),
+    Action("add_rule.close", "escape", "close", "Cancel", "add_rule"),
     Action("stats.close", "escape,q", "close", "Close", "stats"),
     Action("stats.zoom_in", "plus,equals_sign", "zoom(-1)", "Zoom in", "stats"),
     Action("stats.zoom_out", "minus", "zoom(1)", "Zoom out", "stats"),
@@ -229,6 +273,9 @@ PALETTE = (
     "screen.clear_query",
     "screen.sidebar",
     "app.stats",
+    "app.alerts",
+    "app.add_rule",
+    "app.acknowledge",
     "screen.stats_strip",
     "copy.log_id",
     "copy.detail_curl",

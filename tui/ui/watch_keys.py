@@ -10,9 +10,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from tui.notify import desktop_notification, in_tmux
+from tui.query.printer import format_query
+from tui.rules import BLIND, FIRING, AlertEvent, Episode, Rule
 from tui.stats import StatsEngine
 from tui.stats.trend import trend
+from tui.ui.screens.alerts import AddRuleScreen, AlertsScreen
 from tui.ui.screens.stats import StatsScreen
+from tui.ui.widgets.alert_banner import AlertBanner, describe
 from tui.ui.widgets.stats_strip import StatsStrip
 
 if TYPE_CHECKING:
@@ -44,6 +49,8 @@ class WatchKeys(_AppBase):
         watching.on_stats_reset(self._follow_stats)
         self._follow_stats(watching.stats)
         self.set_interval(STRIP_REFRESH_S, self._draw_strip)
+        self.unacknowledged: list[Episode] = []
+        watching.rules.subscribe(self._alerted)
         if watching.problem:
             self.notify(watching.problem, severity="error", timeout=15)
 
@@ -79,3 +86,57 @@ class WatchKeys(_AppBase):
                 apply=self.apply_query,
             )
         )
+
+    # -- alerts: a banner until acknowledged, the bell, a desktop notification ---------
+
+    def _alerted(self, events: list[AlertEvent]) -> None:
+        rules = self.session.watching.rules
+        firing = {episode.rule: episode for episode in rules.firing}
+        for event in events:
+            episode = firing.get(event.rule)
+            if event.event not in (FIRING, BLIND) or episode is None:
+                continue
+            if episode not in self.unacknowledged:
+                self.unacknowledged.append(episode)
+            self.bell()
+            rule = self._rules().get(event.rule)
+            self._write_to_terminal(
+                desktop_notification(
+                    "toolwatch",
+                    describe(episode, rule, self.session.settings.tz).plain,
+                    tmux=in_tmux(),
+                )
+            )
+        self._draw_banner()
+
+    def _write_to_terminal(self, sequence: str) -> None:
+        """The path Textual's OSC 52 copy takes (tui.clipboard): straight to the driver."""
+        driver = self._driver
+        if driver is not None and not self.is_headless:
+            driver.write(sequence)
+
+    def _rules(self) -> dict[str, Rule]:
+        return {rule.name: rule for rule in self.session.watching.rules.rules}
+
+    def _draw_banner(self) -> None:
+        self.main_screen.query_one(AlertBanner).show(self.unacknowledged, self._rules())
+
+    def action_acknowledge_alerts(self) -> None:
+        self.unacknowledged.clear()
+        self._draw_banner()
+
+    def action_alerts(self) -> None:
+        if isinstance(self.screen, AlertsScreen):
+            return
+        screen = AlertsScreen(
+            self.session.watching.rules, now_ms=self.session.now_ms, tz=self.session.settings.tz
+        )
+        self.push_screen(screen, self._show_rule_logs)
+
+    def _show_rule_logs(self, rule: Rule | None) -> None:
+        """The rule's matching logs: its query applied to the log table."""
+        if rule is not None:
+            self.apply_query(format_query(rule.query), rule.query)
+
+    def action_add_rule(self) -> None:
+        self.push_screen(AddRuleScreen(self.session.watching.rules))
