@@ -17,7 +17,7 @@ from textual.pilot import Pilot
 
 from tui.config import Secret, Settings
 from tui.demo import DemoServer
-from tui.locations import ENV_STATE_DIR
+from tui.locations import ENV_CONFIG_DIR, ENV_STATE_DIR
 from tui.ui.app import ToolwatchApp
 from tui.ui.widgets.log_table import LogTable
 
@@ -56,13 +56,25 @@ async def _rerun_copied(pilot: Pilot[None]) -> None:
         await pilot.pause()
 
 
+async def _stats_screen(pilot: Pilot[None]) -> None:
+    await pilot.press("S")
+
+
 SHOTS: list[tuple[str, tuple[int, int], Callable[[Pilot[None]], Awaitable[None]]]] = [
     ("live-table-120x40.svg", (120, 40), _move_down),
     ("live-table-80x24.svg", (80, 24), _noop),
     ("filtered-140x40.svg", (140, 40), _filtered),
     ("detail-200x50.svg", (200, 50), _detail),
     ("rerun-copied-120x40.svg", (120, 40), _rerun_copied),
+    ("stats-screen-120x40.svg", (120, 40), _stats_screen),
+    ("alert-banner-120x40.svg", (120, 40), _noop),
 ]
+# Shots with a config.toml of their own (the others have none): an alert rule that fires.
+CONFIGS = {
+    "alert-banner-120x40.svg": (
+        '[[rules]]\nname = "gmail failing"\nwhen = "toolkit:gmail failed >= 2 in 5m"\n'
+    ),
+}
 # Shots taken as if watching a real project: no demo key in the copy toast.
 NOT_DEMO = {"rerun-copied-120x40.svg"}
 
@@ -70,6 +82,10 @@ NOT_DEMO = {"rerun-copied-120x40.svg"}
 async def render(
     name: str, size: tuple[int, int], before: Callable[[Pilot[None]], Awaitable[None]]
 ) -> None:
+    config = Path(os.environ[ENV_CONFIG_DIR]) / "config.toml"
+    config.unlink(missing_ok=True)
+    if name in CONFIGS:
+        config.write_text(CONFIGS[name], encoding="utf-8")
     with DemoServer(seed=7, rate=0, prefill=300, clock=lambda: FROZEN_NOW) as server:
         settings = Settings(
             base_url=server.url,
@@ -96,8 +112,9 @@ async def render(
 
 
 async def main() -> None:
-    with tempfile.TemporaryDirectory() as state:
+    with tempfile.TemporaryDirectory() as state, tempfile.TemporaryDirectory() as config:
         os.environ[ENV_STATE_DIR] = state  # leave the runner's own state file alone
+        os.environ[ENV_CONFIG_DIR] = config  # and config: its rules, keymap and theme
         for name, size, before in SHOTS:
             await render(name, size, before)
 
