@@ -58,6 +58,9 @@ async def _rerun_copied(pilot: Pilot[None]) -> None:
 
 async def _stats_screen(pilot: Pilot[None]) -> None:
     await pilot.press("S")
+    for _ in range(2):  # the Usage API's count, fetched in a worker
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
 
 
 SHOTS: list[tuple[str, tuple[int, int], Callable[[Pilot[None]], Awaitable[None]]]] = [

@@ -8,6 +8,7 @@ import pytest
 from tests.clock import fixed_clock
 from tests.conftest import settings_for
 from tests.snapshots.test_screens import _loaded, snapshot_app  # noqa: F401 (a fixture)
+from tests.tui.pilot import settle
 from tui.ui.app import ToolwatchApp
 
 SIZES = [(80, 24), (120, 40), (200, 50)]
@@ -21,7 +22,7 @@ def test_stats_strip(snap_compare, snapshot_app, size):  # noqa: F811
 async def _stats_screen(pilot) -> None:
     await _loaded(pilot)
     await pilot.press("S")
-    await pilot.pause()
+    await settle(pilot.app, pilot)  # the Usage API's count, fetched in a worker
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")

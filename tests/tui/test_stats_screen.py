@@ -10,6 +10,7 @@ from textual.widgets import DataTable
 
 from tests.tui.pilot import screen_showing, settle
 from tui import fmt
+from tui.demo import FaultPlan
 from tui.ui.screens.stats import COLUMNS, StatsScreen
 from tui.ui.widgets.histogram import Histogram
 
@@ -110,3 +111,28 @@ async def test_the_palette_opens_it_and_escape_closes_it(app_factory):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, StatsScreen)
+
+
+async def test_the_usage_apis_count_for_the_same_range_stands_beside_ours(app_factory, demo_server):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_stats(app, pilot)
+        await settle(app, pilot)
+        rows = loaded(app)
+        first, last = min(r.timestamp_ms for r in rows), max(r.timestamp_ms for r in rows)
+        bodies = [r.body for r in demo_server.requests if r.path.endswith("/usage/summary")]
+        assert bodies == [{"from": first, "to": last + 1, "entity_types": ["tool_calls"]}]
+        # The loaded logs are the newest page: the server holds no other log in their range.
+        await screen_showing(app, pilot, f"The Usage API counts {len(rows)} tool calls")
+        assert screen.usage is not None
+
+
+async def test_a_failing_usage_api_is_said_and_the_stats_stay(app_factory, demo_server):
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        demo_server.set_fault_plan(FaultPlan(error_rate=1.0))  # every request: 5xx
+        screen = await open_stats(app, pilot)
+        await settle(app, pilot)
+        assert screen.usage is not None and screen.usage.startswith("The Usage API did not answer")
+        assert screen.query_one(DataTable).row_count > 0

@@ -25,6 +25,7 @@ from tui.session.calls import Calls
 from tui.session.state import DEFAULT_WHAT, State, StatusInfo, TitleInfo
 from tui.session.watching import Watching
 from tui.sources.base import LogSource
+from tui.sources.composio import ComposioClient
 from tui.store import LogStore
 from tui.tail import LiveTail, Stopped, TailBatch
 
@@ -364,6 +365,13 @@ class Session:
                 seen = self.seen_values[field]
                 if value and len(seen) < MAX_SEEN_VALUES:
                     seen.add(value)
+
+    async def usage_count(self, from_ms: int, to_ms: int) -> int | None:
+        """Tool calls the Usage API counts in ``[from_ms, to_ms)`` for the whole project;
+        None when the source has no Usage API (a file). ApiError when it fails."""
+        if not isinstance(self.source, ComposioClient):
+            return None
+        return await self.source.usage_tool_calls(from_ms, to_ms)
 
     async def aclose(self) -> None:
         await self.source.aclose()

@@ -84,6 +84,7 @@ class WatchKeys(_AppBase):
                 more_older=session.tail.more_older,
                 tz=session.settings.tz,
                 apply=self.apply_query,
+                usage_count=session.usage_count,
             )
         )
 

@@ -9,18 +9,21 @@ opens it: `show_usage`). It follows the engine while open.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import tzinfo
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from tui import fmt
+from tui.errors import ApiError
 from tui.query import LogQuery
 from tui.query.model import Filter
 from tui.query.printer import format_query
@@ -109,6 +112,7 @@ class StatsScreen(Screen[None]):
         more_older: bool | None,
         tz: tzinfo | None,
         apply: Callable[[str, LogQuery], None],
+        usage_count: Callable[[int, int], Awaitable[int | None]] | None = None,
     ) -> None:
         super().__init__()
         self.engine = engine
@@ -117,6 +121,7 @@ class StatsScreen(Screen[None]):
         self.more_older = more_older
         self._tz = tz
         self._apply = apply
+        self._usage_count = usage_count
         self.by = "toolkit"
         self.sort_column = 1  # calls
         self.descending = True
@@ -140,6 +145,35 @@ class StatsScreen(Screen[None]):
         self._unsubscribe = self.engine.subscribe(lambda _update: self.redraw())
         self.query_one(DataTable).focus()
         self.redraw()
+        engine = self.engine
+        if self._usage_count is not None and engine.first_ms is not None:
+            self._count_usage(engine.first_ms, (engine.last_ms or engine.first_ms) + 1)
+
+    class UsageCounted(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    @work(group="usage", exclusive=True, exit_on_error=False)
+    async def _count_usage(self, from_ms: int, to_ms: int) -> None:
+        """The Usage API's count for the loaded range (network: a worker)."""
+        assert self._usage_count is not None
+        try:
+            count = await self._usage_count(from_ms, to_ms)
+        except ApiError as error:
+            self.post_message(self.UsageCounted(f"The Usage API did not answer: {error}"))
+            return
+        if count is None:
+            return
+        first = fmt.clock_time(from_ms, self._tz)[:5]
+        last = fmt.clock_time(to_ms - 1, self._tz)[:5]
+        whole = " (the whole project's)" if self.applied.filters else ""
+        counted = fmt.count(count, "tool call")
+        text = f"The Usage API counts {counted}{whole} between {first} and {last}"
+        self.post_message(self.UsageCounted(text))
+
+    def on_stats_screen_usage_counted(self, message: UsageCounted) -> None:
+        self.show_usage(message.text)
 
     def on_unmount(self) -> None:
         if self._unsubscribe is not None:
