@@ -65,6 +65,8 @@ class StatsStrip(Horizontal):
     }
     """
 
+    trend: Trend | None = None  # what it shows, once shown
+
     def compose(self) -> ComposeResult:
         yield Static(f"{STRIP_MINUTES}m calls", classes="strip-label")
         yield Sparkline([0] * STRIP_MINUTES, id="strip-calls")
