@@ -54,5 +54,6 @@ async def _alerts_panel(pilot) -> None:
     await pilot.pause()
 
 
-def test_alerts_panel_80x24(snap_compare, alerting_app):
-    assert snap_compare(alerting_app, terminal_size=(80, 24), run_before=_alerts_panel)
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_alerts_panel(snap_compare, alerting_app, size):
+    assert snap_compare(alerting_app, terminal_size=size, run_before=_alerts_panel)
