@@ -62,6 +62,13 @@ async def _rerun_copied(pilot: Pilot[None]) -> None:
         await pilot.pause()
 
 
+async def _stats_screen(pilot: Pilot[None]) -> None:
+    await pilot.press("S")
+    for _ in range(2):  # the Usage API's count, fetched in a worker
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
 SHOTS: list[tuple[str, tuple[int, int], Callable[[Pilot[None]], Awaitable[None]]]] = [
     ("live-table-120x40.svg", (120, 40), _move_down),
     ("live-table-80x24.svg", (80, 24), _noop),
@@ -69,7 +76,15 @@ SHOTS: list[tuple[str, tuple[int, int], Callable[[Pilot[None]], Awaitable[None]]
     ("detail-200x50.svg", (200, 50), _detail),
     ("timeline-120x40.svg", (120, 40), _timeline),
     ("rerun-copied-120x40.svg", (120, 40), _rerun_copied),
+    ("stats-screen-120x40.svg", (120, 40), _stats_screen),
+    ("alert-banner-120x40.svg", (120, 40), _noop),
 ]
+# Shots with a config.toml of their own (the others have none): an alert rule that fires.
+CONFIGS = {
+    "alert-banner-120x40.svg": (
+        '[[rules]]\nname = "gmail failing"\nwhen = "toolkit:gmail failed >= 2 in 5m"\n'
+    ),
+}
 # Shots taken as if watching a real project: no demo key in the copy toast.
 NOT_DEMO = {"rerun-copied-120x40.svg"}
 
@@ -77,6 +92,10 @@ NOT_DEMO = {"rerun-copied-120x40.svg"}
 async def render(
     name: str, size: tuple[int, int], before: Callable[[Pilot[None]], Awaitable[None]]
 ) -> None:
+    config = Path(os.environ[ENV_CONFIG_DIR]) / "config.toml"
+    config.unlink(missing_ok=True)
+    if name in CONFIGS:
+        config.write_text(CONFIGS[name], encoding="utf-8")
     with DemoServer(seed=7, rate=0, prefill=300, clock=lambda: FROZEN_NOW) as server:
         settings = Settings(
             base_url=server.url,
@@ -103,9 +122,9 @@ async def render(
 
 
 async def main() -> None:
-    with tempfile.TemporaryDirectory() as state:
-        # Leave the runner's own state alone, and draw no keymap, theme or columns of theirs.
-        os.environ[ENV_STATE_DIR] = os.environ[ENV_CONFIG_DIR] = state
+    with tempfile.TemporaryDirectory() as state, tempfile.TemporaryDirectory() as config:
+        os.environ[ENV_STATE_DIR] = state  # leave the runner's own state file alone
+        os.environ[ENV_CONFIG_DIR] = config  # and config: its rules, keymap and theme
         for name, size, before in SHOTS:
             await render(name, size, before)
 

@@ -133,6 +133,29 @@ def save_view(name: str, query: str, path: Path | None = None) -> View:
     return View(name, query)
 
 
+def save_rule(name: str, when: str, path: Path | None = None) -> None:
+    """Add (or replace, by name) an alert rule's ``[[rules]]`` table, keeping everything
+    else in the file. The caller has checked ``when`` with the rules parser."""
+
+    def add(document: TOMLDocument) -> None:
+        rules = document.get("rules")
+        if rules is None:
+            rules = document["rules"] = tomlkit.aot()
+        if not isinstance(rules, AoT | Array):
+            raise ConfigError(
+                f"{path or config_path()}: 'rules' must be a list of [[rules]] tables"
+            )
+        _drop_named(rules, name)
+        if isinstance(rules, Array):  # rules = [{…}] as the user wrote it: kept inline
+            rules.append(tomlkit.inline_table().add("name", name).add("when", when))
+            return
+        table = tomlkit.table().add("name", name).add("when", when)
+        table.trivia.indent = "" if tomlkit.dumps(document).endswith("\n\n") else "\n"
+        rules.append(table)
+
+    edit_config(add, path)
+
+
 def delete_view(name: str, path: Path | None = None) -> None:
     edit_config(lambda document: _drop_named(_views_of(document, path), name), path)
 

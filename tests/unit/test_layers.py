@@ -61,6 +61,7 @@ LAYERS = (
             "tui.curl",
             "tui.export",
             "tui.clipboard",
+            "tui.notify",
             "tui.views",
             "tui.stats.*",
             "tui.rules.*",

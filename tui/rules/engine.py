@@ -79,6 +79,12 @@ class RuleEngine:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
+    def add(self, rule: Rule) -> None:
+        """Watch ``rule`` too, from the next poll (ValueError: the name is taken)."""
+        if rule.name in self._states:
+            raise ValueError(f"a rule is named {rule.name!r} already; give this one its own name")
+        self._states[rule.name] = _State(rule, RuleWindow(rule))
+
     def snooze(self, name: str, until_ms: int) -> None:
         """Start no episode of rule ``name`` before ``until_ms`` (KeyError: no such rule)."""
         self._states[name].snoozed_until_ms = until_ms

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -20,9 +20,12 @@ from tui.config import Settings
 from tui.errors import ApiError
 from tui.models.entry import LogEntry
 from tui.query import ENTRY_ATTRIBUTES, LogQuery, QuerySyntaxError, parse_query
+from tui.rules import Rule
 from tui.session.calls import Calls
 from tui.session.state import DEFAULT_WHAT, State, StatusInfo, TitleInfo
+from tui.session.watching import Watching
 from tui.sources.base import LogSource
+from tui.sources.composio import ComposioClient
 from tui.store import LogStore
 from tui.tail import LiveTail, Stopped, TailBatch
 
@@ -92,6 +95,7 @@ class Session:
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
         label: str | None = None,
+        rules: Sequence[Rule] = (),
     ) -> None:
         self.settings = settings
         self.source = source
@@ -103,6 +107,8 @@ class Session:
         self.generation = 0  # bumped by every restart: older answers are dropped
         self.tail = self._new_tail()
         self.calls = Calls(source)
+        # Live statistics and alert rules of what is stored (config.toml's rules too).
+        self.watching = Watching(rules)
         self.seen_values: dict[str, set[str]] = {field: set() for field in COMPLETED_FIELDS}
         self.paused = False
         self.stopped = False
@@ -172,6 +178,7 @@ class Session:
         self._busy.clear()
         self.tail = self._new_tail()
         self.store.clear()
+        self.watching.reset()
         # A stop was about the old query (or the key): a new one is tried again, else the
         # table would wait for an answer that no poll asks for under a bare "stopped".
         self.stopped = False
@@ -253,6 +260,7 @@ class Session:
         result = self.store.add(batch.entries)
         # Rows whose content changed (a Buddy action that ran, then finished): in place.
         changed = self.store.replace(batch.updated).duplicates if batch.updated else 0
+        self.watching.stored(batch.entries, self.now_ms())
         self._note_values(batch.entries)
         status = replace(
             self.status,
@@ -311,6 +319,7 @@ class Session:
             self.title = replace(self.title, loading_older=False)
             self.status = replace(self.status, error=f"could not load {what}: {text}")
             return Failure()
+        self.watching.source_failed(self.now_ms(), text)
         outcome = self.tail.after_failure(error)
         if isinstance(outcome, Stopped):
             # Retrying a rejected key only repeats the rejection: stop and say what to fix.
@@ -364,6 +373,13 @@ class Session:
                 seen = self.seen_values[field]
                 if value and len(seen) < MAX_SEEN_VALUES:
                     seen.add(value)
+
+    async def usage_count(self, from_ms: int, to_ms: int) -> int | None:
+        """Tool calls the Usage API counts in ``[from_ms, to_ms)`` for the whole project;
+        None when the source has no Usage API (a file). ApiError when it fails."""
+        if not isinstance(self.source, ComposioClient):
+            return None
+        return await self.source.usage_tool_calls(from_ms, to_ms)
 
     async def aclose(self) -> None:
         await self.source.aclose()

@@ -35,6 +35,7 @@ from tui.constants import (
     LOGS_DETAIL_PATH,
     LOGS_LIST_PATH,
     TRACE_PATH,
+    USAGE_SUMMARY_PATH,
 )
 from tui.errors import (
     ApiError,
@@ -170,6 +171,17 @@ class ComposioClient:
                 skipped.append(f"item {index}: {problem}")
                 log.warning("skipped log item %d: %s", index, problem)
         return LogPage(entries=entries, next_cursor=next_cursor, skipped=skipped)
+
+    async def usage_tool_calls(self, from_ms: int, to_ms: int) -> int:
+        """Tool calls the Usage API (A.4.1) counts in ``[from_ms, to_ms)``, project-wide."""
+        body = {"from": from_ms, "to": to_ms, "entity_types": ["tool_calls"]}
+        data = await self._request("POST", USAGE_SUMMARY_PATH, body=body)
+        entities = data.get("entities") if isinstance(data, dict) else None
+        calls = entities.get("tool_calls") if isinstance(entities, dict) else None
+        count = calls.get("event_count") if isinstance(calls, dict) else None
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise self._unreadable("the usage summary has no tool_calls.event_count count")
+        return count
 
     async def get_detail(self, log_id: str) -> WireLogDetail:
         data = await self._request("GET", LOGS_DETAIL_PATH.format(id=_path_id(log_id)))

@@ -14,7 +14,20 @@ from typing import Literal
 
 from textual.binding import Binding, BindingType
 
-Where = Literal["app", "screen", "table", "detail", "json", "query", "views", "diff", "copied"]
+Where = Literal[
+    "app",
+    "screen",
+    "table",
+    "detail",
+    "json",
+    "query",
+    "views",
+    "diff",
+    "copied",
+    "stats",
+    "alerts",
+    "add_rule",
+]
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,55 @@ _ROWS = (
     Action("app.diff_marked", "d", "diff_marked", "Diff with mark", "app", show=False),
     Action("app.diff_success", "b", "diff_last_success", "Diff last success", "app", show=False),
     Action("app.refresh", "ctrl+r", "poll_now", "Refresh", "app", show=False),
+    # Watching: the stats strip, the stats screen, alerts (tui.ui.watch_keys).
+    Action(
+        "screen.stats_strip",
+        "t",
+        "toggle_stats_strip",
+        "Stats strip",
+        "app",
+        show=False,
+        palette="Toggle the stats strip",
+    ),
+    Action(
+        "app.stats",
+        "S",
+        "stats_screen",
+        "Stats",
+        "app",
+        show=False,
+        palette="Stats…",
+        palette_help="histogram and tables of the loaded logs",
+    ),
+    Action(
+        "app.alerts",
+        "a",
+        "alerts",
+        "Alerts",
+        "app",
+        show=False,
+        palette="Alerts…",
+        palette_help="rules, when they fired and resolved, snooze",
+    ),
+    Action(
+        "app.acknowledge",
+        "x",
+        "acknowledge_alerts",
+        "Acknowledge alerts",
+        "app",
+        show=False,
+        palette="Acknowledge the alert banner",
+    ),
+    Action(
+        "app.add_rule",
+        "A",
+        "add_rule",
+        "Add alert rule",
+        "app",
+        show=False,
+        palette="Add an alert rule…",
+        palette_help="NAME: RULE, saved to config.toml",
+    ),
     # Taking something out of toolwatch (tui.ui.copy_keys).
     Action("copy.log_id", "y", "copy_id", "Copy id", "app", palette="Copy the log id"),
     Action(
@@ -202,6 +264,19 @@ _ROWS = (
     Action("views.save", "s", "focus_save", "Save current", "views"),
     Action("diff.close", "escape,q", "close", "Close", "diff"),
     Action("copied.close", "escape,q", "close", "Close", "copied"),
+    Action("alerts.close", "escape,q", "close", "Close", "alerts"),
+    Action("alerts.snooze", "s", "snooze", "Snooze 30m", "alerts"),
+    Action("alerts.add", "n", "add_rule", "Add rule", "alerts"),
+    Action("add_rule.close", "escape", "close", "Cancel", "add_rule"),
+    Action("stats.close", "escape,q", "close", "Close", "stats"),
+    Action("stats.zoom_in", "plus,equals_sign", "zoom(-1)", "Zoom in", "stats"),
+    Action("stats.zoom_out", "minus", "zoom(1)", "Zoom out", "stats"),
+    Action("stats.sort", "s", "next_sort", "Sort", "stats"),
+    Action("stats.reverse", "i", "reverse_sort", "Reverse", "stats", show=False),
+    *(
+        Action(f"stats.by_{by}", str(n), f"group_by('{by}')", f"By {by}", "stats", show=False)
+        for n, by in enumerate(("toolkit", "tool", "user", "auth", "account"), 1)
+    ),
 )
 
 ACTIONS: dict[str, Action] = {row.id: row for row in _ROWS}
@@ -211,6 +286,11 @@ PALETTE = (
     "app.views",
     "screen.clear_query",
     "screen.sidebar",
+    "app.stats",
+    "app.alerts",
+    "app.add_rule",
+    "app.acknowledge",
+    "screen.stats_strip",
     "copy.log_id",
     "copy.detail_curl",
     "copy.list_curl",

@@ -39,13 +39,14 @@ from tui.ui.poll_timers import PollTimers
 from tui.ui.screens.main import MainScreen
 from tui.ui.screens.views import ViewsScreen
 from tui.ui.theme import ThemeKeeper
+from tui.ui.watch_keys import WatchKeys
 from tui.ui.widgets.filter_sidebar import FilterSidebar
 from tui.ui.widgets.log_table import LogTable
 from tui.ui.widgets.query_bar import QueryBar
 from tui.views import View
 
 
-class ToolwatchApp(CrashReportingApp):
+class ToolwatchApp(WatchKeys, CrashReportingApp):
     TITLE = "toolwatch"
     CSS_PATH = str(styles_dir() / "app.tcss")
     ENABLE_COMMAND_PALETTE = True
@@ -172,6 +173,7 @@ class ToolwatchApp(CrashReportingApp):
     def on_main_screen_ready(self, message: MainScreen.Ready) -> None:
         self._apply_keymap()
         self.theme_keeper.start()
+        self.start_watching()
         self.main_screen.show_status(self.session.status)
         self.main_screen.show_title(self.session.title)
         self._shown = (self.session.status, self.session.title)

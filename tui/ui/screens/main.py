@@ -31,11 +31,13 @@ from tui.session.state import StatusInfo, TitleInfo
 from tui.store import LogStore
 from tui.ui.actions import bindings
 from tui.ui.messages import CallFailed, CallLoaded, ChildrenFound
+from tui.ui.widgets.alert_banner import AlertBanner
 from tui.ui.widgets.detail_pane import DetailPane
 from tui.ui.widgets.filter_sidebar import FilterSidebar
 from tui.ui.widgets.log_rows import comfortable_width
 from tui.ui.widgets.log_table import LogTable
 from tui.ui.widgets.query_bar import QueryBar
+from tui.ui.widgets.stats_strip import StatsStrip
 from tui.ui.widgets.status_line import StatusLine
 from tui.ui.widgets.title_bar import TitleBar
 from tui.ui.working_keys import working
@@ -79,6 +81,8 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="title-bar")
+        yield StatsStrip(id="stats-strip")
+        yield AlertBanner(tz=self._tz, id="alert-banner")
         yield QueryBar(parse=self._parse, values=self._values, id="query-bar")
         with Horizontal(id="body"):
             yield FilterSidebar(values=self._values, id="filter-sidebar")
