@@ -20,6 +20,17 @@ def private_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("TOOLWATCH_STATE_DIR", str(base / "state"))
 
 
+@pytest.fixture(autouse=True)
+def forget_registered_secrets() -> Iterator[None]:
+    """A key registered by one test (a client made with api_key="k") would be masked in
+    every later test of the same worker: "unknown" became "un***nown"."""
+    from tui import debuglog
+
+    before = set(debuglog._secrets)
+    yield
+    debuglog._secrets.intersection_update(before)
+
+
 @pytest.fixture
 def demo_server() -> Iterator[DemoServer]:
     """No live traffic (rate 0) and a frozen clock: the same logs every run."""

@@ -29,7 +29,7 @@ async def test_an_answer_without_the_count_is_unreadable():
 
     transport = httpx.MockTransport(handler)
     async with ComposioClient(
-        api_key="k", base_url="https://x.test", transport=transport
+        api_key="usage-test-key-0123456789", base_url="https://x.test", transport=transport
     ) as client:
         with pytest.raises(UnreadableBody, match=r"tool_calls\.event_count"):
             await client.usage_tool_calls(0, 1)

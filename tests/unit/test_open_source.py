@@ -23,6 +23,7 @@ from tui.config import Secret, Settings
 from tui.errors import ConfigError
 from tui.query import LogQuery
 from tui.sources.base import LogSource
+from tui.sources.buddy.source import BuddySource
 from tui.sources.composio import ComposioClient
 from tui.sources.file import FileSource
 from tui.sources.open import open_source
@@ -77,10 +78,11 @@ def test_every_member_of_the_interface_is_declared_by_every_source() -> None:
         "get_detail",
         "get_trace",
         "list_logs",
+        "progress_text",
         "read_to_end",
         "restarts",
     }
-    for source in (ComposioClient, FileSource, FakeLogsApi):
+    for source in (ComposioClient, BuddySource, FileSource, FakeLogsApi):
         missing = {name for name in members if not hasattr(source, name)}
         assert not missing, (source, missing)
         for name in ("list_logs", "get_detail", "get_trace", "read_to_end", "aclose"):
