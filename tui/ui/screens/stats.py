@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import tzinfo
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -246,13 +247,18 @@ class StatsScreen(Screen[None]):
         table: DataTable[Text | str] = self.query_one(DataTable)
         at = table.cursor_row
         table.clear(columns=True)
+        groups = self.rows()
+        rows = [[cell(group, self._tz) for _t, cell, _k in COLUMNS] for group in groups]
         for n, (title, _cell, _key) in enumerate(COLUMNS):
             mark = (" ↓" if self.descending else " ↑") if n == self.sort_column else ""
-            table.add_column(title + mark, key=str(n))
-        for group in self.rows():
-            cells: list[Text | str] = [cell(group, self._tz) for _t, cell, _k in COLUMNS]
+            # As wide as the widest value: DataTable sized some columns to their titles
+            # on a narrow screen ("gmai", "13."); the table scrolls sideways instead.
+            width = max([cell_len(title + mark), *(cell_len(row[n]) for row in rows)])
+            table.add_column(title + mark, key=str(n), width=width)
+        for group, values in zip(groups, rows, strict=True):
+            cells: list[Text | str] = list(values)
             if group.failed:
-                cells[2] = Text(str(cells[2]), style="red")
+                cells[2] = Text(values[2], style="red")
             table.add_row(*cells, key=group.group)
         if table.row_count:
             table.move_cursor(row=min(at, table.row_count - 1))
