@@ -87,3 +87,14 @@ async def test_a_buddy_row_opens_in_the_detail_pane(buddy_app: tuple[ToolwatchAp
     await pilot.press("enter")
     await settle(app, pilot)
     await screen_showing(app, pilot, chosen.id, "FAILED", chosen.toolkit)
+
+
+async def test_a_buddy_status_word_is_shown_whole(buddy_app: tuple[ToolwatchApp, Any]) -> None:
+    """Tried at 120x40: the status column kept its 6 cells and read "runni…"."""
+    app, _pilot = buddy_app
+    statuses = {row.status for row in app.query_one(LogTable).store.rows(0, 100)}
+    assert "running" in statuses  # the demo has actions running at its start
+    table = app.query_one(LogTable)
+    lines = [table.render_line(y).text for y in range(table.size.height)]
+    assert any(line[10:18] == "running " for line in lines), lines[:4]
+    assert not any("runni…" in line for line in lines)

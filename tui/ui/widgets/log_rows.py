@@ -46,6 +46,7 @@ MAX_WIDTHS: Final = {"toolkit": 16, "tool": 64, "user": 24}
 # What the sidebar leaves room for: a long slug whole (most are under 35).
 TYPICAL_WIDTHS: Final = {"toolkit": 12, "tool": 48, "user": 16}
 MIN_MESSAGE = 10  # a message column narrower than this says nothing: left out
+MAX_STATUS = 10  # a status word longer than this (from a source's odd answer) is cut
 GUTTER = 1  # the mark (m) is drawn in a column of its own, left of the row
 SCROLLBAR = 1
 
@@ -83,6 +84,8 @@ def widths_of(rows: Iterable[RowView], *, dated: bool) -> dict[str, int]:
     for row in rows:
         for name, value in (("tool", row.tool), ("user", row.user_id), ("toolkit", row.toolkit)):
             widths[name] = max(widths.get(name, 0), cell_len(value))
+        # FAILED and ok fit in 6; a Buddy action's running, waiting or skipped do not.
+        widths["status"] = max(widths.get("status", 0), min(MAX_STATUS, len(status_label(row))))
     return widths
 
 
@@ -127,6 +130,11 @@ def cells(columns: tuple[Column, ...], width: int, values: list[str]) -> list[st
     ]
 
 
+def status_label(row: RowView) -> str:
+    """FAILED, ok, or the source's own word (a Buddy action's running, queued…)."""
+    return "FAILED" if row.failed else ("ok" if row.status == "success" else row.status)
+
+
 def row_values(
     row: RowView,
     columns: tuple[Column, ...],
@@ -135,7 +143,7 @@ def row_values(
 ) -> list[str]:
     """What ``row`` shows in each of ``columns``, unfitted; the message from
     ``message_offset`` on (→ scrolled it), with an ellipsis for what is left of it."""
-    status = "FAILED" if row.failed else ("ok" if row.status == "success" else row.status)
+    status = status_label(row)
     message = message_without_tool(row.message, row.tool)
     if message_offset:
         message = "…" + message[message_offset + 1 :] if len(message) > message_offset else ""
