@@ -34,7 +34,8 @@ from tui.errors import (
     UnreadableBody,
 )
 from tui.query import Filter, LogQuery, TimeRange
-from tui.sources.composio import ComposioClient, LogPage, parse_retry_after
+from tui.sources.composio import ComposioClient, LogPage
+from tui.sources.exchange import parse_retry_after
 
 KEY = "sk_live_Zq9SECRETkey0123456789"
 BASE = "https://composio.test"

@@ -16,12 +16,10 @@ import json
 import socket
 import ssl
 import time
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from http.cookiejar import DefaultCookiePolicy
 from types import TracebackType
 from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -56,12 +54,18 @@ from tui.models.wire import (
     json_kind,
     parse_error_body,
     summarize_errors,
-    to_number,
 )
 from tui.query import LogQuery
 from tui.sanitize import clean
 from tui.sources.base import LogPage
-from tui.sources.exchange import Endpoint, exchange, http_client
+from tui.sources.exchange import (
+    Endpoint,
+    display_url,
+    exchange,
+    http_client,
+    parse_retry_after,
+    without_secret,
+)
 from tui.sources.limits import max_response_bytes as max_response_bytes_from_env
 from tui.urlpath import path_segment
 
@@ -100,11 +104,11 @@ class ComposioClient:
         self._http.cookies.jar.set_policy(DefaultCookiePolicy(allowed_domains=[]))
 
     def __repr__(self) -> str:
-        return f"ComposioClient(base_url={_display_url(self.base_url)!r})"
+        return f"ComposioClient(base_url={display_url(self.base_url)!r})"
 
     @property
     def description(self) -> str:
-        return urlsplit(_display_url(self.base_url)).netloc or self.base_url
+        return urlsplit(display_url(self.base_url)).netloc or self.base_url
 
     @property
     def restarts(self) -> int:
@@ -203,7 +207,7 @@ class ComposioClient:
     async def _request(self, method: str, path: str, *, body: Any = None) -> Any:
         started = time.perf_counter()
         request = self._http.build_request(method, path, json=body, headers=self._headers())
-        endpoint = Endpoint(self.description, _display_url(self.base_url), "COMPOSIO_BASE_URL")
+        endpoint = Endpoint(self.description, display_url(self.base_url), "COMPOSIO_BASE_URL")
         try:
             response = await exchange(
                 self._http,
@@ -255,11 +259,8 @@ class ComposioClient:
         return UnreadableBody(detail=detail)
 
     def _scrub(self, text: str) -> str:
-        """``text`` without the key: the one scrubber (debuglog's, which also knows the
-        key's URL-encoded form) that every text from the server passes through."""
-        key = self._key.reveal()
-        text = debuglog.scrub(text)
-        return text.replace(key, debuglog.MASK) if key in text else text
+        """``text`` without the key: every text from the server passes through here."""
+        return without_secret(text, self._key.reveal())
 
     def _error_for(self, response: httpx.Response) -> ApiError:
         status = response.status_code
@@ -300,7 +301,7 @@ class ComposioClient:
         if 300 <= status < 400:
             # Not followed: the request carries x-api-key, and a Location may even hold
             # the key itself (it is scrubbed like anything else the server sends).
-            target = clean(_display_url(self._scrub(response.headers.get("location", ""))))
+            target = clean(display_url(self._scrub(response.headers.get("location", ""))))
             kwargs["detail"] = f"redirected to {target}" if target else "a redirect to nowhere"
             return ApiError(
                 message,
@@ -321,45 +322,12 @@ class ComposioClient:
 # -- helpers -------------------------------------------------------------------------------
 
 
-def parse_retry_after(headers: httpx.Headers, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait: ``retry-after-ms``, else ``Retry-After`` as seconds or an HTTP date."""
-    millis = to_number(headers.get("retry-after-ms"))
-    if millis is not None and millis >= 0:
-        return millis / 1000
-    text = headers.get("retry-after")
-    if text is None:
-        return None
-    seconds = to_number(text)
-    if seconds is not None:
-        return seconds if seconds >= 0 else None
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    now = now or datetime.now(UTC)
-    return max(0.0, (when - now).total_seconds())
-
-
 def _path_id(log_id: str) -> str:
     if not log_id:
         raise BadRequestError(
             detail="the log id is empty", hint="Pass the id of a log, such as log_-jRTWClpBoVo."
         )
     return path_segment(log_id)
-
-
-def _display_url(url: str) -> str:
-    """``url`` without any user:password@ part."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    if "@" not in parts.netloc:
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=host))
 
 
 def _describe_transport(error: Exception, host: str) -> str:

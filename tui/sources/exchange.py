@@ -9,10 +9,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from tui import debuglog
 from tui.errors import ConnectionFailed, RequestTimeout, UnreadableBody
+from tui.models.wire import to_number
 from tui.sources.limits import BodyTooLarge, read_capped
 
 CONNECT_TIMEOUT = 5.0
@@ -86,3 +91,43 @@ async def exchange(
                 or f"Check the network, any proxy settings, and {endpoint.env_name}."
             ),
         ) from None
+
+
+def display_url(url: str) -> str:
+    """``url`` without any user:password@ part."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=host))
+
+
+def parse_retry_after(headers: httpx.Headers, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait: ``retry-after-ms``, else ``Retry-After`` as seconds or an HTTP date."""
+    millis = to_number(headers.get("retry-after-ms"))
+    if millis is not None and millis >= 0:
+        return millis / 1000
+    text = headers.get("retry-after")
+    if text is None:
+        return None
+    seconds = to_number(text)
+    if seconds is not None:
+        return seconds if seconds >= 0 else None
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+def without_secret(text: str, secret: str) -> str:
+    """``text`` through debuglog's scrubber (every registered secret, URL-encoded too),
+    and without ``secret`` itself even if it was never registered."""
+    text = debuglog.scrub(text)
+    return text.replace(secret, debuglog.MASK) if secret and secret in text else text

@@ -56,9 +56,14 @@ from tui.errors import (
 from tui.models.wire import json_kind, parse_error_body, to_number
 from tui.sanitize import clean
 from tui.sources.composio import _describe_transport as describe_transport
-from tui.sources.composio import _display_url as display_url
-from tui.sources.composio import parse_retry_after
-from tui.sources.exchange import Endpoint, exchange, http_client
+from tui.sources.exchange import (
+    Endpoint,
+    display_url,
+    exchange,
+    http_client,
+    parse_retry_after,
+    without_secret,
+)
 from tui.sources.limits import max_response_bytes as max_response_bytes_from_env
 from tui.urlpath import path_segment
 
@@ -342,9 +347,7 @@ class BuddyClient:
         )
 
     def _scrub(self, text: str) -> str:
-        token = self._token.reveal()
-        text = debuglog.scrub(text)
-        return text.replace(token, debuglog.MASK) if token in text else text
+        return without_secret(text, self._token.reveal())
 
 
 def buddy_path(template: str, workspace: str, project: str, **ids: int | str) -> str:
