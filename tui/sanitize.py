@@ -73,8 +73,7 @@ def clean(value: object, *, max_len: int | None = DEFAULT_MAX_LEN, one_line: boo
         text = text[:max_len] + ELLIPSIS
     if one_line:
         text = text.replace("\r\n", "\n").replace("\n", NEWLINE_MARK).replace("\t", " ")
-    text = _UNDRAWABLE.sub(_visible, text)
-    return _STACKED.sub(r"\1", text) if _STACKED.search(text) else text
+    return _STACKED.sub(r"\1", _UNDRAWABLE.sub(_visible, text))
 
 
 def strip_controls(value: str) -> str:

@@ -25,8 +25,9 @@ RAW_VALUES: dict[str, tuple[str, ...]] = {
     "bigint": ("7" * BIGINT_DIGITS, "-" + "9" * BIGINT_DIGITS),
     "nonfinite": ("NaN", "Infinity", "-Infinity", "1e400"),
 }
-# Where a raw value goes in a log: the number fields that crashed clients, and a new field.
-_NUMBER_FIELDS = ("duration_ms",)
+# Where a raw number goes in a log: the field whose odd values crashed clients (else a
+# new field of its own).
+_NUMBER_FIELD = "duration_ms"
 _PLACEHOLDER = "__toolwatch_raw_{}__"
 PLANTED = "PLANTEDsecret"
 
@@ -47,7 +48,7 @@ def raw_damage(kind: str, rng: Random) -> Callable[[Any], Any]:
             spliced.append(raw)
             metrics = target.get("metrics")
             if kind != "deep" and isinstance(metrics, dict) and rng.random() < 0.5:
-                target["metrics"] = {**metrics, _NUMBER_FIELDS[0]: placeholder}
+                target["metrics"] = {**metrics, _NUMBER_FIELD: placeholder}
             else:
                 target[f"odd_{kind}"] = placeholder
 
