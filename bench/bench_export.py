@@ -34,7 +34,7 @@ def make_entry(i: int) -> LogEntry:
         "metadata": {"tool_slug": tool, "user_id": f"user_{i % 40:03d}", "headers": {}},
         "metrics": {"duration_ms": 120 + i % 500},
     }
-    return LogEntry.model_construct(
+    return LogEntry.trusted(
         id=raw["id"], timestamp_ms=T0 + i * 10, status=raw["status"], tool=tool, raw=raw
     )
 

@@ -22,7 +22,7 @@ BATCH = 50_000
 
 
 def entry(n: int) -> LogEntry:
-    return LogEntry.model_construct(
+    return LogEntry.trusted(
         id=f"log_{n}",
         timestamp_ms=n * 10,
         status="success",

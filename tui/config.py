@@ -10,9 +10,12 @@ from __future__ import annotations
 import difflib
 import math
 import os
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -328,3 +331,21 @@ def parse_pipelines(value: object, where: str = "--pipeline") -> tuple[int, ...]
             if int(text) not in ids:
                 ids.append(int(text))
     return tuple(ids)
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """config.toml parsed (empty when there is none); ConfigError says what is wrong."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except OSError as error:
+        raise ConfigError(f"cannot read {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"{path} is not UTF-8 text (byte {error.start}); save it as UTF-8 or remove it"
+        ) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path} is not valid TOML ({error}); fix or remove it") from None

@@ -10,7 +10,6 @@ pass through a filter that masks every registered secret, whatever logged them.
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 from pathlib import Path
 from urllib.parse import quote
@@ -135,7 +134,10 @@ def configure(level: str | None = None, *, path: Path | None = None) -> Path | N
         target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # Log lines name users and sessions: readable by the owner only.
         target.touch(mode=0o600, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
+        # 30 ms (it imports socket): imported only when a log is written.
+        from logging.handlers import RotatingFileHandler
+
+        handler = RotatingFileHandler(
             target, maxBytes=_MAX_BYTES, backupCount=_BACKUPS, encoding="utf-8"
         )
     except OSError as error:

@@ -28,11 +28,13 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from tui.models.call import CallDetail, NetworkCall, Step
 from tui.sanitize import ELLIPSIS, clean
+
+if TYPE_CHECKING:  # pydantic, which the headless stats have no use for
+    from tui.models.call import CallDetail, NetworkCall, Step
 
 EXPIRED_TOKEN = "expired-token"
 MISSING_SCOPE = "missing-scope"

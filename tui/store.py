@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui import jsonout, jsontree
+from tui.models.entry import FIELDS as ENTRY_FIELDS
 from tui.models.entry import LogEntry
 
 # One column per LogEntry field, in the model's order, so a field added to
 # LogEntry is stored and read back without touching this module.
-_COLUMNS = tuple(LogEntry.model_fields)
+_COLUMNS = ENTRY_FIELDS
 _INTEGER_COLUMNS = ("timestamp_ms", "duration_ms")
 # Ids are keys, kept as the source wrote them (see tui.models.entry), and stored as
 # UTF-8 bytes with surrogatepass: a lone surrogate (JSON can hold "\ud800") has no
@@ -268,7 +269,7 @@ class LogStore:
             if values[column] is not None:
                 values[column] = _id_text(values[column])
         # Stored values were sanitized when the entry was built; skip revalidation.
-        return LogEntry.model_construct(**values)
+        return LogEntry.trusted(**values)
 
     def index_of_id(self, log_id: str) -> int | None:
         """View index of the log with this raw id, or None when it is not held."""

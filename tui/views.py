@@ -15,16 +15,15 @@ or a portable setup). Headless-safe: no Textual here.
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import tomlkit
 from tomlkit.items import AoT, Array
 from tomlkit.toml_document import TOMLDocument
 
+from tui.config import read_config
 from tui.errors import ConfigError
 from tui.files import private_dir, replace_private
 from tui.locations import config_path, state_path
@@ -57,23 +56,6 @@ BUILTIN_VIEWS = (
     View("failures for a user", "failed user:", builtin=True),
     View("one toolkit failing", "failed since:1h toolkit:", builtin=True),
 )
-
-
-def read_config(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}
-    except OSError as error:
-        raise ConfigError(f"cannot read {path}: {error.strerror or error}") from None
-    except UnicodeDecodeError as error:
-        raise ConfigError(
-            f"{path} is not UTF-8 text (byte {error.start}); save it as UTF-8 or remove it"
-        ) from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path} is not valid TOML ({error}); fix or remove it") from None
 
 
 def user_views(path: Path | None = None) -> list[View]:

@@ -3,7 +3,6 @@ scrubbed crash report; no traceback with locals reaches the screen."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import stat
 from pathlib import Path
@@ -89,8 +88,7 @@ def test_a_headless_command_that_hits_a_bug_exits_70_with_one_line(
     def crashing_run(args):
         planted_failure()
 
-    crashing = dataclasses.replace(list_cmd.COMMAND, run=crashing_run)
-    monkeypatch.setattr("tui.cli.main.COMMANDS", (crashing,))
+    monkeypatch.setattr(list_cmd, "run", crashing_run)
     code = main(["--demo", "list"])
     out, err = capsys.readouterr()
     assert code == crash.EXIT_BUG == 70

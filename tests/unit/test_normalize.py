@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from tests.api_examples import example_log
 from tui import fmt
 from tui.errors import ApiError, UnreadableBody
-from tui.models.normalize import entry_from_wire, parse_timestamp_ms
-from tui.models.wire import WireLogDetail, WireLogItem
+from tui.models.normalize import entry_from_wire, parse_timestamp_ms, read_item
+from tui.models.wire import WireLogDetail, WireLogItem, summarize_errors
 
 # The contract's example, as a call made inside a meta-tool would come (with a parent).
 ITEM: dict[str, Any] = example_log(
@@ -250,3 +251,50 @@ def test_a_timestamp_too_large_for_any_date_is_kept_as_a_bad_time_not_a_crash():
     entry = entry_from_wire({"id": "log_1", "timestamp": "9" * 400})
     assert entry.timestamp_ms == fmt.BAD_TIME_HIGH
     assert entry.raw["timestamp"] == "9" * 400
+
+
+_FIELD_KEYS = st.sampled_from(
+    ["id", "timestamp", "type", "status", "level", "message", "metrics", "parent", "timings"]
+)
+_INNER_KEYS = st.sampled_from(["log_id", "tool_slug", "start_time", "end_time", "duration_ms"])
+_odd = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**30), 10**30)
+    | st.floats()
+    | st.text(max_size=8)
+    | st.sampled_from(["12", " 7.5 ", "1e3", "nan", "-inf", "2026-04-17T10:25:00Z"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_INNER_KEYS, inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(wire=st.dictionaries(_FIELD_KEYS, _odd, max_size=9))
+def test_a_log_is_read_without_pydantic_as_the_wire_model_reads_it(wire):
+    """read_item (which list --file uses, so it never imports pydantic) agrees with
+    WireLogDetail on every field entry_from_wire reads, and on what is wrong."""
+    try:
+        model = WireLogDetail.model_validate(wire)
+    except ValidationError as error:
+        with pytest.raises(UnreadableBody) as raised:
+            read_item(wire)
+        assert summarize_errors(error) in str(raised.value.detail)
+        return
+    fields = read_item(wire)
+    parent, timings = model.parent, model.timings
+    assert (fields.id, fields.timestamp, fields.type, fields.status, fields.level) == (
+        model.id,
+        model.timestamp,
+        model.type,
+        model.status,
+        model.level,
+    )
+    assert fields.message == model.message
+    assert fields.metrics == model.metrics
+    assert (fields.parent_log_id, fields.parent_tool) == (
+        (parent.log_id, parent.tool_slug) if parent else (None, None)
+    )
+    assert (fields.start_time, fields.end_time) == (
+        (timings.start_time, timings.end_time) if timings else (None, None)
+    )

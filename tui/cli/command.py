@@ -4,17 +4,17 @@ described by, and running a headless job with its JSON-lines output and warnings
 from __future__ import annotations
 
 import argparse
-import asyncio
+import importlib
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
-from tui.cli.settings import settings_from_flags
-from tui.config import Settings
 from tui.errors import ApiError
-from tui.export import export_line
-from tui.models.entry import LogEntry
+
+if TYPE_CHECKING:
+    from tui.config import Settings
+    from tui.models.entry import LogEntry
 
 EXIT_OK = 0
 EXIT_API_ERROR = 1
@@ -24,13 +24,22 @@ EXIT_INTERRUPTED = 130  # what a shell reports for a command ended by Ctrl-C
 
 @dataclass(frozen=True)
 class Command:
-    """A subcommand: its name and line in `toolwatch --help`, its own flags (the shared
-    ones are added for it), and what it does with the parsed arguments."""
+    """A subcommand: its name and line in `toolwatch --help`, and the module that adds
+    its own flags (``add_arguments(parser)``; the shared ones are added for it) and does
+    it (``run(args) -> int``). The module is imported only when its command is given, so
+    `list --file` never pays for what `stats`, `watch` or `serve` import."""
 
     name: str
     help: str
-    add_arguments: Callable[[argparse.ArgumentParser], None]
-    run: Callable[[argparse.Namespace], int]
+    module: str
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        importlib.import_module(self.module).add_arguments(parser)
+
+    def run(self, args: argparse.Namespace) -> int:
+        code = importlib.import_module(self.module).run(args)
+        assert isinstance(code, int)
+        return code
 
 
 class Job(Protocol):
@@ -42,6 +51,10 @@ class Job(Protocol):
 
 def run_headless(args: argparse.Namespace, job: Job) -> int:
     """Run ``job`` against the source the flags name; an API error is reported on stderr."""
+    import asyncio
+
+    from tui.cli.settings import settings_from_flags
+
     with settings_from_flags(args) as settings:
         try:
             return asyncio.run(job.run(settings, sys.stdout))
@@ -58,6 +71,8 @@ def run_headless(args: argparse.Namespace, job: Job) -> int:
 
 def write_logs(out: TextIO, entries: Iterable[LogEntry]) -> None:
     """Each log as the JSON line `e` exports (and `--file` reads back)."""
+    from tui.export import export_line
+
     for entry in entries:
         out.write(export_line(entry.raw))
 

@@ -9,7 +9,7 @@ from contextlib import aclosing
 from typing import Any, TextIO
 
 from tui import jsonout
-from tui.cli.command import EXIT_OK, Command, run_headless
+from tui.cli.command import EXIT_OK, run_headless
 from tui.config import Settings
 from tui.errors import NotFoundError
 from tui.redact import redact_json
@@ -22,7 +22,7 @@ DEMO_NOT_FOUND_HINT = (
 )
 
 
-def _add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "log_id",
         metavar="LOG_ID",
@@ -39,7 +39,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     return run_headless(args, GetJob(args))
 
 
@@ -86,11 +86,3 @@ class GetJob:
             if unescaped == self.log_id:
                 raise
             return await fetch(unescaped)
-
-
-COMMAND = Command(
-    name="get",
-    help="print one log's detail as JSON",
-    add_arguments=_add_arguments,
-    run=_run,
-)

@@ -7,16 +7,16 @@ import argparse
 from contextlib import aclosing
 from typing import TextIO
 
-from tui.cli.command import EXIT_OK, Command, run_headless, warn, write_logs
+from tui.cli.command import EXIT_OK, run_headless, warn, write_logs
 from tui.cli.query_flags import add_query_flags, matching, query_from_flags
 from tui.config import Settings
 from tui.constants import DEFAULT_LIMIT, MAX_LIMIT
 from tui.errors import ConfigError
-from tui.sources.buddy import BuddySource
+from tui.sources.base import LogSource
 from tui.sources.open import open_source
 
 
-def _add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--limit",
         type=int,
@@ -26,7 +26,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     add_query_flags(parser, counted="--limit counts the logs fetched", until=True)
 
 
-def _run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     return run_headless(args, ListJob(args))
 
 
@@ -57,14 +57,12 @@ class ListJob:
                     break
                 cursor = page.next_cursor
             out.flush()
-            if isinstance(client, BuddySource) and (note := client.filtered_note(self.query)):
-                warn(f"Buddy's list of runs takes no filters: {note}")
+            if settings.source_kind == "buddy" and settings.source_file is None:
+                self._say_filtered_here(client)
         return EXIT_OK
 
+    def _say_filtered_here(self, client: LogSource) -> None:
+        from tui.sources.buddy import BuddySource  # httpx: only for a Buddy source
 
-COMMAND = Command(
-    name="list",
-    help="print the newest logs as JSON lines, newest first",
-    add_arguments=_add_arguments,
-    run=_run,
-)
+        if isinstance(client, BuddySource) and (note := client.filtered_note(self.query)):
+            warn(f"Buddy's list of runs takes no filters: {note}")

@@ -12,33 +12,42 @@ import sys
 from collections.abc import Sequence
 
 from tui import debuglog
-from tui.cli import (
-    demo_server_cmd,
-    get_cmd,
-    list_cmd,
-    screen_cmd,
-    serve_cmd,
-    stats_cmd,
-    tail_cmd,
-    watch_cmd,
-)
+from tui.cli import demo_server_cmd
 from tui.cli.command import EXIT_USAGE, Command
 from tui.cli.parser import KEY_FLAGS, parse_args
 from tui.config import KEY_FLAG_MESSAGE
-from tui.crash import EXIT_BUG, crash_message, write_report
 from tui.errors import ConfigError
 
 __all__ = ["COMMANDS", "EXIT_USAGE", "main"]
 
-# The subcommands, in the order `toolwatch --help` lists them.
+# The subcommands, in the order `toolwatch --help` lists them; each module is imported
+# only when its command is given.
 COMMANDS: tuple[Command, ...] = (
-    list_cmd.COMMAND,
-    get_cmd.COMMAND,
-    tail_cmd.COMMAND,
-    stats_cmd.COMMAND,
-    watch_cmd.COMMAND,
-    serve_cmd.COMMAND,
+    Command("list", "print the newest logs as JSON lines, newest first", "tui.cli.list_cmd"),
+    Command("get", "print one log's detail as JSON", "tui.cli.get_cmd"),
+    Command(
+        "tail",
+        "follow the logs as JSON lines, oldest first, each once, until stopped",
+        "tui.cli.tail_cmd",
+    ),
+    Command(
+        "stats",
+        "count calls, failures, error rate and p50/p95/p99 per toolkit, tool, user, ...",
+        "tui.cli.stats_cmd",
+    ),
+    Command(
+        "watch",
+        "follow the logs and print a JSON line when an alert rule fires or resolves",
+        "tui.cli.watch_cmd",
+    ),
+    Command(
+        "serve",
+        "serve the screen to a browser (one session per tab; loopback and a token by default)",
+        "tui.cli.serve_cmd",
+    ),
 )
+# No command: the screen.
+SCREEN = Command("", "", "tui.cli.screen_cmd")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -52,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(args_list, COMMANDS)
     # No command opens the screen. So does `demo-server` after a flag, as it always has:
     # it runs only as the first word, since its flags are not toolwatch's.
-    run = {command.name: command.run for command in COMMANDS}.get(args.command, screen_cmd.run)
+    run = {command.name: command.run for command in COMMANDS}.get(args.command, SCREEN.run)
     try:
         debuglog.configure(args.log_level)
         if args.faults is not None and not args.demo:
@@ -65,5 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"toolwatch: {error}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as error:  # a bug: Python's traceback could quote a log's contents
+        from tui.crash import EXIT_BUG, crash_message, write_report  # only on a bug
+
         print(crash_message(error, write_report(error)), file=sys.stderr)
         return EXIT_BUG

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from typing import NoReturn
 
 from tui import __version__, debuglog, locations
 from tui.cli import demo_server_cmd
@@ -31,17 +32,56 @@ COMMON_DEFAULTS: dict[str, object] = {
 
 
 def parse_args(argv: Sequence[str], commands: Sequence[Command]) -> argparse.Namespace:
-    """``argv`` read with ``commands`` as the subcommands; the shared flags always set."""
-    args = build_parser(commands).parse_args(argv)
+    """``argv`` read with ``commands`` as the subcommands; the shared flags always set.
+
+    Only the command given adds its flags (and so is imported): a first pass without
+    any command's own flags finds which one it is. The shared flags are the same in both
+    passes, so it finds the one the full grammar would; when that pass cannot tell (an
+    error, ``--help``), every command's flags are read, as the full grammar says them."""
+    chosen = _command_given(argv, commands)
+    args = build_parser(commands, only=chosen).parse_args(argv)
     for name, default in COMMON_DEFAULTS.items():
         if not hasattr(args, name):
             setattr(args, name, default)
     return args
 
 
-def build_parser(commands: Sequence[Command]) -> argparse.ArgumentParser:
+class _CannotTell(Exception):
+    pass
+
+
+class _FirstPass(argparse.ArgumentParser):
+    """Says nothing and exits nothing: an error means "read it whole"."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _CannotTell(message)
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        raise _CannotTell(message or "")
+
+
+def _command_given(argv: Sequence[str], commands: Sequence[Command]) -> str | None:
+    if any(arg in ("-h", "--help", "--version") for arg in argv):
+        return None
+    parser = build_parser(commands, only="", parser_class=_FirstPass)
+    try:
+        found, _ = parser.parse_known_args(argv)
+    except _CannotTell:
+        return None
+    name = getattr(found, "command", None)
+    return name if isinstance(name, str) else ""
+
+
+def build_parser(
+    commands: Sequence[Command],
+    *,
+    only: str | None = None,
+    parser_class: type[argparse.ArgumentParser] = argparse.ArgumentParser,
+) -> argparse.ArgumentParser:
+    """The grammar; with ``only``, just that command's own flags are added (``""``: no
+    command's), the rest are listed with their help line."""
     common = _common_flags()
-    parser = argparse.ArgumentParser(
+    parser = parser_class(
         prog="toolwatch",
         parents=[common],
         description=(
@@ -78,7 +118,9 @@ def build_parser(commands: Sequence[Command]) -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in commands:
-        command.add_arguments(sub.add_parser(command.name, parents=[common], help=command.help))
+        grammar = sub.add_parser(command.name, parents=[common], help=command.help)
+        if only is None or only == command.name:
+            command.add_arguments(grammar)
     sub.add_parser(demo_server_cmd.NAME, help=demo_server_cmd.HELP, add_help=False)
     return parser
 

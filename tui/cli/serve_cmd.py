@@ -19,12 +19,11 @@ import shlex
 import sys
 from pathlib import Path
 
-from tui.cli.command import EXIT_INTERRUPTED, EXIT_OK, Command, warn
+from tui.cli.command import EXIT_INTERRUPTED, EXIT_OK, warn
 from tui.cli.query_flags import query_flag
 from tui.config import parse_interval, parse_seconds, settings_from_env
 from tui.errors import ConfigError
 
-NAME = "serve"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 NOTE = (
@@ -35,7 +34,7 @@ NATIVE_DISPLAY_ENV = ("DISPLAY", "WAYLAND_DISPLAY")
 INSTALL_HINT = "toolwatch serve needs the serve extra: pip install 'toolwatch[serve]'"
 
 
-def _add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Serve the screen to a browser. The first line printed is the URL, with a token "
         "new for this run; open it here, or from another machine through an SSH port "
@@ -130,7 +129,7 @@ def url_for(host: str, port: int, token: str) -> str:
     return f"http://{shown}:{port}/?token={token}"
 
 
-def _run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         raise ConfigError(f"--port {args.port}: give a port from 1 to 65535 (0 picks a free one)")
     command = shlex.join([sys.executable, "-m", "tui", *screen_argv(args)])
@@ -156,11 +155,3 @@ def _run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     return EXIT_OK
-
-
-COMMAND = Command(
-    name=NAME,
-    help="serve the screen to a browser (one session per tab; loopback and a token by default)",
-    add_arguments=_add_arguments,
-    run=_run,
-)

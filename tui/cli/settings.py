@@ -20,13 +20,13 @@ from tui.config import (
     buddy_settings_from_env,
     named_sources,
     parse_pipelines,
+    read_config,
     settings_from_env,
     time_zone,
 )
 from tui.constants import BUDDY_ENV_TOKEN, ENV_API_KEY
 from tui.errors import ConfigError
 from tui.locations import config_path
-from tui.views import read_config
 
 
 def configured_zone() -> tzinfo | None:

@@ -13,7 +13,7 @@ from datetime import UTC
 from typing import Any, TextIO
 
 from tui import fmt, jsonout
-from tui.cli.command import EXIT_OK, Command, run_headless, warn
+from tui.cli.command import EXIT_OK, run_headless, warn
 from tui.cli.query_flags import add_query_flags, query_from_flags
 from tui.config import Settings
 from tui.constants import MAX_LIMIT
@@ -29,7 +29,7 @@ FORMATS = ("json", "text")
 PAGE_ATTEMPTS = 6
 
 
-def _add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--by",
         choices=tuple(GROUP_FIELDS),
@@ -47,7 +47,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     add_query_flags(parser, counted="every log in the range is counted", until=True)
 
 
-def _run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     return run_headless(args, StatsJob(args))
 
 
@@ -150,11 +150,3 @@ def table(rows: list[GroupStats]) -> str:
 
 def _utc(ms: int) -> str:
     return f"{fmt.full_time(ms, UTC)[:19]} UTC"
-
-
-COMMAND = Command(
-    name="stats",
-    help="count calls, failures, error rate and p50/p95/p99 per toolkit, tool, user, ...",
-    add_arguments=_add_arguments,
-    run=_run,
-)

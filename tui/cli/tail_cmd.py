@@ -11,7 +11,7 @@ from datetime import UTC
 from typing import TextIO
 
 from tui import fmt
-from tui.cli.command import EXIT_API_ERROR, EXIT_OK, Command, run_headless, warn, write_logs
+from tui.cli.command import EXIT_API_ERROR, EXIT_OK, run_headless, warn, write_logs
 from tui.cli.query_flags import add_query_flags, matching, query_from_flags
 from tui.config import DEFAULT_LAG_S, Settings, parse_count, parse_interval, parse_seconds
 from tui.errors import ConfigError
@@ -21,7 +21,7 @@ from tui.sources.open import open_source
 from tui.tail import Gap, LiveTail, Retrying, Stopped, TailBatch
 
 
-def _add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--interval",
         metavar="SECONDS",
@@ -59,7 +59,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     add_query_flags(parser, counted="--count and --last count the logs printed", until=False)
 
 
-def _run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     return run_headless(args, TailJob(args))
 
 
@@ -158,11 +158,3 @@ def gap_message(gap: Gap) -> str:
         f"gap: {gap.describe(clock)}: more arrived than one poll reads; narrow the query "
         "or poll more often (--interval)"
     )
-
-
-COMMAND = Command(
-    name="tail",
-    help="follow the logs as JSON lines, oldest first, each once, until stopped",
-    add_arguments=_add_arguments,
-    run=_run,
-)

@@ -17,7 +17,7 @@ from contextlib import aclosing
 from typing import TextIO
 
 from tui import jsonout
-from tui.cli.command import EXIT_API_ERROR, EXIT_OK, Command, run_headless, warn
+from tui.cli.command import EXIT_API_ERROR, EXIT_OK, run_headless, warn
 from tui.cli.tail_cmd import gap_message
 from tui.config import DEFAULT_LAG_S, Settings, parse_interval, parse_seconds
 from tui.errors import ConfigError, QuerySyntaxError
@@ -41,7 +41,7 @@ EXIT_CODES = (
 )
 
 
-def _add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EXIT_CODES
     parser.add_argument(
         "--rule",
@@ -85,7 +85,7 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(flag, metavar="SECONDS", default=argparse.SUPPRESS, help=text)
 
 
-def _run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     return run_headless(args, WatchJob(args))
 
 
@@ -222,11 +222,3 @@ class WatchJob:
     async def _finish_commands(self) -> None:
         if self._commands:
             await asyncio.gather(*self._commands, return_exceptions=True)
-
-
-COMMAND = Command(
-    name="watch",
-    help="follow the logs and print a JSON line when an alert rule fires or resolves",
-    add_arguments=_add_arguments,
-    run=_run,
-)

@@ -10,15 +10,17 @@ is refused, with an ``UnreadableBody`` the caller reports and skips.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Final
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any, Final
 
 from tui import fmt
 from tui.errors import UnreadableBody
 from tui.models.entry import LogEntry
-from tui.models.wire import WireLogDetail, WireLogItem, json_kind, summarize_errors, to_number
+from tui.models.loose import json_kind, loose_int, loose_text, text_or_empty, to_number
+
+if TYPE_CHECKING:
+    from tui.models.wire import WireLogItem
 
 # A bare number as a timestamp: epoch milliseconds, as the rest of the API uses.
 _DIGITS = re.compile(r"^\s*\d+(\.\d+)?\s*$")
@@ -37,14 +39,13 @@ def entry_from_wire(item: WireLogItem | dict[str, Any], *, source: str = "compos
     Raises ``UnreadableBody`` when the item has no id, an unreadable timestamp,
     or is not an object at all; odd metadata never raises.
     """
-    if isinstance(item, WireLogItem):
-        wire = item
-        raw = item.model_dump(mode="json", by_alias=True)
-    elif isinstance(item, dict):
+    if isinstance(item, dict):
         raw = item
-        wire = _validate(item)
+    elif hasattr(item, "model_dump"):  # a WireLogItem, as the API client reads a page
+        raw = item.model_dump(mode="json", by_alias=True)
     else:
         raise UnreadableBody(detail=f"a log should be a JSON object, not {json_kind(item)}")
+    wire = read_item(raw)
 
     if not wire.id.strip():
         raise UnreadableBody(detail="a log has an empty id")
@@ -55,7 +56,6 @@ def entry_from_wire(item: WireLogItem | dict[str, Any], *, source: str = "compos
             detail=f"log {wire.id}: unreadable timestamp {wire.timestamp[:40]!r}"
         ) from None
 
-    parent = wire.parent
     return LogEntry(
         id=wire.id,
         timestamp_ms=timestamp_ms,
@@ -70,11 +70,84 @@ def entry_from_wire(item: WireLogItem | dict[str, Any], *, source: str = "compos
         auth_config_id=wire_text(raw, "auth_config_id"),
         duration_ms=_duration_ms(wire),
         message=wire.message or "",
-        parent_log_id=parent.log_id if parent is not None else None,
-        parent_tool=parent.tool_slug if parent is not None else None,
+        parent_log_id=wire.parent_log_id,
+        parent_tool=wire.parent_tool,
         source=source,
         raw=raw,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class WireFields:
+    """What ``entry_from_wire`` reads of a log, read as ``WireLogDetail`` reads it (a
+    test holds the two to agree) without building the pydantic model."""
+
+    id: str
+    timestamp: str
+    type: str
+    status: str
+    level: str
+    message: str | None
+    metrics: dict[str, Any]
+    parent_log_id: str | None
+    parent_tool: str | None
+    start_time: int | None  # timings
+    end_time: int | None
+
+
+def read_item(item: dict[str, Any]) -> WireFields:
+    """The fields of a list item or detail ``item``, coerced as the wire models coerce
+    them; ``UnreadableBody`` when its id or timestamp is missing or not text (or a
+    number), said as the models' errors are ("log X: timestamp missing")."""
+    problems: list[str] = []
+    log_id = _required_text(item, "id", problems)
+    timestamp = _required_text(item, "timestamp", problems)
+    if log_id is None or timestamp is None:
+        ident = item.get("id")
+        prefix = f"log {ident}" if isinstance(ident, str) and ident else "a log"
+        raise UnreadableBody(detail=f"{prefix}: {', '.join(problems)}")
+    parent, timings = _object(item, "parent"), _object(item, "timings")
+    metrics = _object(item, "metrics")
+    return WireFields(
+        id=log_id,
+        timestamp=timestamp,
+        type=str(text_or_empty(item.get("type"))),
+        status=str(text_or_empty(item.get("status"))),
+        level=str(text_or_empty(item.get("level"))),
+        message=_optional_text(item.get("message")),
+        metrics=metrics if metrics is not None else {},
+        parent_log_id=_optional_text(parent.get("log_id")) if parent is not None else None,
+        parent_tool=_optional_text(parent.get("tool_slug")) if parent is not None else None,
+        start_time=loose_int(timings.get("start_time")) if timings is not None else None,
+        end_time=loose_int(timings.get("end_time")) if timings is not None else None,
+    )
+
+
+def _required_text(item: dict[str, Any], key: str, problems: list[str]) -> str | None:
+    """A required text field: text as it is, a number as its text (``coerce_numbers_to_str``)."""
+    if key not in item:
+        problems.append(f"{key} missing")
+        return None
+    value = item[key]
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return str(value)
+        except ValueError:  # an integer past str()'s 4,300 digits
+            pass
+    problems.append(f"{key} wrong type")
+    return None
+
+
+def _object(item: dict[str, Any], key: str) -> dict[str, Any] | None:
+    value = item.get(key)
+    return value if isinstance(value, dict) else None
+
+
+def _optional_text(value: object) -> str | None:
+    text = loose_text(value)
+    return text if text is None else str(text)
 
 
 # Where a Composio log (A.2 list item, A.3 detail) keeps each field a filter names, as
@@ -173,21 +246,6 @@ def parse_timestamp_ms(value: str) -> int:
     return fmt.time_in_range(fmt.epoch_ms(moment))
 
 
-def _validate(item: dict[str, Any]) -> WireLogItem:
-    # As a detail: a list item is a detail without the extra keys, and a detail's
-    # context.session_id and timings are then read as well.
-    try:
-        return WireLogDetail.model_validate(item)
-    except ValidationError as error:
-        raise UnreadableBody(detail=_describe(item, error)) from None
-
-
-def _describe(item: dict[str, Any], error: ValidationError) -> str:
-    ident = item.get("id")
-    prefix = f"log {ident}" if isinstance(ident, str) and ident else "a log"
-    return f"{prefix}: {summarize_errors(error)}"
-
-
 def _text(value: object) -> str | None:
     if isinstance(value, str):
         return value or None
@@ -216,7 +274,7 @@ def _numeric(value: object) -> bool:
     )
 
 
-def _duration_ms(wire: WireLogItem) -> int | None:
+def _duration_ms(wire: WireFields) -> int | None:
     metric = wire.metrics.get("duration_ms")
     number = to_number(metric)
     if number is not None:
@@ -224,8 +282,7 @@ def _duration_ms(wire: WireLogItem) -> int | None:
     if _numeric(metric):
         return fmt.INVALID_DURATION_MS  # a number, but not a finite one (1e400, NaN)
     # A detail without metrics still says how long the call took.
-    if isinstance(wire, WireLogDetail) and wire.timings is not None:
-        start, end = wire.timings.start_time, wire.timings.end_time
-        if start is not None and end is not None and end >= start:
-            return end - start
+    start, end = wire.start_time, wire.end_time
+    if start is not None and end is not None and end >= start:
+        return end - start
     return None

@@ -15,63 +15,23 @@ nonsensical number becomes ``None``. Only what the UI cannot do without (a log's
 
 from __future__ import annotations
 
-import json
-import math
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
 
+from tui.models.loose import (
+    json_kind,
+    loose_int,
+    loose_number,
+    loose_text,
+    text_or_empty,
+    to_number,
+)
+
+__all__ = ["json_kind", "to_number"]  # read from here too, as before
+
 # -- lenient scalar types ------------------------------------------------------------------
-
-
-def _loose_text(value: object) -> object:
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    try:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
-    except ValueError:
-        return str(value)
-
-
-def _text_or_empty(value: object) -> object:
-    return "" if value is None else _loose_text(value)
-
-
-def to_number(value: object) -> float | None:
-    """``202``, ``202.5``, ``"202"``, ``" 202.5 "`` -> a finite float; anything else -> None."""
-    if isinstance(value, bool):
-        return None
-    try:
-        if isinstance(value, int | float):
-            number = float(value)
-        elif isinstance(value, str):
-            number = float(value.strip())
-        else:
-            return None
-    except (ValueError, OverflowError):  # OverflowError: an int past float's range
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _loose_int(value: object) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    number = to_number(value)
-    return None if number is None else round(number)
-
-
-def _loose_number(value: object) -> int | float | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return value if math.isfinite(value) else None
-    number = to_number(value)
-    if number is None:
-        return None
-    return int(number) if number.is_integer() else number
 
 
 def _object_or_empty(value: object) -> object:
@@ -91,13 +51,13 @@ def _list_or_empty(value: object) -> object:
 
 
 # An enum-like or free text value: numbers and booleans become text, null ""
-Text = Annotated[str, BeforeValidator(_text_or_empty)]
+Text = Annotated[str, BeforeValidator(text_or_empty)]
 # Optional text: as Text, but null stays None (absent and null look the same).
-OptText = Annotated[str | None, BeforeValidator(_loose_text)]
+OptText = Annotated[str | None, BeforeValidator(loose_text)]
 # An integer that may arrive as a float or a numeric string; garbage becomes None.
-LooseInt = Annotated[int | None, BeforeValidator(_loose_int)]
+LooseInt = Annotated[int | None, BeforeValidator(loose_int)]
 # Any number, kept as int when it is whole; garbage becomes None.
-LooseNumber = Annotated[int | float | None, BeforeValidator(_loose_number)]
+LooseNumber = Annotated[int | float | None, BeforeValidator(loose_number)]
 # A free-form JSON object; anything that is not an object becomes {}.
 JsonObject = Annotated[dict[str, Any], BeforeValidator(_object_or_empty)]
 # A JSON object that may be missing; anything that is not an object becomes None.
@@ -320,9 +280,9 @@ def _error_strings(items: list[Any]) -> list[str]:
     out: list[str] = []
     for item in items:
         if isinstance(item, dict):
-            text = _loose_text(item.get("message") or item)
+            text = loose_text(item.get("message") or item)
         else:
-            text = _loose_text(item)
+            text = loose_text(item)
         if isinstance(text, str) and text:
             out.append(text)
     return out
@@ -358,23 +318,6 @@ def parse_error_body(body: object) -> ErrorInfo:
         )
     except ValidationError:
         return ErrorInfo()
-
-
-def json_kind(value: object) -> str:
-    """How a JSON value reads in an error message: "a list", "null"..."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
 
 
 def summarize_errors(error: ValidationError, *, limit: int = 3) -> str:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tui.config import read_config
 from tui.errors import ConfigError, QuerySyntaxError
 from tui.locations import config_path
 from tui.rules.model import DEFAULT_COOLDOWN_MS, Rule
 from tui.rules.parser import parse_rule, parse_window_ms
-from tui.views import read_config
 
 
 def rules_from_config(path: Path | None = None) -> list[Rule]:

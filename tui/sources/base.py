@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from tui.errors import ApiError
-from tui.models.call import CallDetail, build_call
 from tui.models.entry import LogEntry
-from tui.models.wire import WireLogDetail, WireTrace
 from tui.query import LogQuery
+
+if TYPE_CHECKING:  # the pydantic models, imported only where a detail is read
+    from tui.models.call import CallDetail
+    from tui.models.wire import WireLogDetail, WireTrace
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,7 @@ async def fetch_call(source: LogSource, log_id: str) -> CallDetail:
     degrades to ``trace_note``; a detail that cannot be had raises its ``ApiError``
     (and stops the other request). Cancelling this cancels both requests.
     """
+    from tui.models.call import build_call  # pydantic: not for the commands that list
 
     async def trace_or_problem() -> tuple[WireTrace | None, ApiError | None]:
         try:

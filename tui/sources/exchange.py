@@ -17,7 +17,7 @@ import httpx
 
 from tui import debuglog
 from tui.errors import ConnectionFailed, RequestTimeout, UnreadableBody
-from tui.models.wire import to_number
+from tui.models.loose import to_number
 from tui.sources.limits import BodyTooLarge, read_capped
 
 CONNECT_TIMEOUT = 5.0

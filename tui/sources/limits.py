@@ -9,11 +9,12 @@ compressed answer cannot unpack into gigabytes either.
 from __future__ import annotations
 
 import os
-from typing import Final
-
-import httpx
+from typing import TYPE_CHECKING, Final
 
 from tui.errors import ConfigError
+
+if TYPE_CHECKING:  # the parser reads the names below; only the API clients read answers
+    import httpx
 
 ENV_MAX_RESPONSE_MB: Final = "TOOLWATCH_MAX_RESPONSE_MB"
 DEFAULT_MAX_RESPONSE_MB: Final = 64
@@ -56,6 +57,8 @@ async def read_capped(response: httpx.Response, cap_bytes: int) -> httpx.Respons
     """The streamed ``response`` read whole into a new one, or BodyTooLarge past the cap.
 
     The copy holds the decoded body, so its encoding headers are dropped with it."""
+    import httpx
+
     body = bytearray()
     async for chunk in response.aiter_bytes():
         body += chunk

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from tui.config import Settings
 from tui.errors import ApiError, ConfigError
-from tui.sources.base import LogSource
-from tui.sources.buddy import BuddyClient, BuddySource
-from tui.sources.composio import ComposioClient
 from tui.sources.file import FileSource
+
+if TYPE_CHECKING:
+    from tui.sources.base import LogSource
 
 STDIN = "-"
 
@@ -29,7 +29,11 @@ def open_source(settings: Settings, *, for_screen: bool = False) -> LogSource:
     ``for_screen``: the screen reads its keys from standard input, so a piped one is moved
     to another descriptor and the terminal (``/dev/tty``) takes its place.
     """
+    # The API clients are imported when asked for: httpx and pydantic cost a command
+    # reading a file a third of a second.
     if settings.source_file is None and settings.source_kind == "buddy":
+        from tui.sources.buddy import BuddyClient, BuddySource
+
         client = BuddyClient(token=settings.api_key.reveal(), base_url=settings.base_url)
         return BuddySource(
             client,
@@ -38,6 +42,8 @@ def open_source(settings: Settings, *, for_screen: bool = False) -> LogSource:
             pipelines=settings.pipelines,
         )
     if settings.source_file is None:
+        from tui.sources.composio import ComposioClient
+
         return ComposioClient(api_key=settings.api_key.reveal(), base_url=settings.base_url)
     name = settings.source_file or STDIN
     if name != STDIN:

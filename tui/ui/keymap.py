@@ -18,9 +18,9 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui.config import read_config
 from tui.errors import ConfigError
 from tui.locations import config_path
-from tui.views import read_config
 
 
 @dataclass(frozen=True)

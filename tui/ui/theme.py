@@ -8,9 +8,10 @@ from typing import Any
 from textual.app import App
 from textual.theme import Theme
 
+from tui.config import read_config
 from tui.errors import ConfigError
 from tui.locations import config_path
-from tui.views import read_config, save_setting
+from tui.views import save_setting
 
 SETTING = "theme"
 

@@ -53,7 +53,8 @@ from tui.errors import (
     ServerError,
     UnreadableBody,
 )
-from tui.models.wire import json_kind, parse_error_body, to_number
+from tui.models.loose import json_kind, to_number
+from tui.models.wire import parse_error_body
 from tui.sanitize import clean
 from tui.sources.composio import _describe_transport as describe_transport
 from tui.sources.exchange import (

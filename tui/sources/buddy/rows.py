@@ -31,8 +31,8 @@ from typing import Any, Final
 
 from tui import fmt
 from tui.errors import BadRequestError
+from tui.models.loose import to_number
 from tui.models.normalize import first_text, parse_timestamp_ms
-from tui.models.wire import to_number
 
 STATUS_FOR: Final = {
     "SUCCESSFUL": "success",

@@ -19,8 +19,8 @@ from typing import Any, Final
 from tui import jsontree
 from tui.errors import UnreadableBody
 from tui.models.entry import LogEntry
+from tui.models.loose import json_kind
 from tui.models.normalize import entry_from_wire, parse_timestamp_ms, wire_text, wire_texts
-from tui.models.wire import json_kind
 from tui.query import Filter
 from tui.sources.file.lines import LineSplitter, decode
 from tui.sources.file.problems import Problems

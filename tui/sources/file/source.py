@@ -29,14 +29,12 @@ import os
 import stat
 import threading
 from pathlib import Path
-from typing import IO, Any
-
-from pydantic import ValidationError
+from typing import IO, TYPE_CHECKING, Any
 
 from tui.constants import DEFAULT_LIMIT
 from tui.errors import BadRequestError, NotFoundError, UnreadableBody
 from tui.models.entry import LogEntry
-from tui.models.wire import WireLogDetail, WireTrace, json_kind, summarize_errors
+from tui.models.loose import json_kind
 from tui.query import Filter, LogQuery
 from tui.sources.base import LogPage
 from tui.sources.file import backward, scan
@@ -44,6 +42,9 @@ from tui.sources.file.cursor import decode_cursor, encode_cursor
 from tui.sources.file.feed import Feed, FileFeed, FileReadError, StreamFeed, cannot_read
 from tui.sources.file.index import Index
 from tui.sources.file.records import BY_TS, Record, check_filters
+
+if TYPE_CHECKING:
+    from tui.models.wire import WireLogDetail, WireTrace
 
 
 class FileSource:
@@ -283,6 +284,11 @@ class FileSource:
 
     async def get_detail(self, log_id: str) -> WireLogDetail:
         """The detail as the line holds it (a list item is a detail without its extras)."""
+        # Imported here: the pydantic models cost ``list --file`` 0.3 s it has no use for.
+        from pydantic import ValidationError
+
+        from tui.models.wire import WireLogDetail, summarize_errors
+
         obj = await asyncio.to_thread(self._object, log_id)
         try:
             return WireLogDetail.model_validate(obj)
@@ -293,6 +299,10 @@ class FileSource:
 
     async def get_trace(self, log_id: str) -> WireTrace:
         """The per-step log a line carries under ``"trace"`` (A.5); files rarely do."""
+        from pydantic import ValidationError
+
+        from tui.models.wire import WireTrace, summarize_errors
+
         obj = await asyncio.to_thread(self._object, log_id)
         trace = obj.get("trace")
         if trace is None:

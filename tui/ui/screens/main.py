@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
-from tui.config import table_columns
+from tui.config import read_config, table_columns
 from tui.debuglog import internal_error
 from tui.diagnose import Diagnosis, diagnose
 from tui.errors import ApiError, ConfigError
@@ -41,7 +41,6 @@ from tui.ui.widgets.stats_strip import StatsStrip
 from tui.ui.widgets.status_line import StatusLine
 from tui.ui.widgets.title_bar import TitleBar
 from tui.ui.working_keys import working
-from tui.views import read_config
 
 # The sidebar's width (filter_sidebar.py's CSS): it opens by default only when the table
 # beside it keeps comfortable_width (time, status, a 48-cell tool, user, duration and
