@@ -44,9 +44,8 @@ from tui.jsonout import dumps
 from tui.models.call import CallDetail
 from tui.redact import MASK
 from tui.sanitize import clean, strip_controls
-from tui.sources.buddy.client import buddy_path
 from tui.sources.buddy.rows import parse_row_id
-from tui.urlpath import path_segment
+from tui.urlpath import buddy_path, path_segment
 
 # Bodies above this many UTF-8 bytes are sent through a here-document. Half of Linux's
 # 128 KiB limit on one argument, so there is room to spare whatever the kernel.

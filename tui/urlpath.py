@@ -1,4 +1,4 @@
-"""Ids in URL paths: the one encoding the API client and the curl builder share."""
+"""Ids in URL paths: the one encoding the API clients and the curl builder share."""
 
 from __future__ import annotations
 
@@ -15,3 +15,12 @@ def path_segment(value: str) -> str:
     if set(encoded) == {"."}:
         encoded = encoded.replace(".", "%2E")
     return encoded
+
+
+def buddy_path(template: str, workspace: str, project: str, **ids: int | str) -> str:
+    """A contract path (``tui.constants``) with every part percent-encoded: the
+    workspace, the project and an action execution id come from the user or a server."""
+    parts = {key: path_segment(str(value)) for key, value in ids.items()}
+    return template.format(
+        workspace=path_segment(workspace), project=path_segment(project), **parts
+    )

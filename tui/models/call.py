@@ -19,22 +19,16 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.errors import ApiError, NotFoundError, UnreadableBody
 from tui.models.entry import LogEntry
 from tui.models.normalize import entry_from_wire, first_text, wire_text
-from tui.models.wire import (
-    WireConnection,
-    WireLogDetail,
-    WireStep,
-    WireStepLog,
-    WireTrace,
-    WireTraceApp,
-    parse_error_body,
-)
 from tui.redact import redact_headers, redact_json, redact_params, redact_text
 from tui.sanitize import clean
+
+if TYPE_CHECKING:  # pydantic: the screen imports this module long before a detail opens
+    from tui.models.wire import WireLogDetail, WireStep, WireStepLog, WireTrace
 
 # Statuses that mean "this did not work", at any level: the list says "failed",
 # steps say "failure" or "error", the per-step log's own status says "error".
@@ -176,6 +170,8 @@ def build_call(
 ) -> CallDetail:
     """Join a detail with its per-step log (None when it could not be had: say why in
     ``trace_problem``). Never raises on odd content: what cannot be read is left empty."""
+    from tui.models.wire import WireConnection, WireTrace, WireTraceApp
+
     entry, timestamp_ms = _entry(detail)
     meta = detail.metadata
     # Without a per-step log, read an empty one: every field of it is then missing.
@@ -414,4 +410,6 @@ def _error(data: dict[str, Any], trace: WireTrace, steps: tuple[Step, ...], mess
 def _said(value: object) -> str:
     if isinstance(value, str):
         return value.strip()
+    from tui.models.wire import parse_error_body  # loaded already: build_call imports it
+
     return (parse_error_body(value).message or "").strip()

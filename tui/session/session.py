@@ -10,6 +10,7 @@ A headless command can drive the same session.
 from __future__ import annotations
 
 import random
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -25,7 +26,6 @@ from tui.session.calls import Calls
 from tui.session.state import DEFAULT_WHAT, State, StatusInfo, TitleInfo
 from tui.session.watching import Watching
 from tui.sources.base import LogSource
-from tui.sources.composio import ComposioClient
 from tui.store import LogStore
 from tui.tail import LiveTail, Stopped, TailBatch
 
@@ -377,9 +377,14 @@ class Session:
     async def usage_count(self, from_ms: int, to_ms: int) -> int | None:
         """Tool calls the Usage API counts in ``[from_ms, to_ms)`` for the whole project;
         None when the source has no Usage API (a file). ApiError when it fails."""
-        if not isinstance(self.source, ComposioClient):
+        # The client is not imported for a file (httpx costs the first frame 0.1 s); when
+        # its module was never loaded, the source cannot be one.
+        composio = sys.modules.get("tui.sources.composio")
+        if composio is None or not isinstance(self.source, composio.ComposioClient):
             return None
-        return await self.source.usage_tool_calls(from_ms, to_ms)
+        count = await self.source.usage_tool_calls(from_ms, to_ms)
+        assert isinstance(count, int)
+        return count
 
     async def aclose(self) -> None:
         await self.source.aclose()

@@ -66,7 +66,7 @@ from tui.sources.exchange import (
     without_secret,
 )
 from tui.sources.limits import max_response_bytes as max_response_bytes_from_env
-from tui.urlpath import path_segment
+from tui.urlpath import buddy_path
 
 USER_AGENT = f"toolwatch/{__version__} (+python-httpx)"
 RATE_LIMIT_WORDS = "rate limit exceeded"
@@ -349,12 +349,3 @@ class BuddyClient:
 
     def _scrub(self, text: str) -> str:
         return without_secret(text, self._token.reveal())
-
-
-def buddy_path(template: str, workspace: str, project: str, **ids: int | str) -> str:
-    """A contract path (``tui.constants``) with every part percent-encoded: the
-    workspace, the project and an action execution id come from the user or a server."""
-    parts = {key: path_segment(str(value)) for key, value in ids.items()}
-    return template.format(
-        workspace=path_segment(workspace), project=path_segment(project), **parts
-    )

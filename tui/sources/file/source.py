@@ -284,12 +284,21 @@ class FileSource:
 
     async def get_detail(self, log_id: str) -> WireLogDetail:
         """The detail as the line holds it (a list item is a detail without its extras)."""
-        # Imported here: the pydantic models cost ``list --file`` 0.3 s it has no use for.
+        return await asyncio.to_thread(self._detail, log_id)
+
+    async def get_trace(self, log_id: str) -> WireTrace:
+        """The per-step log a line carries under ``"trace"`` (A.5); files rarely do."""
+        return await asyncio.to_thread(self._trace, log_id)
+
+    # In the worker thread, with the import of the pydantic models: the screen has no use
+    # for them until a detail opens, and importing them takes 0.3 s.
+
+    def _detail(self, log_id: str) -> WireLogDetail:
         from pydantic import ValidationError
 
         from tui.models.wire import WireLogDetail, summarize_errors
 
-        obj = await asyncio.to_thread(self._object, log_id)
+        obj = self._object(log_id)
         try:
             return WireLogDetail.model_validate(obj)
         except ValidationError as error:
@@ -297,14 +306,12 @@ class FileSource:
                 detail=f"the log detail is not readable: {summarize_errors(error)}"
             ) from None
 
-    async def get_trace(self, log_id: str) -> WireTrace:
-        """The per-step log a line carries under ``"trace"`` (A.5); files rarely do."""
+    def _trace(self, log_id: str) -> WireTrace:
         from pydantic import ValidationError
 
         from tui.models.wire import WireTrace, summarize_errors
 
-        obj = await asyncio.to_thread(self._object, log_id)
-        trace = obj.get("trace")
+        trace = self._object(log_id).get("trace")
         if trace is None:
             raise NotFoundError(
                 detail=f"{self._description} holds no per-step log for this call",
