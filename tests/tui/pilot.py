@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import App
+from textual.notifications import Notification
 
 # Far more rounds than any screen needs (a detail, then its JSON views, is three).
 MAX_SETTLE_ROUNDS = 50
@@ -46,3 +47,9 @@ async def screen_showing(app: App[Any], pilot: Any, *words: str) -> str:
             missing = [word for word in words if word not in plain]
             raise AssertionError(f"the screen never showed {missing}")
         await pilot.pause(0.05)
+
+
+def toasts(app: App[Any]) -> list[Notification]:
+    """The notifications the app has shown and not yet dismissed, oldest first. Textual
+    offers no public way to read them; this is the one place that looks inside."""
+    return list(app._notifications)

@@ -12,6 +12,7 @@ from textual.widgets import HelpPanel
 
 from tests.clock import FIXED_NOW_MS
 from tests.tui.pilot import settle
+from tests.tui.pilot import toasts as shown_toasts
 from tui import clipboard
 from tui.locations import ENV_EXPORT_DIR
 from tui.query import LogQuery, parse_query
@@ -42,7 +43,7 @@ def write_config(text: str) -> None:
 
 
 def toasts(app) -> list[str]:
-    return [n.message for n in app._notifications]
+    return [n.message for n in shown_toasts(app)]
 
 
 def last_toast(app) -> str:
@@ -128,7 +129,7 @@ async def test_r_warns_when_the_version_is_unknown(app_factory, demo_server):
         assert '"version"' not in app.clipboard
         toast = last_toast(app)
         assert "00000000_00" in toast
-        assert [n.severity for n in app._notifications][-1] == "warning"
+        assert [n.severity for n in shown_toasts(app)][-1] == "warning"
 
 
 async def test_J_copies_the_detail_json_and_reuses_the_open_call(app_factory, demo_server):
@@ -235,7 +236,7 @@ async def test_toasts_are_never_markup(app_factory):
         app.notify("[@click=app.quit]boom[/] [/bold]")
         app.query_one(LogTable).notify("[red]widget[/red]")
         await pilot.pause()
-        assert all(not n.markup for n in app._notifications)
+        assert all(not n.markup for n in shown_toasts(app))
         assert "[@click=app.quit]boom[/] [/bold]" in toasts(app)
 
 

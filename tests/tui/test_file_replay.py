@@ -12,7 +12,7 @@ import pytest
 
 from tests.clock import FIXED_NOW_MS, fixed_clock
 from tests.conftest import settings_for
-from tests.tui.pilot import settle
+from tests.tui.pilot import settle, toasts
 from tui import views
 from tui.locations import ENV_EXPORT_DIR
 from tui.query import parse_query
@@ -122,7 +122,7 @@ async def test_the_detail_comes_from_the_file(demo_server, tmp_path):
         assert len(demo_server.requests) == requests  # the file answered, not the server
         await pilot.press("c")
         assert item["id"] in app.clipboard
-        assert "come from a file" in [n.message for n in app._notifications][-1]
+        assert "come from a file" in [n.message for n in toasts(app)][-1]
 
 
 @pytest.mark.parametrize("flag", [["--demo"], []])
@@ -151,7 +151,7 @@ async def test_a_file_rewritten_from_scratch_is_read_again(demo_server, tmp_path
         await settle(app, pilot)
         await settle(app, pilot)
         assert shown_ids(app) == [after["id"]]
-        assert any("again from the start" in n.message for n in app._notifications)
+        assert any("again from the start" in n.message for n in toasts(app))
 
 
 async def test_calls_opened_before_an_export_replay_with_their_timeline(

@@ -11,7 +11,7 @@ import pytest
 
 from tests.clock import FIXED_NOW, FakeClock, fixed_clock, local_zone
 from tests.conftest import settings_for
-from tests.tui.pilot import screen_showing, settle
+from tests.tui.pilot import screen_showing, settle, toasts
 from tui import fmt
 from tui.config import DEFAULT_TABLE_COLUMNS, Secret, table_columns, time_zone
 from tui.errors import AuthError, ConfigError
@@ -135,8 +135,8 @@ async def test_a_misspelt_column_says_the_closest_name_and_keeps_the_default(app
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        toasts = " ".join(str(n.message) for n in app._notifications)
-        assert "'mesage'" in toasts and "did you mean 'message'?" in toasts
+        said = " ".join(str(n.message) for n in toasts(app))
+        assert "'mesage'" in said and "did you mean 'message'?" in said
         header = table_lines(app.query_one(LogTable))[0].split()
         assert header == ["TIME", "STATUS", "TOOL", "USER", "DUR", "MESSAGE"]
 

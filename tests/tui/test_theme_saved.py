@@ -7,7 +7,7 @@ import time
 
 from textual.command import CommandList
 
-from tests.tui.pilot import SHOWING_TIMEOUT_S, settle
+from tests.tui.pilot import SHOWING_TIMEOUT_S, settle, toasts
 from tui.locations import config_path
 
 
@@ -58,5 +58,5 @@ async def test_an_unknown_saved_theme_is_said_and_the_default_stays(app_factory)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         assert app.theme == "textual-dark"
-        said = [n.message for n in app._notifications]
+        said = [n.message for n in toasts(app)]
         assert any("theme 'norde' is not one toolwatch has" in m for m in said)
