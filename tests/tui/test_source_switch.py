@@ -194,3 +194,17 @@ async def test_the_title_stays_readable_at_80_columns(app_factory, configured):
         # The source by its name alone, so that the query keeps the room.
         assert text.startswith("toolwatch · ci · all tool") and "buddy" not in text
         assert "loaded" in text and len(text) <= 80
+
+
+async def test_a_switch_from_the_palette_over_the_stats_screen_closes_it(started):
+    from tui.ui.screens.stats import StatsScreen
+
+    app, pilot = started
+    await pilot.press("S")
+    await settle(app, pilot)
+    assert isinstance(app.screen, StatsScreen)
+    await pilot.press("ctrl+p", *"switch source: ci")
+    await screen_showing(app, pilot, "ci · buddy · acme/agents")
+    await pilot.press("enter")
+    await settle(app, pilot)
+    assert app.screen is app.main_screen and app.session.sources.current.name == "ci"

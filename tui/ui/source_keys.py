@@ -72,6 +72,8 @@ class SourceKeys(_AppBase):
             current = clean(session.sources.current.name)
             self.notify(f"{error}. Still watching {current}.", severity="error", timeout=15)
             return
+        while self.screen is not self.main_screen and len(self.screen_stack) > 1:
+            self.pop_screen()  # a stats or alerts screen opened on the old source's logs
         switched = session.switch_source(choice, settings, source)
         self.copy_keys.settings = settings  # CopyKeys keeps the settings it began with
         self.main_screen.forget_calls()
