@@ -85,6 +85,14 @@ class RuleEngine:
             raise ValueError(f"a rule is named {rule.name!r} already; give this one its own name")
         self._states[rule.name] = _State(rule, RuleWindow(rule))
 
+    def watch_anew(self) -> None:
+        """Another source from now on: each window starts empty (a rule never counts two
+        sources' logs together) and a rule an empty window satisfies waits a whole window
+        again. Episodes in progress, cooldowns and snoozes go on; the next polls decide."""
+        for state in self._states.values():
+            state.window = RuleWindow(state.rule)
+        self._started_ms = None
+
     def snooze(self, name: str, until_ms: int) -> None:
         """Start no episode of rule ``name`` before ``until_ms`` (KeyError: no such rule)."""
         self._states[name].snoozed_until_ms = until_ms

@@ -24,6 +24,12 @@ class Calls:
         self._calls: OrderedDict[str, CallDetail] = OrderedDict()
         self.marked: str | None = None  # m: the log d compares with
 
+    def switch(self, source: LogSource) -> None:
+        """Another source from now on: the calls and the mark were the old one's."""
+        self._source = source
+        self._calls.clear()
+        self.marked = None
+
     def cached(self, log_id: str) -> CallDetail | None:
         call = self._calls.get(log_id)
         if call is not None:

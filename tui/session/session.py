@@ -23,6 +23,7 @@ from tui.models.entry import LogEntry
 from tui.query import ENTRY_ATTRIBUTES, LogQuery, QuerySyntaxError, parse_query
 from tui.rules import Rule
 from tui.session.calls import Calls
+from tui.session.sources import SourceBook, SourceChoice
 from tui.session.state import DEFAULT_WHAT, State, StatusInfo, TitleInfo
 from tui.session.watching import Watching
 from tui.sources.base import LogSource
@@ -85,6 +86,15 @@ class Failure:
     delay: float | None = None
 
 
+@dataclass(frozen=True)
+class Switched:
+    """What a switch of source left to the caller: the old source to close, and the
+    restored query text when it no longer parses (to show in the bar, unapplied)."""
+
+    old: LogSource
+    draft: str | None = None
+
+
 class Session:
     def __init__(
         self,
@@ -117,8 +127,12 @@ class Session:
         self._first_page_of = ""  # whose first page: " of the new query"
         self._busy: set[Purpose] = set()
         self._source_restarts = self.source.restarts
-        self.status = StatusInfo(source=label or self._describe_source())
-        self.title = TitleInfo()
+        # The named sources and each one's last query (tui.session.sources).
+        self.sources = SourceBook(settings)
+        self._launch_label = label or self._describe_source()
+        named = self.sources.current if settings.source_name else None
+        self.status = StatusInfo(source=named.label if named else self._launch_label)
+        self.title = TitleInfo(source=named.label if named else None)
 
     def _describe_source(self) -> str:
         where = self.source.description
@@ -161,6 +175,7 @@ class Session:
         changed = query.server_part != self.query.server_part
         self.query, self.query_text = query, text
         self.title = replace(self.title, what=text or DEFAULT_WHAT)
+        self.sources.remember(text)
         if self.settings.source_file is None:
             # A query for a recording is not the one to start the next live session with.
             views.remember_query(text)
@@ -198,6 +213,29 @@ class Session:
             note=LOADING_FIRST_PAGE.format(of=first_page_of) if self.paused else None,
         )
         self.title = replace(self.title, loaded=0, more_older=None, loading_older=False, unseen=0)
+
+    def switch_source(
+        self, choice: SourceChoice, settings: Settings, source: LogSource
+    ) -> Switched:
+        """Watch ``source`` (opened with ``settings``) from now on, from nothing, with the
+        query it had last (tui.session.sources). Answers to the old one's requests are
+        dropped by generation; its rows, statistics, calls, mark and completions are
+        forgotten. The alert rules go on, watching the new source from an empty window."""
+        text = self.sources.query_for(choice, self.query_text)
+        old, self.settings, self.source = self.source, settings, source
+        self.calls.switch(source)
+        self._source_restarts = source.restarts
+        for seen in self.seen_values.values():
+            seen.clear()
+        self.watching.rules.watch_anew()
+        self.sources.switched(choice)
+        label = choice.label if choice.key is not None else self._launch_label
+        self.status = StatusInfo(source=label)
+        self.title = TitleInfo(source=choice.label)
+        query = self.try_parse(text)
+        self.apply(text if query else "", query or LogQuery(), restart=False)
+        self.restart()
+        return Switched(old, draft=None if query else text)
 
     # -- requests ----------------------------------------------------------------------
 

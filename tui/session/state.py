@@ -37,3 +37,5 @@ class TitleInfo:
     loading_older: bool = False
     unseen: int = 0  # "+N new" while not following
     progress: str | None = None  # a long first read of a file: how far it has come
+    # The source, once it has a name (-s NAME, or after a switch): "prod · composio · host".
+    source: str | None = None

@@ -38,6 +38,7 @@ from tui.ui.messages import CopyReady, ExportDone, LogsArrived, PollFailed
 from tui.ui.poll_timers import PollTimers
 from tui.ui.screens.main import MainScreen
 from tui.ui.screens.views import ViewsScreen
+from tui.ui.source_keys import SourceKeys
 from tui.ui.theme import ThemeKeeper
 from tui.ui.watch_keys import WatchKeys
 from tui.ui.widgets.filter_sidebar import FilterSidebar
@@ -46,7 +47,7 @@ from tui.ui.widgets.query_bar import QueryBar
 from tui.views import View
 
 
-class ToolwatchApp(WatchKeys, CrashReportingApp):
+class ToolwatchApp(SourceKeys, WatchKeys, CrashReportingApp):
     TITLE = "toolwatch"
     CSS_PATH = str(styles_dir() / "app.tcss")
     ENABLE_COMMAND_PALETTE = True

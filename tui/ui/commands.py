@@ -1,4 +1,5 @@
-"""The command palette's toolwatch commands: views, then the actions the table offers."""
+"""The command palette's toolwatch commands: views, sources to switch to, then the actions
+the table offers."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
 from tui.errors import ConfigError
+from tui.sanitize import clean
+from tui.session import SourceChoice
 from tui.ui.actions import ACTIONS, PALETTE
 from tui.views import BUILTIN_VIEWS, View, all_views
 
@@ -25,6 +28,10 @@ class PaletteHost(Protocol):
     def pick_view(self, view: View) -> None: ...
 
     def keys_for(self, action_id: str) -> str: ...
+
+    def source_choices(self) -> tuple[list[SourceChoice], str | None]: ...
+
+    def switch_source(self, choice: SourceChoice) -> None: ...
 
 
 class GuardedPalette(CommandPalette):
@@ -48,6 +55,14 @@ class ToolwatchCommands(Provider):
             views = list(BUILTIN_VIEWS)  # the views screen says what is wrong
         commands: list[Command] = [
             (f"View: {view.name}", partial(host.pick_view, view), view.query) for view in views
+        ]
+        commands += [
+            (
+                f"Switch source: {clean(choice.name, max_len=40)}",
+                partial(host.switch_source, choice),
+                clean(choice.label + (" (current)" if choice.current else ""), max_len=100),
+            )
+            for choice in host.source_choices()[0]
         ]
         for action_id in PALETTE:
             row = ACTIONS[action_id]

@@ -215,6 +215,15 @@ class MainScreen(Screen[None]):
         self.table.rows_reset()
         self.table.show_empty(empty_text)
 
+    def forget_calls(self) -> None:
+        """Another source: the pane, its history and the children were the old one's."""
+        for group in ("detail", "children"):
+            self.workers.cancel_group(self, group)
+        self._children.clear()
+        self._back.clear()
+        if self.detail_open:
+            self.close_detail()
+
     def current_log_id(self) -> str | None:
         """The log the keys act on: the call open in the pane, else the table's row."""
         if self.detail_open and self.detail.log_id:

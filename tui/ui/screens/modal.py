@@ -28,3 +28,17 @@ class OnceModal(ModalScreen[ResultType]):
         if not self._dismissing:
             self._dismissing = True
             self.dismiss(result)
+
+
+def picker_css(screen: str) -> str:
+    """A picking screen's box (views, sources): centred, a list and a line or two."""
+    return f"""
+    {screen} {{ align: center middle; }}
+    {screen} > Vertical {{
+        width: 80%; max-width: 90; height: auto; max-height: 80%;
+        background: $panel; border: round $primary; padding: 0 1;
+    }}
+    {screen} OptionList, {screen} OptionList:focus {{
+        height: auto; max-height: 20; border: none; padding: 0;
+    }}
+    """

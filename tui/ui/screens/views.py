@@ -14,24 +14,19 @@ from textual.widgets.option_list import Option
 from tui.errors import ConfigError
 from tui.sanitize import clean
 from tui.ui.actions import bindings
-from tui.ui.screens.modal import OnceModal
+from tui.ui.screens.modal import OnceModal, picker_css
 from tui.views import View, all_views, delete_view, save_view
 
 
 class ViewsScreen(OnceModal[View | None]):
-    DEFAULT_CSS = """
-    ViewsScreen { align: center middle; }
-    ViewsScreen > Vertical {
-        width: 80%; max-width: 90; height: auto; max-height: 80%;
-        background: $panel; border: round $primary; padding: 0 1;
-    }
-    ViewsScreen OptionList, ViewsScreen OptionList:focus {
-        height: auto; max-height: 20; border: none; padding: 0;
-    }
+    DEFAULT_CSS = (
+        picker_css("ViewsScreen")
+        + """
     ViewsScreen #views-save { margin-top: 1; }
     ViewsScreen #views-problem { color: $text-error; height: auto; }
     ViewsScreen .hint { color: $text-muted; }
     """
+    )
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("views")
 

@@ -1,4 +1,5 @@
-"""TitleBar: what the table shows, how much of it is loaded, and new rows out of view."""
+"""TitleBar: the source (once it has a name), what the table shows, how much of it is
+loaded, and new rows out of view."""
 
 from __future__ import annotations
 
@@ -28,7 +29,6 @@ class TitleBar(Static):
 
     def render(self) -> Text:
         info = self.info
-        left = Text.assemble(("toolwatch", "bold"), " · ", clean(info.what))
         right = Text()
         if info.unseen:
             right.append(f" +{info.unseen:,} new ", "bold reverse yellow")
@@ -46,6 +46,22 @@ class TitleBar(Static):
         room = width - cell_len(right.plain) - 1
         if room < 12:
             return right  # the counts matter more than the name on a narrow screen
+        left = self._left(info, room)
         left.truncate(room, overflow="ellipsis")
         left.pad_right(width - cell_len(left.plain) - cell_len(right.plain))
         return Text.assemble(left, right, no_wrap=True)
+
+    @staticmethod
+    def _left(info: TitleInfo, room: int) -> Text:
+        """``toolwatch · SOURCE · QUERY``: the source whole (``prod · composio · host``)
+        when all of it fits, else by its name alone, so the query keeps the room."""
+        what = clean(info.what)
+        forms: list[str | None] = [None]
+        if info.source:
+            forms = [clean(info.source), clean(info.source).split(" · ", 1)[0]]
+        for source in forms:
+            named: tuple[str | tuple[str, str], ...] = (" · ", (source, "bold")) if source else ()
+            left = Text.assemble(("toolwatch", "bold"), *named, " · ", what)
+            if cell_len(left.plain) <= room:
+                break
+        return left
