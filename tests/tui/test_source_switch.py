@@ -12,7 +12,7 @@ import pytest
 from textual.widgets import Label, OptionList
 
 from tests.clock import fixed_clock
-from tests.tui.pilot import screen_showing, settle
+from tests.tui.pilot import screen_showing, settle, toasts
 from tui.demo.buddy_server import BuddyDemoServer
 from tui.locations import config_path
 from tui.models.entry import LogEntry
@@ -67,7 +67,7 @@ def row_ids(app: ToolwatchApp) -> list[str]:
 
 
 def last_toast(app: ToolwatchApp) -> str:
-    return [n.message for n in app._notifications][-1]
+    return [n.message for n in toasts(app)][-1]
 
 
 def title(app: ToolwatchApp) -> str:

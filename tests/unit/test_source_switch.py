@@ -50,7 +50,7 @@ def choice(book: SourceBook, name: str):  # type: ignore[no-untyped-def]
 
 
 def entry(n: int, ts: int = 1_000) -> LogEntry:
-    return LogEntry(id=f"log_{n}", timestamp_ms=ts + n, status="success", tool_slug="GMAIL_X")
+    return LogEntry(id=f"log_{n}", timestamp_ms=ts + n, status="success", tool="GMAIL_X")
 
 
 # -- the choices -----------------------------------------------------------------------------

@@ -28,12 +28,12 @@ from tui.config import (
     Settings,
     buddy_settings_from_env,
     named_sources,
+    read_config,
     settings_from_env,
 )
 from tui.constants import DEFAULT_BASE_URL, ENV_BASE_URL
 from tui.errors import ConfigError
 from tui.locations import config_path
-from tui.views import read_config
 
 LAUNCH = "launch"  # what the picker calls a source given by flags, without a name
 STDIN = "-"
