@@ -30,11 +30,12 @@ from tui.sources.open import open_source
 from tui.store import LogStore
 from tui.ui.actions import ACTIONS, action_ids, bindings
 from tui.ui.commands import GuardedPalette, ToolwatchCommands
+from tui.ui.copy_actions import CopyActions
 from tui.ui.copy_keys import CopyKeys
 from tui.ui.crash_reporting import CrashReportingApp
 from tui.ui.diff_keys import DiffKeys
 from tui.ui.keymap import load_keymap
-from tui.ui.messages import CopyReady, ExportDone, LogsArrived, PollFailed
+from tui.ui.messages import LogsArrived, PollFailed
 from tui.ui.poll_timers import PollTimers
 from tui.ui.screens.main import MainScreen
 from tui.ui.screens.views import ViewsScreen
@@ -46,7 +47,7 @@ from tui.ui.widgets.query_bar import QueryBar
 from tui.views import View
 
 
-class ToolwatchApp(WatchKeys, CrashReportingApp):
+class ToolwatchApp(WatchKeys, CopyActions, CrashReportingApp):
     TITLE = "toolwatch"
     CSS_PATH = str(styles_dir() / "app.tcss")
     ENABLE_COMMAND_PALETTE = True
@@ -256,7 +257,7 @@ class ToolwatchApp(WatchKeys, CrashReportingApp):
         if event.state == WorkerState.ERROR and isinstance(event.worker.error, Exception):
             self.notify(internal_error(event.worker.error).explain(), severity="error", timeout=15)
 
-    # -- composed keys: tui.ui.diff_keys and tui.ui.copy_keys ---------------------
+    # -- composed keys: tui.ui.diff_keys (tui.ui.copy_actions: the copy keys') ----
 
     def action_mark(self) -> None:
         self.diff_keys.mark()
@@ -266,33 +267,6 @@ class ToolwatchApp(WatchKeys, CrashReportingApp):
 
     def action_diff_last_success(self) -> None:
         self.diff_keys.diff_last_success()
-
-    def action_copy_id(self) -> None:
-        self.copy_keys.copy_id()
-
-    def action_copy_detail_curl(self) -> None:
-        self.copy_keys.copy_detail_curl()
-
-    def action_copy_list_curl(self) -> None:
-        self.copy_keys.copy_list_curl()
-
-    def action_copy_rerun_curl(self) -> None:
-        self.copy_keys.copy_from_call("rerun")
-
-    def action_copy_json(self) -> None:
-        self.copy_keys.copy_from_call("json")
-
-    def action_show_last_copy(self) -> None:
-        self.copy_keys.show_last()
-
-    def action_export(self) -> None:
-        self.copy_keys.export()
-
-    def on_copy_ready(self, message: CopyReady) -> None:
-        self.copy_keys.copy_ready(message)
-
-    def on_export_done(self, message: ExportDone) -> None:
-        self.copy_keys.export_done(message)
 
     # -- scheduling ---------------------------------------------------------------
 
