@@ -12,7 +12,6 @@ from tui.cli.query_flags import add_query_flags, matching, query_from_flags
 from tui.config import Settings
 from tui.constants import DEFAULT_LIMIT, MAX_LIMIT
 from tui.errors import ConfigError
-from tui.sources.buddy import BuddySource
 from tui.sources.open import open_source
 
 
@@ -35,9 +34,12 @@ class ListJob:
         if args.limit < 1:
             raise ConfigError(f"--limit must be at least 1, not {args.limit}")
         self.limit: int = args.limit
-        self.query = query_from_flags(args)
+        self.args = args
+        self.query = query_from_flags(args)  # a bad query fails before connecting
 
     async def run(self, settings: Settings, out: TextIO) -> int:
+        # Read again for the source's kind: its fields only (issue 17 §4).
+        self.query = query_from_flags(self.args, settings.query_kind)
         async with aclosing(open_source(settings)) as client:
             await client.read_to_end()
             cursor: str | None = None
@@ -57,7 +59,7 @@ class ListJob:
                     break
                 cursor = page.next_cursor
             out.flush()
-            if isinstance(client, BuddySource) and (note := client.filtered_note(self.query)):
+            if note := client.filtered_note(self.query):
                 warn(f"Buddy's list of runs takes no filters: {note}")
         return EXIT_OK
 

@@ -13,7 +13,7 @@ from typing import TypeVar
 from tui.cli.settings import configured_zone
 from tui.errors import ConfigError
 from tui.models.entry import LogEntry
-from tui.query import LogQuery, QuerySyntaxError, TimeRange, parse_query, parse_time
+from tui.query import Kind, LogQuery, QuerySyntaxError, TimeRange, parse_query, parse_time
 
 _T = TypeVar("_T")
 
@@ -54,11 +54,13 @@ def query_flag(text: str, now_ms: int | None = None) -> LogQuery:
     return _read_flag("--query", text, parse_query, now)
 
 
-def query_from_flags(args: argparse.Namespace) -> LogQuery:
+def query_from_flags(args: argparse.Namespace, kind: Kind = None) -> LogQuery:
     """--query with --since/--until laid over it: the query the screen would run, times
-    without a zone read in the zone the screen shows (configured_zone)."""
+    without a zone read in the zone the screen shows (configured_zone). ``kind`` is the
+    source's (``Settings.query_kind``): a field of the other kind is a usage error; a
+    job reads its flags again with it once the source is known."""
     now_ms, tz = _now_ms(), configured_zone()
-    query = _read_flag("--query", args.query, parse_query, now_ms, tz)
+    query = _read_flag("--query", args.query, parse_query, now_ms, tz, kind)
     since, until = args.since, getattr(args, "until", None)
     if since is None and until is None:
         return query
@@ -80,11 +82,18 @@ def matching(query: LogQuery, entries: list[LogEntry]) -> list[LogEntry]:
 
 
 def _read_flag(
-    flag: str, text: str, parse: Callable[..., _T], now_ms: int, tz: tzinfo | None = None
+    flag: str,
+    text: str,
+    parse: Callable[..., _T],
+    now_ms: int,
+    tz: tzinfo | None = None,
+    kind: Kind = None,
 ) -> _T:
     """``parse(text)``; on a syntax error, the error, then the flag's text with a caret
     line under the bad term."""
     try:
+        if kind is not None:
+            return parse(text, now_ms=now_ms, tz=tz, kind=kind)
         return parse(text, now_ms=now_ms, tz=tz)
     except QuerySyntaxError as error:
         raise ConfigError(f"{flag}: {error}\n{error.pointer(text, indent='  ')}") from None

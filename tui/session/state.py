@@ -37,3 +37,4 @@ class TitleInfo:
     loading_older: bool = False
     unseen: int = 0  # "+N new" while not following
     progress: str | None = None  # a long first read of a file: how far it has come
+    filtered: str = ""  # where the query is applied, when not by the API (Buddy's runs)

@@ -101,6 +101,7 @@ class ToolwatchApp(WatchKeys, CopyActions, CrashReportingApp):
             parse=self.session.parse,
             values=lambda: self.session.seen_values,
             clock=clock,
+            kind=settings.query_kind,
         )
         self._shown = (self.session.status, self.session.title)
         self.theme_keeper = ThemeKeeper(self)

@@ -75,9 +75,9 @@ def target(settings: Settings, entry: LogEntry | None) -> Target | str:
             f"This row does not say its {' and '.join(missing)} (metadata.workspace and "
             "metadata.project of a Buddy row), so no command can be built for it."
         )
-    notes: tuple[str, ...] = ()
     if place.api_base:
         base = place.api_base
+        notes = (f"This row comes from a file; the command asks {base}.",)
     else:
         base = BUDDY_DEFAULT_BASE_URL
         notes = (f"The row does not say which Buddy API it came from: the command asks {base}.",)

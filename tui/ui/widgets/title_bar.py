@@ -34,6 +34,8 @@ class TitleBar(Static):
             right.append(f" +{info.unseen:,} new ", "bold reverse yellow")
             right.append(" f follows · ")
         right.append(f"{info.loaded:,} loaded", "bold")
+        if info.filtered:
+            right.append(f" · {info.filtered}", "italic")
         if info.progress:
             right.append(f" · {info.progress}", "italic")
         if info.loading_older:
