@@ -20,6 +20,7 @@ from tests.clock import FakeClock
 from tests.tui.pilot import settle
 from tests.tui.test_buddy_rows import buddy_app_on, cursor_on_first
 from tui import clipboard
+from tui.curl import buddy_list_curl
 from tui.demo.buddy_server import BuddyDemoServer
 from tui.sources.buddy.rows import parse_row_id
 from tui.ui.app import ToolwatchApp
@@ -73,7 +74,7 @@ async def test_y_and_c_copy_the_id_and_a_curl_that_fetches_the_action_execution(
     app, pilot, server = buddy
     row = await cursor_on_first(pilot, app.query_one(LogTable), "failed")
     await pilot.press("y")
-    assert app.clipboard == row.id and "Copied log id" in toast(app)
+    assert app.clipboard == row.id and "Copied action execution id" in toast(app)
     await pilot.press("c")
     command = no_token(app, server)
     said = toast(app)
@@ -152,3 +153,29 @@ async def test_w_on_a_composio_row_says_there_is_no_web_link(app_factory, demo_s
         await pilot.press("home", "w")
         assert "A Composio log has no web page to link to" in toast(app)
         assert not app.clipboard
+
+
+async def test_the_runs_list_curl_of_named_pipelines_runs_each(tmp_path: Path) -> None:
+    """With --pipeline 12,15, C copies one command a line, each a pipeline's runs (A.3)."""
+    with BuddyDemoServer(seed=5, rate=0, prefill=12, clock=FakeClock()) as server:
+        curl = buddy_list_curl(server.url, "acme", "agents", (12, 15))
+        assert curl.command.count("curl -sS") == 2 and server.token not in curl.command
+        env = {"PATH": os.environ.get("PATH", ""), "BUDDY_TOKEN": server.token}
+        env |= {"HOME": str(tmp_path), "CURL_HOME": str(tmp_path)}
+        done = await asyncio.to_thread(
+            subprocess.run, ["sh", "-c", curl.command], env=env, capture_output=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
+        text, answers = done.stdout.decode(), []
+        decoder, at = json.JSONDecoder(), 0
+        while at < len(text):  # one JSON answer after the other, as curl printed them
+            answer, at = decoder.raw_decode(text, at)
+            answers.append(answer)
+        assert [a["executions"][0]["url"].split("/pipelines/")[1][:2] for a in answers] == [
+            "12",
+            "15",
+        ]
+        assert server.requests[-2:] == [
+            f"GET /workspaces/acme/projects/agents/pipelines/{p}/executions?page=1&per_page=20"
+            for p in (12, 15)
+        ]

@@ -81,7 +81,7 @@ class TailJob:
 
     async def run(self, settings: Settings, out: TextIO) -> int:
         # Read again for the source's kind: its fields only (issue 17 §4).
-        self.query = query_from_flags(self.args, settings.query_kind)
+        self.query = query_from_flags(self.args, settings)
         async with aclosing(open_source(settings)) as client:
             # Gaps are reported on stderr; nothing here fills them, so none are kept.
             tail = LiveTail(client, self.query, lag_s=self.lag, keep_gaps=False)

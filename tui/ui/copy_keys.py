@@ -131,7 +131,9 @@ class CopyKeys:
         # Pasted into a shell, a newline in an id would run the rest as a command.
         safe = escape_controls(log_id)
         if safe == log_id:
-            self._copy(log_id, "log id")
+            # A Buddy row's id is PIPELINE/RUN/ACTION_EXECUTION: what `get` resolves.
+            buddy, _ = self._buddy(log_id)
+            self._copy(log_id, "action execution id" if buddy else "log id")
             return
         note = "The id holds control characters: copied escaped; `toolwatch get` takes this form."
         self._copy(safe, "log id (escaped)", (note,))
