@@ -47,6 +47,12 @@ async def test_the_title_says_a_buddy_query_is_applied_over_the_runs_read() -> N
         # The sidebar has Buddy's fields, drawn from the applied query.
         assert app.screen.query_one("#side-branch", Input).value == branch
         assert app.screen.query_one("#side-pipeline", Input).value == ""
+        # Narrow, the query keeps its room and the title still says where it was applied.
+        await pilot.resize_terminal(80, 24)
+        await settle(app, pilot)
+        narrow = title.render().plain
+        assert f"branch:{branch} failed" in narrow and "loaded · filtered here · " in narrow
+        await pilot.resize_terminal(120, 40)
         # Cleared, the title no longer says it.
         await pilot.press("escape")
         await settle(app, pilot)

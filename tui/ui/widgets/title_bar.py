@@ -9,6 +9,9 @@ from textual.widgets import Static
 from tui.sanitize import clean
 from tui.session.state import TitleInfo
 
+# What a narrow title says of a query applied here, not by the API (Buddy's runs).
+SHORT_FILTERED = "filtered here"
+
 
 class TitleBar(Static):
     DEFAULT_CSS = """
@@ -29,13 +32,28 @@ class TitleBar(Static):
     def render(self) -> Text:
         info = self.info
         left = Text.assemble(("toolwatch", "bold"), " · ", clean(info.what))
+        width = self.content_region.width or 80
+        right = self._right(info, info.filtered)
+        room = width - cell_len(right.plain) - 1
+        if room < 24 and info.filtered:
+            # Narrow: the query keeps its room; "filtered here" still says where.
+            right = self._right(info, SHORT_FILTERED)
+            room = width - cell_len(right.plain) - 1
+        if room < 12:
+            return right  # the counts matter more than the name on a narrow screen
+        left.truncate(room, overflow="ellipsis")
+        left.pad_right(width - cell_len(left.plain) - cell_len(right.plain))
+        return Text.assemble(left, right, no_wrap=True)
+
+    @staticmethod
+    def _right(info: TitleInfo, filtered: str) -> Text:
         right = Text()
         if info.unseen:
             right.append(f" +{info.unseen:,} new ", "bold reverse yellow")
             right.append(" f follows · ")
         right.append(f"{info.loaded:,} loaded", "bold")
-        if info.filtered:
-            right.append(f" · {info.filtered}", "italic")
+        if filtered:
+            right.append(f" · {filtered}", "italic")
         if info.progress:
             right.append(f" · {info.progress}", "italic")
         if info.loading_older:
@@ -44,10 +62,4 @@ class TitleBar(Static):
             right.append(" · more available")
         elif info.more_older is False:
             right.append(" · all loaded")
-        width = self.content_region.width or 80
-        room = width - cell_len(right.plain) - 1
-        if room < 12:
-            return right  # the counts matter more than the name on a narrow screen
-        left.truncate(room, overflow="ellipsis")
-        left.pad_right(width - cell_len(left.plain) - cell_len(right.plain))
-        return Text.assemble(left, right, no_wrap=True)
+        return right
