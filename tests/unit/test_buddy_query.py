@@ -78,6 +78,7 @@ def test_the_shared_fields_and_buddys_statuses() -> None:
             "tool is a Composio field in tool:Deploy — this source is Buddy's: write action:Deploy",
         ),
         ("-toolkit~rel", "this source is Buddy's: write -pipeline~rel"),
+        ("tool_slug:Deploy", "this source is Buddy's: write action:Deploy"),
         (
             "account:ca_1",
             "account is a Composio field in account:ca_1 — this source is Buddy's: "

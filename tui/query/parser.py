@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Final
 
-from tui.constants import FILTER_FIELDS
+from tui.constants import BUDDY_FILTER_FIELDS, FILTER_FIELDS
 from tui.errors import QuerySyntaxError
 from tui.query.model import Filter, LogQuery, TimeRange
 from tui.query.terms import Term, closing_quote, quote, scan, unquote
@@ -17,6 +17,7 @@ from tui.query.times import TIME_HELP, BadTime, time_ms
 from tui.query.vocabulary import (
     BUDDY_INSTEAD,
     OPERATORS,
+    SHORT_NAMES,
     STATUS_WORDS,
     STATUSES,
     TIME_NAMES,
@@ -133,7 +134,7 @@ def parse_term(
     foreign = foreign_field(api_field, kind)
     if foreign is not None:
         what, fix = foreign
-        instead = BUDDY_INSTEAD.get(name, name)
+        instead = BUDDY_INSTEAD.get(SHORT_NAMES[api_field], name)
         raise term.error(what, fix.format(term=term.text.replace(name, instead, 1)))
     if not raw:
         raise term.error("missing value", f'write {head}VALUE, or {head}"" for an empty value')
@@ -172,7 +173,8 @@ def _negated_word(term: Term, word: str, kind: Kind) -> QuerySyntaxError:
 
 
 def _unknown_field(term: Term, name: str, kind: Kind) -> QuerySyntaxError:
-    known = [*field_names(kind), *TIME_NAMES, *FILTER_FIELDS]
+    full = BUDDY_FILTER_FIELDS if kind == "buddy" else FILTER_FIELDS
+    known = [*field_names(kind), *TIME_NAMES, *full]
     close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.6)
     guess = f"did you mean {close[0]}? " if close else ""
     return term.error(

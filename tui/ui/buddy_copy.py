@@ -156,9 +156,11 @@ def list_runs(settings: Settings, pipelines: tuple[int, ...]) -> Curl | str:
     return Curl(curl.command, (*curl.warnings, *where.notes))
 
 
-def web_link(entry: LogEntry | None) -> str | tuple[str, str]:
+def web_link(settings: Settings, entry: LogEntry | None) -> str | tuple[str, str]:
     """``w``: the run's page in Buddy's web app (its ``html_url``), and what it is; a
     sentence when there is none."""
+    if entry is None and live_buddy(settings):
+        return "This action execution is not loaded any more: its link is read from its row."
     if entry is None or entry.source != SOURCE_NAME:
         return (
             "A Composio log has no web page to link to: y copies its id, c a curl that "

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple, TextIO
 from textual.app import App
 
 from tui import fmt, jsonout
+from tui.config import Settings
 from tui.constants import ENV_API_KEY
 from tui.curl import Curl, detail_curl, list_curl, rerun_curl
 from tui.errors import ApiError
@@ -66,10 +67,14 @@ class CopyKeys:
     ) -> None:
         self.app = app
         self.session = session
-        self.settings = session.settings
         self._current_log_id = current_log_id
         self._copy_text = copy  # tui.clipboard.copy_text, with the app as the terminal
         self.last: Copied | None = None  # what W shows
+
+    @property
+    def settings(self) -> Settings:
+        """The session's, read at each key: the source in use may change."""
+        return self.session.settings
 
     def _copy(self, text: str, what: str, notes: tuple[str, ...] = ()) -> None:
         self.last = Copied(self._copy_text(text, what, notes), what, notes)
@@ -166,7 +171,7 @@ class CopyKeys:
         log_id = self._selection()
         if log_id is None:
             return
-        found = buddy_copy.web_link(self._entry(log_id))
+        found = buddy_copy.web_link(self.settings, self._entry(log_id))
         if isinstance(found, str):
             self.app.notify(found, timeout=6)
             return
