@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -86,6 +86,14 @@ class Settings:
     workspace: str | None = None
     project: str | None = None
     pipelines: tuple[int, ...] = ()  # none: every pipeline of the project
+
+    @property
+    def query_kind(self) -> Literal["composio", "buddy"] | None:
+        """Whose fields a query names (tui.query's ``Kind``): the source's kind; None
+        for a file, which may hold either kind of line."""
+        if self.source_file is not None:
+            return None
+        return "buddy" if self.source_kind == "buddy" else "composio"
 
 
 def parse_interval(text: str) -> float:

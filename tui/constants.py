@@ -41,6 +41,16 @@ FILTER_FIELDS: Final = (
     "log_id",
 )
 FILTER_OPERATORS: Final = ("==", "!=", "contains", "not_contains")
+# Issue 17 §4: the fields of a Buddy row a query names besides the shared ones (status,
+# user, id). Buddy's list of runs takes no filters (buddy-contract.md A.3), so these are
+# only ever compared here, over the runs read, and never sent. A row keeps the pipeline's
+# name where a Composio log keeps its toolkit and the action's where it keeps the tool
+# (tui.sources.buddy.rows), so those two are read as those fields are.
+BUDDY_FILTER_FIELDS: Final = ("pipeline", "action", "action_type", "branch", "trigger")
+BUDDY_FIELD_ALIASES: Final = {"pipeline": "toolkit_slug", "action": "tool_slug"}
+# Every field a filter compares here (files, Buddy), in the order tui.models.normalize's
+# wire_texts reads them: the API's, then Buddy's own (the aliases read as their fields).
+LOCAL_FIELDS: Final = (*FILTER_FIELDS, "action_type", "branch", "trigger")
 
 # A.1: exactly one credential header per request; two together is a 401.
 API_KEY_HEADER: Final = "x-api-key"

@@ -32,8 +32,11 @@ from tui.constants import (
     BASE_TOOL_VERSION,
     BUDDY_ACTION_PATH,
     BUDDY_DEFAULT_BASE_URL,
+    BUDDY_DEFAULT_PER_PAGE,
     BUDDY_ENV_TOKEN,
     BUDDY_EXECUTION_PATH,
+    BUDDY_EXECUTIONS_PATH,
+    BUDDY_PIPELINES_PATH,
     DEFAULT_BASE_URL,
     ENV_API_KEY,
     LOGS_DETAIL_PATH,
@@ -169,6 +172,34 @@ def buddy_retry_curl(base_url: str, workspace: str, project: str, row_id: str) -
     notes = (*warnings, f"This retries the whole run {where.run}, as Buddy does.")
     command = _command(url, {"operation": "RETRY"}, key=_BEARER_HEADER, method="PATCH")
     return Curl(command, notes)
+
+
+def buddy_list_curl(
+    base_url: str, workspace: str, project: str, pipelines: tuple[int, ...]
+) -> Curl:
+    """``GET`` the first page of each pipeline's runs, newest first (A.3): one command a
+    line, each complete. With no pipeline named (every one is watched), the project's
+    pipelines (A.2), whose ids the runs lists take. Buddy's lists take no filters."""
+    base, warnings = _base_url(base_url, BUDDY_DEFAULT_BASE_URL)
+    notes = [*warnings, "Buddy's list of runs takes no filters: the query is applied here."]
+    if not pipelines:
+        url = base + buddy_path(BUDDY_PIPELINES_PATH, workspace, project)
+        notes.append(
+            "Every pipeline is watched: this lists them; each one's runs are at "
+            ".../pipelines/ID/executions."
+        )
+        return Curl(_command(url + "?page=1&per_page=30", None, key=_BEARER_HEADER), tuple(notes))
+    commands = [
+        _command(
+            base
+            + buddy_path(BUDDY_EXECUTIONS_PATH, workspace, project, pipeline=pipeline)
+            + f"?page=1&per_page={BUDDY_DEFAULT_PER_PAGE}",
+            None,
+            key=_BEARER_HEADER,
+        )
+        for pipeline in pipelines
+    ]
+    return Curl("\n".join(commands), tuple(notes))
 
 
 # -- pieces -----------------------------------------------------------------------------------

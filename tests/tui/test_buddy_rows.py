@@ -4,6 +4,7 @@ changing in place (same row, cursor kept on it) as it finishes."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC
 from typing import Any
 
@@ -38,9 +39,11 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-@pytest.fixture
-async def buddy_app(clock: FakeClock) -> AsyncIterator[tuple[ToolwatchApp, Any]]:
-    """The app on the Buddy demo at 120x40, its first poll stored."""
+@asynccontextmanager
+async def buddy_app_on(
+    clock: FakeClock,
+) -> AsyncIterator[tuple[ToolwatchApp, Any, BuddyDemoServer]]:
+    """The app on the Buddy demo at 120x40, its first poll stored, and the server."""
     with BuddyDemoServer(seed=5, rate=0, prefill=12, clock=clock) as server:
         client = BuddyClient(token=server.token, base_url=server.url, clock=clock)
         source = BuddySource(client, workspace="acme", project="agents", clock=clock)
@@ -49,7 +52,13 @@ async def buddy_app(clock: FakeClock) -> AsyncIterator[tuple[ToolwatchApp, Any]]
         )
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(app, pilot)
-            yield app, pilot
+            yield app, pilot, server
+
+
+@pytest.fixture
+async def buddy_app(clock: FakeClock) -> AsyncIterator[tuple[ToolwatchApp, Any]]:
+    async with buddy_app_on(clock) as (app, pilot, _server):
+        yield app, pilot
 
 
 async def cursor_on_first(pilot: Any, table: LogTable, status: str) -> RowView:

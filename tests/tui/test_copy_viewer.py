@@ -44,11 +44,11 @@ async def test_w_shows_the_copied_curl_with_its_json_exactly_as_copied(app_facto
         toast = last_toast(app)
         # Short: what, how big, where it is whole; none of the command itself.
         assert toast.startswith("Copied re-run curl for GMAIL_SEND_EMAIL (")
-        assert "w shows it whole" in toast
+        assert "W shows it whole" in toast
         assert "curl" not in toast.replace("re-run curl", "") and "line one" not in toast
         assert "…" not in toast
 
-        await pilot.press("w")
+        await pilot.press("W")
         await pilot.pause()
         assert isinstance(app.screen, CopiedScreen)
         area = app.screen.query_one(TextArea)
@@ -63,11 +63,11 @@ async def test_w_shows_the_copied_curl_with_its_json_exactly_as_copied(app_facto
         assert not isinstance(app.screen, CopiedScreen)
 
 
-async def test_w_before_any_copy_says_what_copies(app_factory):
+async def test_shift_w_before_any_copy_says_what_copies(app_factory):
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        await pilot.press("w")
+        await pilot.press("W")
         assert "Nothing copied yet" in last_toast(app)
         assert not isinstance(app.screen, CopiedScreen)
 

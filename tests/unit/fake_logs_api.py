@@ -33,6 +33,9 @@ class FakeLogsApi:
     ended = False  # nor ends
     progress_text = None  # nor reads ahead
 
+    def filtered_note(self, query: LogQuery) -> str:
+        return ""  # it filters as the API does
+
     def __init__(self, clock: FakeClock) -> None:
         self.clock = clock
         self.logs: list[_Log] = []  # ascending (ts, id)

@@ -75,6 +75,7 @@ def test_every_member_of_the_interface_is_declared_by_every_source() -> None:
         "aclose",
         "description",
         "ended",
+        "filtered_note",
         "get_detail",
         "get_trace",
         "list_logs",

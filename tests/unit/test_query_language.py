@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from tests.clock import FIXED_NOW_MS as NOW  # in ms, as the parser wants it
 from tests.clock import local_zone
-from tui.constants import FILTER_FIELDS, FILTER_OPERATORS
+from tui.constants import FILTER_FIELDS, FILTER_OPERATORS, LOCAL_FIELDS
 from tui.fmt import iso_utc
 from tui.query import (
     FIELD_NAMES,
@@ -76,20 +76,22 @@ AWKWARD = (
 )
 
 values = st.one_of(st.sampled_from(AWKWARD), st.text(max_size=12))
-filters = st.one_of(
-    st.builds(
-        Filter,
-        st.sampled_from([f for f in FILTER_FIELDS if f != "status"]),
-        st.sampled_from(FILTER_OPERATORS),
-        values,
-    ),
-    st.builds(
-        Filter,
-        st.just("status"),
-        st.sampled_from(FILTER_OPERATORS),
-        st.sampled_from(["success", "failed"]),
-    ),
-)
+
+
+def filters_of(fields: list[str], statuses: tuple[str, ...]) -> st.SearchStrategy[Filter]:
+    """Filters on ``fields`` with any value, and on status with one of ``statuses``."""
+    return st.one_of(
+        st.builds(Filter, st.sampled_from(fields), st.sampled_from(FILTER_OPERATORS), values),
+        st.builds(
+            Filter,
+            st.just("status"),
+            st.sampled_from(FILTER_OPERATORS),
+            st.sampled_from(statuses),
+        ),
+    )
+
+
+filters = filters_of([f for f in FILTER_FIELDS if f != "status"], ("success", "failed"))
 instants = st.integers(min_value=0, max_value=MAX_MS)
 
 
@@ -446,13 +448,13 @@ SEEN = {
     ],
 )
 def test_completion(text: str, cursor: int | None, expected: list[str]) -> None:
-    assert complete(text, len(text) if cursor is None else cursor, SEEN) == expected
+    assert complete(text, len(text) if cursor is None else cursor, SEEN, "composio") == expected
 
 
 def test_completing_nothing_offers_every_field() -> None:
     names = [f"{n}:" for n in FIELD_NAMES] + ["since:", "until:", "failed", "ok"]
-    assert complete("", 0, SEEN) == names
-    assert complete("tool:x ", 7, SEEN) == names
+    assert complete("", 0, SEEN, "composio") == names
+    assert complete("tool:x ", 7, SEEN, "composio") == names
 
 
 @given(st.lists(values, min_size=1, max_size=5), st.sampled_from(["user", "tool_slug", "-id"]))
@@ -662,7 +664,7 @@ wire_objects = st.fixed_dictionaries(
 
 @given(wire_objects)
 def test_reading_every_field_at_once_agrees_with_reading_each(raw: dict[str, Any]) -> None:
-    assert wire_texts(raw) == tuple(wire_text(raw, f) for f in FILTER_FIELDS)
+    assert wire_texts(raw) == tuple(wire_text(raw, f) for f in LOCAL_FIELDS)
 
 
 @given(wire_objects, st.sampled_from(FILTER_FIELDS))

@@ -12,7 +12,6 @@ from tui.cli.query_flags import add_query_flags, matching, query_from_flags
 from tui.config import Settings
 from tui.constants import DEFAULT_LIMIT, MAX_LIMIT
 from tui.errors import ConfigError
-from tui.sources.base import LogSource
 from tui.sources.open import open_source
 
 
@@ -35,9 +34,12 @@ class ListJob:
         if args.limit < 1:
             raise ConfigError(f"--limit must be at least 1, not {args.limit}")
         self.limit: int = args.limit
-        self.query = query_from_flags(args)
+        self.args = args
+        self.query = query_from_flags(args)  # a bad query fails before connecting
 
     async def run(self, settings: Settings, out: TextIO) -> int:
+        # Read again for the source's kind: its fields only (issue 17 §4).
+        self.query = query_from_flags(self.args, settings)
         async with aclosing(open_source(settings)) as client:
             await client.read_to_end()
             cursor: str | None = None
@@ -57,12 +59,6 @@ class ListJob:
                     break
                 cursor = page.next_cursor
             out.flush()
-            if settings.source_kind == "buddy" and settings.source_file is None:
-                self._say_filtered_here(client)
+            if note := client.filtered_note(self.query):
+                warn(f"Buddy's list of runs takes no filters: {note}")
         return EXIT_OK
-
-    def _say_filtered_here(self, client: LogSource) -> None:
-        from tui.sources.buddy import BuddySource  # httpx: only for a Buddy source
-
-        if isinstance(client, BuddySource) and (note := client.filtered_note(self.query)):
-            warn(f"Buddy's list of runs takes no filters: {note}")

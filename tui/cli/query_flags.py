@@ -11,9 +11,10 @@ from datetime import tzinfo
 from typing import TypeVar
 
 from tui.cli.settings import configured_zone
+from tui.config import Settings
 from tui.errors import ConfigError
 from tui.models.entry import LogEntry
-from tui.query import LogQuery, QuerySyntaxError, TimeRange, parse_query, parse_time
+from tui.query import Kind, LogQuery, QuerySyntaxError, TimeRange, parse_query, parse_time
 
 _T = TypeVar("_T")
 
@@ -48,17 +49,21 @@ def add_query_flags(parser: argparse.ArgumentParser, *, counted: str, until: boo
         )
 
 
-def query_flag(text: str, now_ms: int | None = None) -> LogQuery:
-    """The --query text as a query; relative times resolve against ``now_ms`` (now)."""
+def query_flag(text: str, now_ms: int | None = None, kind: Kind = None) -> LogQuery:
+    """The --query text as a query; relative times resolve against ``now_ms`` (now);
+    ``kind``: whose fields it may name (``flags_kind``)."""
     now = _now_ms() if now_ms is None else now_ms
-    return _read_flag("--query", text, parse_query, now)
+    return _read_flag("--query", text, parse_query, now, kind=kind)
 
 
-def query_from_flags(args: argparse.Namespace) -> LogQuery:
+def query_from_flags(args: argparse.Namespace, settings: Settings | None = None) -> LogQuery:
     """--query with --since/--until laid over it: the query the screen would run, times
-    without a zone read in the zone the screen shows (configured_zone)."""
+    without a zone read in the zone the screen shows (configured_zone). Only the fields
+    of the source's kind are taken (``Settings.query_kind``): before the settings are
+    read (a bad query fails before anything is looked for), the kind the flags say."""
+    kind = flags_kind(args) if settings is None else settings.query_kind
     now_ms, tz = _now_ms(), configured_zone()
-    query = _read_flag("--query", args.query, parse_query, now_ms, tz)
+    query = _read_flag("--query", args.query, parse_query, now_ms, tz, kind)
     since, until = args.since, getattr(args, "until", None)
     if since is None and until is None:
         return query
@@ -80,14 +85,29 @@ def matching(query: LogQuery, entries: list[LogEntry]) -> list[LogEntry]:
 
 
 def _read_flag(
-    flag: str, text: str, parse: Callable[..., _T], now_ms: int, tz: tzinfo | None = None
+    flag: str,
+    text: str,
+    parse: Callable[..., _T],
+    now_ms: int,
+    tz: tzinfo | None = None,
+    kind: Kind = None,
 ) -> _T:
     """``parse(text)``; on a syntax error, the error, then the flag's text with a caret
     line under the bad term."""
     try:
+        if kind is not None:
+            return parse(text, now_ms=now_ms, tz=tz, kind=kind)
         return parse(text, now_ms=now_ms, tz=tz)
     except QuerySyntaxError as error:
         raise ConfigError(f"{flag}: {error}\n{error.pointer(text, indent='  ')}") from None
+
+
+def flags_kind(args: argparse.Namespace) -> Kind:
+    """The kind of source the flags name: None when a file or a named source (whose kind
+    is in config.toml) decides."""
+    if getattr(args, "file", None) is not None or getattr(args, "source_name", None):
+        return None
+    return "buddy" if getattr(args, "source", None) == "buddy" else "composio"
 
 
 def _now_ms() -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from tui.cli.command import EXIT_OK
-from tui.cli.query_flags import query_flag
+from tui.cli.query_flags import flags_kind, query_flag
 from tui.cli.settings import settings_from_flags
 from tui.config import parse_interval, parse_seconds
 from tui.crash import EXIT_BUG
@@ -17,7 +17,8 @@ def run(args: argparse.Namespace) -> int:
     interval = parse_interval(args.interval)
     lag = parse_seconds("--lag", args.lag)
     if args.query is not None:
-        query_flag(args.query)  # a bad query is a usage error here, not a screen's status
+        # A bad query is a usage error here, not a screen's status.
+        query_flag(args.query, kind=flags_kind(args))
     # A file is a recording: start with what is asked, not the last live query (a
     # since:1h from yesterday's session would hide all of it).
     query_text = args.query if args.query is not None or args.file is None else ""

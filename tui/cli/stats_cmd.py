@@ -55,10 +55,13 @@ class StatsJob:
     def __init__(self, args: argparse.Namespace, clock: Any = time.time) -> None:
         self.by: str = args.by
         self.format: str = args.format
-        self.query = query_from_flags(args)
+        self.args = args
+        self.query = query_from_flags(args)  # a bad query fails before connecting
         self.clock = clock
 
     async def run(self, settings: Settings, out: TextIO) -> int:
+        # Read again for the source's kind: its fields only (issue 17 §4).
+        self.query = query_from_flags(self.args, settings)
         async with aclosing(open_source(settings)) as client:
             await client.read_to_end()
             engine = StatsEngine(self.query)

@@ -72,13 +72,16 @@ class TailJob:
             raise ConfigError("--for must be more than 0 seconds")
         self.count = None if args.count is None else parse_count("--count", args.count, least=1)
         self.last = None if args.last is None else parse_count("--last", args.last, least=0)
-        self.query = query_from_flags(args)
+        self.args = args
+        self.query = query_from_flags(args)  # a bad query fails before connecting
         self.final: bool = args.final
         self._first = True
         self._printed_final: set[str] = set()  # with --final: ids printed (bounded by the run)
         self._unfinished: dict[str, str] = {}  # id -> status printed, while not finished
 
     async def run(self, settings: Settings, out: TextIO) -> int:
+        # Read again for the source's kind: its fields only (issue 17 §4).
+        self.query = query_from_flags(self.args, settings)
         async with aclosing(open_source(settings)) as client:
             # Gaps are reported on stderr; nothing here fills them, so none are kept.
             tail = LiveTail(client, self.query, lag_s=self.lag, keep_gaps=False)

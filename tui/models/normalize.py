@@ -173,6 +173,16 @@ WIRE_PATHS: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
     "request_id": (("context", "request_id"), ("metadata", "request_id"), ("request_id",)),
     "log_id": (("id",),),
 }
+# A Buddy row's own fields (tui.constants.BUDDY_FILTER_FIELDS), where build_row keeps them.
+WIRE_PATHS.update(
+    {
+        "pipeline": WIRE_PATHS["toolkit_slug"],
+        "action": WIRE_PATHS["tool_slug"],
+        "action_type": (("metadata", "action_type"),),
+        "branch": (("metadata", "branch"),),
+        "trigger": (("metadata", "trigger"),),
+    }
+)
 
 
 def wire_text(raw: dict[str, Any], api_field: str) -> str:
@@ -182,7 +192,7 @@ def wire_text(raw: dict[str, Any], api_field: str) -> str:
 
 
 def wire_texts(raw: dict[str, Any]) -> tuple[str, ...]:
-    """``wire_text`` of every field, in ``FILTER_FIELDS`` order, in one pass over ``raw``
+    """``wire_text`` of every field, in ``LOCAL_FIELDS`` order, in one pass over ``raw``
     (for indexing many logs; spelled out for speed, and a test checks the two agree)."""
     meta = raw.get("metadata")
     if not isinstance(meta, dict):
@@ -209,6 +219,9 @@ def wire_texts(raw: dict[str, Any]) -> tuple[str, ...]:
         or _text_or_empty(get("request_id"))
         or _text_or_empty(raw.get("request_id")),
         _text_or_empty(raw.get("id")),
+        _text_or_empty(get("action_type")),
+        _text_or_empty(get("branch")),
+        _text_or_empty(get("trigger")),
     )
 
 

@@ -19,6 +19,13 @@ The language, a term at a time, separated by spaces (terms are AND-combined)::
 A field is a short name (``FIELD_NAMES``) or the API's own name (``tool_slug``).
 Values are sent verbatim: the API decides case and substring semantics.
 
+A Buddy source (issue 17 §4) has its own fields instead of Composio's tool, toolkit,
+session, account, auth, sandbox and request: ``pipeline``, ``action``, ``type`` (the
+action's), ``branch`` and ``trigger`` (``BUDDY_FIELDS``), besides ``status`` (also
+``running``, ``queued``, ``skipped``, ``waiting``), ``user``, ``id`` and the times. Buddy's
+list of runs takes no filters (buddy-contract.md A.3): they are applied here, over the
+runs read, never sent. ``parse_query(kind=…)`` says whose fields a query may name.
+
 The package, lowest first: ``vocabulary`` (field names, operators, statuses),
 ``model`` (LogQuery and its API body), ``terms`` (cutting text into terms, quoting),
 ``times`` (reading since/until), ``parser``, ``printer`` and ``completion``.
@@ -41,9 +48,20 @@ from tui.query.parser import parse_query
 from tui.query.printer import format_query
 from tui.query.terms import term_span
 from tui.query.times import parse_time
-from tui.query.vocabulary import FIELD_NAMES, STATUS_WORDS, STATUSES, TIME_NAMES, field_for
+from tui.query.vocabulary import (
+    BUDDY_FIELDS,
+    BUDDY_STATUSES,
+    FIELD_NAMES,
+    STATUS_WORDS,
+    STATUSES,
+    TIME_NAMES,
+    Kind,
+    field_for,
+)
 
 __all__ = [
+    "BUDDY_FIELDS",
+    "BUDDY_STATUSES",
     "ENTRY_ATTRIBUTES",
     "FIELD_NAMES",
     "FUTURE_SLACK_MS",
@@ -51,6 +69,7 @@ __all__ = [
     "STATUS_WORDS",
     "TIME_NAMES",
     "Filter",
+    "Kind",
     "LogQuery",
     "QueryError",
     "QuerySyntaxError",

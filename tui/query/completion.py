@@ -8,16 +8,19 @@ from typing import Final
 
 from tui.constants import FILTER_FIELDS
 from tui.query.terms import closing_quote, format_value, term_span, unescape
-from tui.query.vocabulary import FIELD_NAMES, STATUS_WORDS, STATUSES, TIME_NAMES, field_for
+from tui.query.vocabulary import STATUS_WORDS, TIME_NAMES, Kind, field_names, field_of, statuses
 
 _TIME_EXAMPLES: Final = ("15m", "1h", "24h", "7d")
 
 
-def complete(text: str, cursor: int, values: Mapping[str, Iterable[str]]) -> list[str]:
+def complete(
+    text: str, cursor: int, values: Mapping[str, Iterable[str]], kind: Kind = None
+) -> list[str]:
     """Candidates for the term under the cursor, each the whole replacement term text
     (see ``term_span``): field names with the operator typed so far (``tool`` ->
     ``tool:``, ``toolkit:``), and after ``field:`` or ``field~`` the values seen so far,
-    ``values[api_field]``, that start with what is typed (same case first, then any)."""
+    ``values[api_field]``, that start with what is typed (same case first, then any).
+    Only ``kind``'s fields and statuses are offered (a Buddy source: pipeline, action…)."""
     start, _ = term_span(text, cursor)
     typed = text[start:cursor]
     sign = "-" if typed.startswith("-") else ""
@@ -26,8 +29,9 @@ def complete(text: str, cursor: int, values: Mapping[str, Iterable[str]]) -> lis
     if at is None:
         if '"' in body:
             return []
-        names = [n for n in (*FIELD_NAMES, *TIME_NAMES) if n.startswith(body)]
-        names = names or [n for n in FILTER_FIELDS if n.startswith(body)]
+        names = [n for n in (*field_names(kind), *TIME_NAMES) if n.startswith(body)]
+        if kind != "buddy":
+            names = names or [n for n in FILTER_FIELDS if n.startswith(body)]
         if sign:
             names = [n for n in names if n not in TIME_NAMES]
         shorthands = [w for w in STATUS_WORDS if w.startswith(body)]
@@ -38,12 +42,12 @@ def complete(text: str, cursor: int, values: Mapping[str, Iterable[str]]) -> lis
         if partial.endswith('"') and closing_quote('"' + partial, 0) == len(partial):
             partial = partial[:-1]
         partial = unescape(partial)
-    api_field = field_for(name)
+    api_field = field_of(name, kind)
     pool: Iterable[str]
     if name in TIME_NAMES and operator == ":" and not sign:
         pool = _TIME_EXAMPLES
     elif api_field == "status":
-        pool = STATUSES
+        pool = statuses(kind)
     elif api_field is not None:
         pool = values.get(api_field, ())
     else:

@@ -10,7 +10,13 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Final
 
-from tui.constants import DEFAULT_LIMIT, FILTER_FIELDS, FILTER_OPERATORS, MAX_LIMIT
+from tui.constants import (
+    BUDDY_FILTER_FIELDS,
+    DEFAULT_LIMIT,
+    FILTER_FIELDS,
+    FILTER_OPERATORS,
+    MAX_LIMIT,
+)
 from tui.errors import QueryError
 from tui.models.normalize import wire_text
 
@@ -35,10 +41,9 @@ class Filter:
     value: str
 
     def __post_init__(self) -> None:
-        if self.field not in FILTER_FIELDS:
-            raise QueryError(
-                f"unknown filter field {self.field!r}; use one of {', '.join(FILTER_FIELDS)}"
-            )
+        if self.field not in FILTER_FIELDS and self.field not in BUDDY_FILTER_FIELDS:
+            known = ", ".join((*FILTER_FIELDS, *BUDDY_FILTER_FIELDS))
+            raise QueryError(f"unknown filter field {self.field!r}; use one of {known}")
         if self.operator not in FILTER_OPERATORS:
             raise QueryError(
                 f"unknown operator {self.operator!r}; use one of {', '.join(FILTER_OPERATORS)}"
@@ -149,6 +154,9 @@ ENTRY_ATTRIBUTES: Final = {
     "user_id": "user_id",
     "session_id": "session_id",
     "log_id": "id",
+    # A Buddy row's pipeline and action are its toolkit and tool (tui.constants).
+    "pipeline": "toolkit",
+    "action": "tool",
 }
 
 
@@ -157,8 +165,10 @@ def field_text(entry: LogEntry, api_field: str) -> str:
 
     For a Composio log it is the wire's own text (``entry.raw``), as the server compares
     it, not the sanitized display attribute (which escapes control characters and cuts
-    long values). An entry without a wire object falls back to its attribute."""
-    if entry.raw and entry.source == "composio":
+    long values); a Buddy row's too (its raw is a log line of the same shape, with its
+    own fields in ``metadata``). An entry without a wire object falls back to its
+    attribute."""
+    if entry.raw and entry.source in ("composio", "buddy"):
         return wire_text(entry.raw, api_field)
     attribute = ENTRY_ATTRIBUTES.get(api_field)
     value = getattr(entry, attribute) if attribute is not None else ""

@@ -9,22 +9,26 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Final
 
-from tui.constants import FILTER_FIELDS
+from tui.constants import BUDDY_FILTER_FIELDS, FILTER_FIELDS
 from tui.errors import QuerySyntaxError
 from tui.query.model import Filter, LogQuery, TimeRange
 from tui.query.terms import Term, closing_quote, quote, scan, unquote
 from tui.query.times import TIME_HELP, BadTime, time_ms
 from tui.query.vocabulary import (
-    FIELD_NAMES,
+    BUDDY_INSTEAD,
     OPERATORS,
+    SHORT_NAMES,
     STATUS_WORDS,
     STATUSES,
     TIME_NAMES,
+    Kind,
     field_for,
+    field_names,
+    foreign_field,
+    statuses,
 )
 
 _OPERATOR_HELP: Final = "{n}:x (is), -{n}:x (is not), {n}~x (contains), -{n}~x (does not contain)"
-_FIELD_LIST: Final = ", ".join((*FIELD_NAMES, *TIME_NAMES))
 # A known name followed by something that looks like an operator but is not one.
 _BAD_OPERATOR: Final = re.compile(r"([A-Za-z_]+)(==|!=|!~|!:|<=|>=|=|<|>)")
 
@@ -36,9 +40,11 @@ class _Time:
     term: Term
 
 
-def parse_query(text: str, *, now_ms: int, tz: tzinfo | None = None) -> LogQuery:
+def parse_query(text: str, *, now_ms: int, tz: tzinfo | None = None, kind: Kind = None) -> LogQuery:
     """The query ``text`` stands for; relative times resolve against ``now_ms``, times
     without a zone are read in ``tz`` (local time when None), as times are shown.
+    ``kind`` is the source's (``composio``, ``buddy``): a field or status of the other
+    kind is an error; None (a file, a rule) takes both.
 
     Raises ``QuerySyntaxError`` at the first term the server cannot take. Empty text
     is the empty query."""
@@ -54,7 +60,7 @@ def parse_query(text: str, *, now_ms: int, tz: tzinfo | None = None) -> LogQuery
                 unclosed,
                 1,
             )
-        parsed = parse_term(term, now_ms, tz)
+        parsed = parse_term(term, now_ms, tz, kind)
         if isinstance(parsed, Filter):
             filters.append(parsed)
         elif isinstance(parsed, _Time):
@@ -81,14 +87,20 @@ def _time_range(times: dict[str, _Time]) -> TimeRange | None:
     return TimeRange(from_ms, None if until is None else until.ms)
 
 
-def parse_term(term: Term, now_ms: int, tz: tzinfo | None = None) -> Filter | _Time | str:
+def _field_list(kind: Kind) -> str:
+    return ", ".join((*field_names(kind), *TIME_NAMES))
+
+
+def parse_term(
+    term: Term, now_ms: int, tz: tzinfo | None = None, kind: Kind = None
+) -> Filter | _Time | str:
     """One term: a filter, a time bound, or a search word."""
     negated = term.text.startswith("-")
     body = term.text[1:] if negated else term.text
     if body.startswith('"'):
         word = _value(term, "", body)
         if negated:
-            raise _negated_word(term, "-" + word)
+            raise _negated_word(term, "-" + word, kind)
         if not word:
             raise term.error('"" searches for nothing', "remove it, or put text between the quotes")
         return word
@@ -100,7 +112,7 @@ def parse_term(term: Term, now_ms: int, tz: tzinfo | None = None) -> Filter | _T
         if body in STATUS_WORDS:
             return Filter("status", "!=" if negated else "==", STATUS_WORDS[body])
         if negated:
-            raise _negated_word(term, term.text)
+            raise _negated_word(term, term.text, kind)
         return body
     if body[at] == '"':
         raise term.error(
@@ -111,19 +123,24 @@ def parse_term(term: Term, now_ms: int, tz: tzinfo | None = None) -> Filter | _T
     if not name:
         raise term.error(
             f"missing field name before '{operator}'",
-            f"write FIELD{operator}VALUE (fields: {_FIELD_LIST}), or quote the text to "
+            f"write FIELD{operator}VALUE (fields: {_field_list(kind)}), or quote the text to "
             f"search messages for it: {quote(term.text)}",
         )
     if name in TIME_NAMES:
         return _parse_time_term(term, name, operator, negated, raw, now_ms, tz)
     api_field = field_for(name)
     if api_field is None:
-        raise _unknown_field(term, name)
+        raise _unknown_field(term, name, kind)
+    foreign = foreign_field(api_field, kind)
+    if foreign is not None:
+        what, fix = foreign
+        instead = BUDDY_INSTEAD.get(SHORT_NAMES[api_field], name)
+        raise term.error(what, fix.format(term=term.text.replace(name, instead, 1)))
     if not raw:
         raise term.error("missing value", f'write {head}VALUE, or {head}"" for an empty value')
     value = _value(term, head, raw)
     if api_field == "status":
-        value = _status_value(term, head, value)
+        value = _status_value(term, head, value, kind)
     return Filter(api_field, OPERATORS[negated, operator], value)
 
 
@@ -147,21 +164,22 @@ def _value(term: Term, head: str, raw: str) -> str:
     return raw
 
 
-def _negated_word(term: Term, word: str) -> QuerySyntaxError:
+def _negated_word(term: Term, word: str, kind: Kind) -> QuerySyntaxError:
     return term.error(
         "'-' excludes a field's value, not a search word",
-        f"write -FIELD:VALUE (fields: {_FIELD_LIST}), or quote the word to search messages "
+        f"write -FIELD:VALUE (fields: {_field_list(kind)}), or quote the word to search messages "
         f"for it: {quote(word)}",
     )
 
 
-def _unknown_field(term: Term, name: str) -> QuerySyntaxError:
-    known = [*FIELD_NAMES, *TIME_NAMES, *FILTER_FIELDS]
+def _unknown_field(term: Term, name: str, kind: Kind) -> QuerySyntaxError:
+    full = BUDDY_FILTER_FIELDS if kind == "buddy" else FILTER_FIELDS
+    known = [*field_names(kind), *TIME_NAMES, *full]
     close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.6)
     guess = f"did you mean {close[0]}? " if close else ""
     return term.error(
         f"unknown field '{name}'",
-        f"{guess}Fields: {_FIELD_LIST}; to search messages for the text, quote it: "
+        f"{guess}Fields: {_field_list(kind)}; to search messages for the text, quote it: "
         f"{quote(term.text)}",
     )
 
@@ -172,15 +190,18 @@ def _bad_operator(term: Term, name: str, operator: str) -> QuerySyntaxError:
     return term.error(f"'{operator}' is not an operator", "write " + _OPERATOR_HELP.format(n=name))
 
 
-def _status_value(term: Term, head: str, value: str) -> str:
-    """success or failed, as the API takes them (A.2); ok stands for success."""
-    if value in STATUSES:
+def _status_value(term: Term, head: str, value: str, kind: Kind) -> str:
+    """success or failed, as the API takes them (A.2); ok stands for success. A Buddy
+    row's status may also be running, queued, skipped or waiting (rows.STATUS_FOR)."""
+    known = statuses(kind)
+    if value in known:
         return value
     if value == "ok":
         return "success"
-    close = difflib.get_close_matches(value.lower(), [*STATUSES, "ok"], n=1, cutoff=0.5)
+    close = difflib.get_close_matches(value.lower(), [*known, "ok"], n=1, cutoff=0.5)
+    which = "success or failed" if known == STATUSES else ", ".join(known)
     raise term.error(
-        f"status is success or failed (ok for success), not {value!r}",
+        f"status is {which} (ok for success), not {value!r}",
         f"write {head}{close[0]}" if close else f"write {head}failed or {head}success",
     )
 

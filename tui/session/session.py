@@ -20,6 +20,7 @@ from tui import debuglog, fmt, views
 from tui.config import Settings
 from tui.errors import ApiError
 from tui.models.entry import LogEntry
+from tui.models.normalize import wire_text
 from tui.query import ENTRY_ATTRIBUTES, LogQuery, QuerySyntaxError, parse_query
 from tui.rules import Rule
 from tui.session.calls import Calls
@@ -42,6 +43,8 @@ COMPLETED_FIELDS = {
     for field, attribute in ENTRY_ATTRIBUTES.items()
     if field not in ("status", "log_id")
 }
+# A Buddy row's own fields without a LogEntry attribute: read from its metadata.
+RAW_COMPLETED_FIELDS = ("action_type", "branch", "trigger")
 MAX_SEEN_VALUES = 500
 # Logs stored per step: about 60 ms of the event loop (the store's JSON and SQLite).
 ADD_SLICE = 2_000
@@ -119,7 +122,9 @@ class Session:
         self.calls = Calls(source)
         # Live statistics and alert rules of what is stored (config.toml's rules too).
         self.watching = Watching(rules)
-        self.seen_values: dict[str, set[str]] = {field: set() for field in COMPLETED_FIELDS}
+        self.seen_values: dict[str, set[str]] = {
+            field: set() for field in (*COMPLETED_FIELDS, *RAW_COMPLETED_FIELDS)
+        }
         self.paused = False
         self.stopped = False
         # Paused when a new query was applied: its first page is still loaded, once.
@@ -159,7 +164,9 @@ class Session:
 
     def parse(self, text: str) -> LogQuery:
         """``text`` as a query at the session's now; QuerySyntaxError says what is wrong."""
-        return parse_query(text, now_ms=self.now_ms(), tz=self.settings.tz)
+        return parse_query(
+            text, now_ms=self.now_ms(), tz=self.settings.tz, kind=self.settings.query_kind
+        )
 
     def try_parse(self, text: str) -> LogQuery | None:
         try:
@@ -174,7 +181,9 @@ class Session:
         paused, it loads the new query's first page and stays paused."""
         changed = query.server_part != self.query.server_part
         self.query, self.query_text = query, text
-        self.title = replace(self.title, what=text or DEFAULT_WHAT)
+        self.title = replace(
+            self.title, what=text or DEFAULT_WHAT, filtered=self.source.filtered_note(query)
+        )
         self.sources.remember(text)
         if self.settings.source_file is None:
             # A query for a recording is not the one to start the next live session with.
@@ -336,6 +345,7 @@ class Session:
             more_older=self.tail.more_older,
             loading_older=False if purpose == "older" else self.title.loading_older,
             progress=self.tail.source.progress_text,
+            filtered=self.tail.source.filtered_note(self.query),
         )
         older = purpose == "older"
         # A page of rows held already (dropped by id): go on to the next one.
@@ -406,8 +416,10 @@ class Session:
     def _note_values(self, entries: Iterable[LogEntry]) -> None:
         """Values seen per API field, for completion in the bar (a few hundred each)."""
         for entry in entries:
-            for field, attribute in COMPLETED_FIELDS.items():
-                value = getattr(entry, attribute)
+            pairs = [(field, getattr(entry, name)) for field, name in COMPLETED_FIELDS.items()]
+            if entry.source == "buddy" and entry.raw:
+                pairs += [(field, wire_text(entry.raw, field)) for field in RAW_COMPLETED_FIELDS]
+            for field, value in pairs:
                 seen = self.seen_values[field]
                 if value and len(seen) < MAX_SEEN_VALUES:
                     seen.add(value)

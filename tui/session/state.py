@@ -39,3 +39,4 @@ class TitleInfo:
     progress: str | None = None  # a long first read of a file: how far it has come
     # The source, once it has a name (-s NAME, or after a switch): "prod · composio · host".
     source: str | None = None
+    filtered: str = ""  # where the query is applied, when not by the API (Buddy's runs)

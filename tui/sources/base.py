@@ -57,6 +57,12 @@ class LogSource(Protocol):
         for the title; None when there is nothing to wait for (always, for an API)."""
         ...
 
+    def filtered_note(self, query: LogQuery) -> str:
+        """What the title must add about where ``query`` is applied: "" when the API
+        filters (Composio) or the whole source is read (a file); for Buddy, whose list
+        takes no filters, "filtered here over the 240 runs read" (buddy-contract.md A.3)."""
+        ...
+
     async def list_logs(
         self, query: LogQuery, *, limit: int = ..., cursor: str | None = None
     ) -> LogPage: ...

@@ -124,6 +124,9 @@ class ComposioClient:
     def progress_text(self) -> str | None:
         return None  # an API answers page by page: nothing is read ahead
 
+    def filtered_note(self, query: LogQuery) -> str:
+        return ""  # the API applies the filters itself
+
     async def read_to_end(self) -> None:
         """Nothing to wait for: every request is answered from all the API holds."""
 

@@ -30,11 +30,12 @@ from tui.sources.open import open_source
 from tui.store import LogStore
 from tui.ui.actions import ACTIONS, action_ids, bindings
 from tui.ui.commands import GuardedPalette, ToolwatchCommands
+from tui.ui.copy_actions import CopyActions
 from tui.ui.copy_keys import CopyKeys
 from tui.ui.crash_reporting import CrashReportingApp
 from tui.ui.diff_keys import DiffKeys
 from tui.ui.keymap import load_keymap
-from tui.ui.messages import CopyReady, ExportDone, LogsArrived, PollFailed
+from tui.ui.messages import LogsArrived, PollFailed
 from tui.ui.poll_timers import PollTimers
 from tui.ui.screens.main import MainScreen
 from tui.ui.screens.views import ViewsScreen
@@ -47,7 +48,7 @@ from tui.ui.widgets.query_bar import QueryBar
 from tui.views import View
 
 
-class ToolwatchApp(SourceKeys, WatchKeys, CrashReportingApp):
+class ToolwatchApp(SourceKeys, WatchKeys, CopyActions, CrashReportingApp):
     TITLE = "toolwatch"
     CSS_PATH = str(styles_dir() / "app.tcss")
     ENABLE_COMMAND_PALETTE = True
@@ -101,6 +102,7 @@ class ToolwatchApp(SourceKeys, WatchKeys, CrashReportingApp):
             parse=self.session.parse,
             values=lambda: self.session.seen_values,
             clock=clock,
+            kind=settings.query_kind,
         )
         self._shown = (self.session.status, self.session.title)
         self.theme_keeper = ThemeKeeper(self)
@@ -257,7 +259,7 @@ class ToolwatchApp(SourceKeys, WatchKeys, CrashReportingApp):
         if event.state == WorkerState.ERROR and isinstance(event.worker.error, Exception):
             self.notify(internal_error(event.worker.error).explain(), severity="error", timeout=15)
 
-    # -- composed keys: tui.ui.diff_keys and tui.ui.copy_keys ---------------------
+    # -- composed keys: tui.ui.diff_keys (tui.ui.copy_actions: the copy keys') ----
 
     def action_mark(self) -> None:
         self.diff_keys.mark()
@@ -267,33 +269,6 @@ class ToolwatchApp(SourceKeys, WatchKeys, CrashReportingApp):
 
     def action_diff_last_success(self) -> None:
         self.diff_keys.diff_last_success()
-
-    def action_copy_id(self) -> None:
-        self.copy_keys.copy_id()
-
-    def action_copy_detail_curl(self) -> None:
-        self.copy_keys.copy_detail_curl()
-
-    def action_copy_list_curl(self) -> None:
-        self.copy_keys.copy_list_curl()
-
-    def action_copy_rerun_curl(self) -> None:
-        self.copy_keys.copy_from_call("rerun")
-
-    def action_copy_json(self) -> None:
-        self.copy_keys.copy_from_call("json")
-
-    def action_show_last_copy(self) -> None:
-        self.copy_keys.show_last()
-
-    def action_export(self) -> None:
-        self.copy_keys.export()
-
-    def on_copy_ready(self, message: CopyReady) -> None:
-        self.copy_keys.copy_ready(message)
-
-    def on_export_done(self, message: ExportDone) -> None:
-        self.copy_keys.export_done(message)
 
     # -- scheduling ---------------------------------------------------------------
 

@@ -16,15 +16,18 @@ from typing import Any, NamedTuple, TextIO
 from textual.app import App
 
 from tui import fmt, jsonout
+from tui.config import Settings
 from tui.constants import ENV_API_KEY
 from tui.curl import Curl, detail_curl, list_curl, rerun_curl
 from tui.errors import ApiError
 from tui.export import create_export, write_matching
 from tui.locations import export_dir
 from tui.models.call import CallDetail
+from tui.models.entry import LogEntry
 from tui.query import LogQuery
 from tui.sanitize import clean, escape_controls, strip_controls
 from tui.session import Session
+from tui.ui import buddy_copy
 from tui.ui.messages import CopyReady, ExportDone
 from tui.ui.screens.copied import CopiedScreen
 
@@ -51,7 +54,7 @@ class Copied(NamedTuple):
 
 
 class CopyKeys:
-    """y c C r J w e. The app's actions call these; workers post ``CopyReady`` and
+    """y c C r J w W e. The app's actions call these; workers post ``CopyReady`` and
     ``ExportDone``, whose handlers on the app call back in here."""
 
     def __init__(
@@ -64,18 +67,22 @@ class CopyKeys:
     ) -> None:
         self.app = app
         self.session = session
-        self.settings = session.settings
         self._current_log_id = current_log_id
         self._copy_text = copy  # tui.clipboard.copy_text, with the app as the terminal
-        self.last: Copied | None = None  # what w shows
+        self.last: Copied | None = None  # what W shows
+
+    @property
+    def settings(self) -> Settings:
+        """The session's, read at each key: the source in use may change."""
+        return self.session.settings
 
     def _copy(self, text: str, what: str, notes: tuple[str, ...] = ()) -> None:
         self.last = Copied(self._copy_text(text, what, notes), what, notes)
 
     def show_last(self) -> None:
-        """w: the last copied text whole, unwrapped, to read and select by hand."""
+        """W: the last copied text whole, unwrapped, to read and select by hand."""
         if self.last is None:
-            self.app.notify("Nothing copied yet: y, c, C, r or J copy.", timeout=3)
+            self.app.notify("Nothing copied yet: y, c, C, r, J or w copy.", timeout=3)
             return
         last = self.last
         # The toasts would cover it; what they said is in it.
@@ -91,6 +98,21 @@ class CopyKeys:
         if log_id is None:
             self.app.notify("Select a log first (↑/↓ in the table).", timeout=3)
         return log_id
+
+    def _entry(self, log_id: str) -> LogEntry | None:
+        return self.session.store.entry_by_id(log_id)
+
+    def _buddy(self, log_id: str) -> tuple[bool, LogEntry | None]:
+        """Whether the keys treat the row as a Buddy action execution, and its entry
+        (None when it is not held)."""
+        entry = self._entry(log_id)
+        return buddy_copy.is_buddy(self.settings, entry), entry
+
+    def _copy_or_say(self, made: Curl | str, what: str) -> None:
+        if isinstance(made, str):
+            self.app.notify(made, severity="warning", timeout=6)
+        else:
+            self._copy(made.command, what, made.warnings)
 
     def _demo_notes(self) -> tuple[str, ...]:
         """In --demo the key is the embedded server's own, made up at start: show it, so
@@ -114,17 +136,54 @@ class CopyKeys:
         # Pasted into a shell, a newline in an id would run the rest as a command.
         safe = escape_controls(log_id)
         if safe == log_id:
-            self._copy(log_id, "log id")
+            # A Buddy row's id is PIPELINE/RUN/ACTION_EXECUTION: what `get` resolves.
+            buddy, _ = self._buddy(log_id)
+            self._copy(log_id, "action execution id" if buddy else "log id")
             return
         note = "The id holds control characters: copied escaped; `toolwatch get` takes this form."
         self._copy(safe, "log id (escaped)", (note,))
 
     def copy_detail_curl(self) -> None:
         log_id = self._selection()
-        if log_id is not None:
-            self._copy_curl(detail_curl(self.settings.base_url, log_id), "curl for this log")
+        if log_id is None:
+            return
+        buddy, entry = self._buddy(log_id)
+        if buddy:
+            made = buddy_copy.detail(self.settings, entry, log_id)
+            self._copy_or_say(made, "curl for this action execution")
+            return
+        self._copy_curl(detail_curl(self.settings.base_url, log_id), "curl for this log")
+
+    def copy_rerun(self) -> None:
+        """r: a Buddy row's run retried (A.6), else the tool call run again."""
+        log_id = self._selection()
+        if log_id is None:
+            return
+        buddy, entry = self._buddy(log_id)
+        if not buddy:
+            self.copy_from_call("rerun")
+            return
+        made = buddy_copy.retry(self.settings, entry, log_id)
+        self._copy_or_say(made, f"retry curl for run {clean(buddy_copy.run_of(log_id))}")
+
+    def copy_web_link(self) -> None:
+        """w: the row's page in a web app (a Buddy run's ``html_url``)."""
+        log_id = self._selection()
+        if log_id is None:
+            return
+        found = buddy_copy.web_link(self.settings, self._entry(log_id))
+        if isinstance(found, str):
+            self.app.notify(found, timeout=6)
+            return
+        self._copy(*found)
 
     def copy_list_curl(self) -> None:
+        log_id = self._current_log_id()
+        entry = self._entry(log_id) if log_id is not None else None
+        if buddy_copy.is_buddy(self.settings, entry):
+            made = buddy_copy.list_runs(self.settings, self.settings.pipelines)
+            self._copy_or_say(made, "curl for the runs lists")
+            return
         query = self.session.query
         # What the first poll of this query sends, to the millisecond of now.
         body = query.server_part.to_api_body(

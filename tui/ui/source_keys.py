@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from tui.session import Session
-    from tui.ui.copy_keys import CopyKeys
     from tui.ui.screens.main import MainScreen
 
     _AppBase = App[Any]
@@ -32,7 +31,6 @@ else:
 class SourceKeys(_AppBase):
     session: Session
     main_screen: MainScreen
-    copy_keys: CopyKeys
 
     if TYPE_CHECKING:
 
@@ -75,7 +73,6 @@ class SourceKeys(_AppBase):
         while self.screen is not self.main_screen and len(self.screen_stack) > 1:
             self.pop_screen()  # a stats or alerts screen opened on the old source's logs
         switched = session.switch_source(choice, settings, source)
-        self.copy_keys.settings = settings  # CopyKeys keeps the settings it began with
         self.main_screen.forget_calls()
         self.main_screen.show_query(session.query, session.query_text)
         if switched.draft is not None:

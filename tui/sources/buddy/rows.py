@@ -240,5 +240,43 @@ def trace_of(
     }
 
 
+@dataclass(frozen=True)
+class RowPlace:
+    """Where a row's action execution lives, read back from the row itself (for the
+    copy keys of a row replayed from a file): ``""`` for what the row does not say."""
+
+    workspace: str
+    project: str
+    api_base: str  # the API's base URL, from the action's ``url`` (A.5): "" when absent
+    html_url: str  # the run's page in Buddy's web app (A.3 ``html_url``)
+
+
+def is_buddy_row(obj: object) -> bool:
+    """Whether a JSON line is a Buddy row as ``build_row`` writes it (``list --source
+    buddy`` output, an export of a Buddy source): ``metadata.source`` says ``buddy``, or
+    it carries the raw action execution under ``buddy``."""
+    if not isinstance(obj, dict):
+        return False
+    meta = obj.get("metadata")
+    if isinstance(meta, dict) and meta.get("source") == SOURCE_NAME:
+        return True
+    return isinstance(obj.get("buddy"), dict)
+
+
+def place_of(row: dict[str, Any]) -> RowPlace:
+    """The workspace, project, API base and web link a row carries (``metadata``, and the
+    action execution's ``url`` under ``buddy``, cut where ``/workspaces/`` starts)."""
+    meta = _object(row.get("metadata"))
+    action = _object(_object(row.get("buddy")).get("action_execution"))
+    url = first_text(action, ("url",))
+    at = url.find("/workspaces/")
+    return RowPlace(
+        workspace=first_text(meta, ("workspace",)),
+        project=first_text(meta, ("project",)),
+        api_base=url[:at] if at > 0 and url.startswith(("http://", "https://")) else "",
+        html_url=first_text(meta, ("html_url",)) or first_text(action, ("html_url",)),
+    )
+
+
 def _object(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}

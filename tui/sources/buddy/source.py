@@ -8,7 +8,8 @@ run and of every one not finished, follows each running action's log by offset (
 ``…/logs?offset=&limit=``; the inline ``log[]`` of A.5's details where that endpoint is
 missing), and reads an action's details (A.5) when its status changes.
 
-The query is then applied here, over the runs read (``filtered_note`` says so), and the
+The query is then applied here, over the runs read (``filtered_note`` says so: ``list``
+on stderr, the screen in its title; the fields are issue 17 §4's, ``tui.query``), and the
 rows are served newest first, paged by an offset cursor.
 
 **Updated in place.** A row's id and time never change (see ``rows``); while an action
@@ -117,8 +118,9 @@ class BuddySource:
         return len(self._runs)
 
     def filtered_note(self, query: LogQuery) -> str:
-        """What a filtered view must say: Buddy's list takes no filters (A.3)."""
-        if query.server_part.is_empty:
+        """What a filtered view must say: Buddy's list takes no filters (A.3). Nothing
+        before the first runs are read (the screen says it is waiting)."""
+        if query.server_part.is_empty or not self.refreshes:
             return ""
         return f"filtered here over the {self.runs_read} runs read"
 

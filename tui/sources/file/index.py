@@ -22,6 +22,8 @@ from tui.models.entry import LogEntry
 from tui.models.loose import json_kind
 from tui.models.normalize import entry_from_wire, parse_timestamp_ms, wire_text, wire_texts
 from tui.query import Filter
+from tui.sources.buddy.rows import SOURCE_NAME as BUDDY_SOURCE
+from tui.sources.buddy.rows import is_buddy_row
 from tui.sources.file.lines import LineSplitter, decode
 from tui.sources.file.problems import Problems
 from tui.sources.file.records import BY_KEY, UNIQUE_AT, Match, Record, accepter, remove_sorted
@@ -53,7 +55,7 @@ def read_log(obj: Any) -> tuple[str, int, LogEntry | None] | str:
         except (ValueError, OverflowError):
             return f"log {log_id}: unreadable timestamp {stamp[:40]!r}"
     try:
-        entry = entry_from_wire(obj)
+        entry = entry_from_wire(obj, source=source_of(obj))
     except UnreadableBody as error:
         return error.detail or str(error)
     except OverflowError:
@@ -61,10 +63,17 @@ def read_log(obj: Any) -> tuple[str, int, LogEntry | None] | str:
     return wire_text(obj, "log_id") or entry.id, entry.timestamp_ms, entry
 
 
+def source_of(obj: dict[str, Any]) -> str:
+    """Whose line it is: a Buddy row (an export of a Buddy source, ``list --source buddy``
+    output; issue 17 §8) replays as one, with Buddy's fields and copy keys; else a
+    Composio log."""
+    return BUDDY_SOURCE if is_buddy_row(obj) else "composio"
+
+
 def build_entry(obj: dict[str, Any]) -> LogEntry | str:
     """The entry of a line already read as a log, or why the client could not list it."""
     try:
-        return entry_from_wire(obj)
+        return entry_from_wire(obj, source=source_of(obj))
     except (UnreadableBody, OverflowError) as error:
         detail = error.detail if isinstance(error, UnreadableBody) else None
         return detail or str(error)

@@ -10,14 +10,16 @@ from collections.abc import Callable
 from operator import attrgetter
 from typing import Final
 
-from tui.constants import FILTER_FIELDS
+from tui.constants import BUDDY_FIELD_ALIASES, LOCAL_FIELDS
 from tui.errors import BadRequestError
-from tui.query import STATUSES, Filter
+from tui.query import BUDDY_STATUSES, Filter
 
-FIELD_AT: Final = {name: i for i, name in enumerate(FILTER_FIELDS)}
+_AT: Final = {name: i for i, name in enumerate(LOCAL_FIELDS)}
+# A Buddy row's pipeline and action are its toolkit and tool (tui.constants).
+FIELD_AT: Final = _AT | {name: _AT[field] for name, field in BUDDY_FIELD_ALIASES.items()}
 # Unique per log: remembering each value's verdict (or interning it) would only cost.
 _UNIQUE: Final = frozenset({FIELD_AT["log_id"], FIELD_AT["request_id"]})
-UNIQUE_AT: Final = tuple(i in _UNIQUE for i in range(len(FILTER_FIELDS)))
+UNIQUE_AT: Final = tuple(i in _UNIQUE for i in range(len(LOCAL_FIELDS)))
 # The fields a file scan keeps a small code for (the others are unique per log).
 CODED: Final = tuple(i for i, unique in enumerate(UNIQUE_AT) if not unique)
 NO_CODE: Final = 0xFFFF  # a field with too many distinct texts: read from the line
@@ -61,7 +63,7 @@ class Record:
         self.offset = offset
         self.length = length
         self.blob = blob  # the line itself, for a stream (it cannot be read again)
-        self.values = values  # the wire text of each filter field, FILTER_FIELDS order
+        self.values = values  # the wire text of each filter field, LOCAL_FIELDS order
         self.key = (ts, seq)
         self.alive = True  # not replaced by a later line with its id, nor dropped
         self.placed = False  # in the sorted order (and the matching lists)
@@ -110,9 +112,15 @@ def remove_sorted(recs: list[Record], rec: Record) -> None:
 
 
 def check_filters(filters: tuple[Filter, ...]) -> None:
-    """What the server refuses of filters the query types allow."""
+    """What the server refuses of filters the query types allow, in its words. A file may
+    hold Buddy rows, whose statuses are more than Composio's (running, queued…): those
+    are compared too (the parser said which a query may name)."""
     for n, flt in enumerate(filters):
-        if flt.field == "status" and flt.operator in ("==", "!=") and flt.value not in STATUSES:
+        if (
+            flt.field == "status"
+            and flt.operator in ("==", "!=")
+            and flt.value not in BUDDY_STATUSES
+        ):
             raise BadRequestError(
                 f"filters[{n}].value: status must be 'success' or 'failed', "
                 f"got {json.dumps(flt.value)}"

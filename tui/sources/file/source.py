@@ -140,6 +140,9 @@ class FileSource:
         read, about = progress
         return f"indexed {read:,} of ~{max(read, about):,} lines"
 
+    def filtered_note(self, query: LogQuery) -> str:
+        return ""  # the query is applied to the whole file, as it is read
+
     def __repr__(self) -> str:
         return f"FileSource({self._description!r})"
 

@@ -25,7 +25,7 @@ from tui.family import is_meta_tool
 from tui.locations import config_path
 from tui.models.call import CallDetail
 from tui.models.entry import LogEntry
-from tui.query import LogQuery
+from tui.query import Kind, LogQuery
 from tui.session import Calls
 from tui.session.state import StatusInfo, TitleInfo
 from tui.store import LogStore
@@ -65,8 +65,10 @@ class MainScreen(Screen[None]):
         parse: Callable[[str], LogQuery],
         values: Callable[[], Mapping[str, Iterable[str]]],
         clock: Callable[[], float] = time.time,
+        kind: Kind = None,
     ) -> None:
         super().__init__()
+        self._kind = kind  # the source's: the bar and the sidebar offer its fields
         self.store = store
         self._calls = calls
         self._tz = tz
@@ -82,9 +84,9 @@ class MainScreen(Screen[None]):
         yield TitleBar(id="title-bar")
         yield StatsStrip(id="stats-strip")
         yield AlertBanner(tz=self._tz, id="alert-banner")
-        yield QueryBar(parse=self._parse, values=self._values, id="query-bar")
+        yield QueryBar(parse=self._parse, values=self._values, kind=self._kind, id="query-bar")
         with Horizontal(id="body"):
-            yield FilterSidebar(values=self._values, id="filter-sidebar")
+            yield FilterSidebar(values=self._values, kind=self._kind, id="filter-sidebar")
             yield LogTable(
                 self.store, tz=self._tz, columns=self._columns, clock=self._clock, id="log-table"
             )

@@ -1,7 +1,8 @@
 """FilterSidebar: the common filters as controls, a second view of the applied query.
 
-It owns the status, the ``==`` filters on toolkit, tool, user and session, and the time
-preset. Changing one posts ``Edited`` with the whole new query text: every other term
+It owns the status, the ``==`` filters on toolkit, tool, user and session (on a Buddy
+source: pipeline, action, branch and user, issue 17 §4), and the time preset. Changing
+one posts ``Edited`` with the whole new query text: every other term
 of the bar's query (``!=``, ``~``, other fields, words, a custom time) is kept as it was.
 The applied query is the one source of truth: ``show`` draws every control from it
 (after every apply, clear and view), and a control posts ``Edited`` only when what it
@@ -23,7 +24,7 @@ from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, RadioButton, RadioSet
 
-from tui.query import Filter, LogQuery, complete_value, format_query
+from tui.query import Filter, Kind, LogQuery, complete_value, format_query
 from tui.ui.actions import bindings
 
 SeenValues = Callable[[], Mapping[str, Iterable[str]]]
@@ -35,8 +36,21 @@ FIELDS = (
     ("user", "user_id"),
     ("session", "session_id"),
 )
+BUDDY_FIELDS = (
+    ("pipeline", "pipeline"),
+    ("action", "action"),
+    ("branch", "branch"),
+    ("user", "user_id"),
+)
 PRESETS = ("all", "15m", "1h", "24h", "7d", "custom")
-_OWNED = {"status", *(field for _, field in FIELDS)}
+_OWNED = {"status", *(field for _, field in (*FIELDS, *BUDDY_FIELDS))}
+
+
+def fields_for(kind: Kind) -> tuple[tuple[str, str], ...]:
+    """The sidebar's fields (name, field) on a source of ``kind``."""
+    return BUDDY_FIELDS if kind == "buddy" else FIELDS
+
+
 _PRESET_TERM = re.compile(r"(?:^|\s)since:(15m|1h|24h|7d)(?=\s|$)")
 
 
@@ -82,7 +96,9 @@ class Controls:
     preset: str
 
     @classmethod
-    def of(cls, query: LogQuery, text: str) -> Controls:
+    def of(
+        cls, query: LogQuery, text: str, fields: tuple[tuple[str, str], ...] = FIELDS
+    ) -> Controls:
         """What the controls say for an applied query."""
 
         def equal_to(field: str) -> str | None:
@@ -91,7 +107,7 @@ class Controls:
 
         return cls(
             status=equal_to("status"),
-            fields=tuple((field, equal_to(field) or "") for _, field in FIELDS),
+            fields=tuple((field, equal_to(field) or "") for _, field in fields),
             preset=preset_of(query, text),
         )
 
@@ -175,21 +191,24 @@ class FilterSidebar(VerticalScroll):
             super().__init__()
             self.text = text
 
-    FIELD_IDS: ClassVar[dict[str, str]] = {field: f"side-{name}" for name, field in FIELDS}
+    FIELD_IDS: ClassVar[dict[str, str]] = {
+        field: f"side-{name}" for name, field in (*FIELDS, *BUDDY_FIELDS)
+    }
 
-    def __init__(self, *, values: SeenValues, id: str | None = None) -> None:
+    def __init__(self, *, values: SeenValues, kind: Kind = None, id: str | None = None) -> None:
         super().__init__(id=id)
         self._values = values
+        self.fields = fields_for(kind)
         self._query = LogQuery()
         self._text = ""
-        self._applied = Controls.of(self._query, "")
+        self._applied = Controls.of(self._query, "", self.fields)
 
     def compose(self) -> ComposeResult:
         yield Label("Status")
         with RadioSet(id="side-status"):
             for n, (label, _) in enumerate(STATUSES):
                 yield RadioButton(label, value=n == 0, id=f"side-status-{label}")
-        for name, field in FIELDS:
+        for name, field in self.fields:
             yield Label(name.capitalize())
             yield FieldInput(
                 placeholder=f"any {name}",
@@ -211,7 +230,7 @@ class FilterSidebar(VerticalScroll):
     def show(self, query: LogQuery, text: str) -> None:
         """Draw every control from the applied query (applying nothing)."""
         self._query, self._text = query, text
-        self._applied = applied = Controls.of(query, text)
+        self._applied = applied = Controls.of(query, text, self.fields)
         with self.prevent(Input.Changed):
             for field, value in applied.fields:
                 self.query_one(f"#{self.FIELD_IDS[field]}", Input).value = value
@@ -237,7 +256,7 @@ class FilterSidebar(VerticalScroll):
             status=STATUSES[max(0, status_index)][1],
             fields=tuple(
                 (field, self.query_one(f"#{self.FIELD_IDS[field]}", Input).value.strip())
-                for _, field in FIELDS
+                for _, field in self.fields
             ),
             preset=PRESETS[max(0, time_index)],
         )

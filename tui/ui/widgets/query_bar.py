@@ -21,7 +21,7 @@ from textual.suggester import Suggester
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-from tui.query import LogQuery, QuerySyntaxError, complete, term_span
+from tui.query import Kind, LogQuery, QuerySyntaxError, complete, term_span
 from tui.sanitize import clean
 from tui.ui.actions import bindings
 
@@ -31,15 +31,18 @@ PROMPT = "/ "
 
 
 class QuerySuggester(Suggester):
-    def __init__(self, values: Callable[[], Mapping[str, Iterable[str]]]) -> None:
+    def __init__(
+        self, values: Callable[[], Mapping[str, Iterable[str]]], kind: Kind = None
+    ) -> None:
         # Seen values change with every poll: no cache.
         super().__init__(use_cache=False, case_sensitive=True)
         self._values = values
+        self._kind = kind  # the source's: only its fields are offered
 
     async def get_suggestion(self, value: str) -> str | None:
         if not value or value.endswith(" "):
             return None
-        candidates = complete(value, len(value), self._values())
+        candidates = complete(value, len(value), self._values(), self._kind)
         if not candidates:
             return None
         start, _ = term_span(value, len(value))
@@ -89,11 +92,13 @@ class QueryBar(Widget):
         *,
         parse: Callable[[str], LogQuery],
         values: Callable[[], Mapping[str, Iterable[str]]],
+        kind: Kind = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self._parse = parse  # the session's: text as a query at its now
         self._values = values
+        self._kind = kind
         self._applied = ""  # the text of the applied query, which Esc shows again
 
     def compose(self) -> ComposeResult:
@@ -101,7 +106,7 @@ class QueryBar(Widget):
             yield Label(PROMPT, id="query-prompt")
             yield QueryInput(
                 placeholder=PLACEHOLDER,
-                suggester=QuerySuggester(self._values),
+                suggester=QuerySuggester(self._values, self._kind),
                 select_on_focus=False,
                 compact=True,  # one line, no border: the bar is a line of the screen
                 id="query-input",

@@ -1,5 +1,4 @@
-"""TitleBar: the source (once it has a name), what the table shows, how much of it is
-loaded, and new rows out of view."""
+"""TitleBar: what the table shows, how much of it is loaded, and new rows out of view."""
 
 from __future__ import annotations
 
@@ -9,6 +8,9 @@ from textual.widgets import Static
 
 from tui.sanitize import clean
 from tui.session.state import TitleInfo
+
+# What a narrow title says of a query applied here, not by the API (Buddy's runs).
+SHORT_FILTERED = "filtered here"
 
 
 class TitleBar(Static):
@@ -29,21 +31,13 @@ class TitleBar(Static):
 
     def render(self) -> Text:
         info = self.info
-        right = Text()
-        if info.unseen:
-            right.append(f" +{info.unseen:,} new ", "bold reverse yellow")
-            right.append(" f follows · ")
-        right.append(f"{info.loaded:,} loaded", "bold")
-        if info.progress:
-            right.append(f" · {info.progress}", "italic")
-        if info.loading_older:
-            right.append(" · loading older…", "italic")
-        elif info.more_older:
-            right.append(" · more available")
-        elif info.more_older is False:
-            right.append(" · all loaded")
         width = self.content_region.width or 80
+        right = self._right(info, info.filtered)
         room = width - cell_len(right.plain) - 1
+        if room < 24 and info.filtered:
+            # Narrow: the query keeps its room; "filtered here" still says where.
+            right = self._right(info, SHORT_FILTERED)
+            room = width - cell_len(right.plain) - 1
         if room < 12:
             return right  # the counts matter more than the name on a narrow screen
         left = self._left(info, room)
@@ -65,3 +59,22 @@ class TitleBar(Static):
             if cell_len(left.plain) <= room:
                 break
         return left
+
+    @staticmethod
+    def _right(info: TitleInfo, filtered: str) -> Text:
+        right = Text()
+        if info.unseen:
+            right.append(f" +{info.unseen:,} new ", "bold reverse yellow")
+            right.append(" f follows · ")
+        right.append(f"{info.loaded:,} loaded", "bold")
+        if filtered:
+            right.append(f" · {filtered}", "italic")
+        if info.progress:
+            right.append(f" · {info.progress}", "italic")
+        if info.loading_older:
+            right.append(" · loading older…", "italic")
+        elif info.more_older:
+            right.append(" · more available")
+        elif info.more_older is False:
+            right.append(" · all loaded")
+        return right
