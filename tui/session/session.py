@@ -106,7 +106,7 @@ class Session:
         self.query_text = ""
         self.generation = 0  # bumped by every restart: older answers are dropped
         self.tail = self._new_tail()
-        self.calls = Calls(source)
+        self.calls = Calls(source, log_poll_s=settings.poll_interval)
         # Live statistics and alert rules of what is stored (config.toml's rules too).
         self.watching = Watching(rules)
         self.seen_values: dict[str, set[str]] = {field: set() for field in COMPLETED_FIELDS}
