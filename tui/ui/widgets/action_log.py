@@ -221,6 +221,7 @@ class ActionLogView(Vertical):
 
     def search(self, words: tuple[str, ...]) -> None:
         self.lines_view.search(words)
+        self._caption()
 
     def _poll(self) -> None:
         log = self.lines_view.followed

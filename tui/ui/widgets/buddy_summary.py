@@ -10,8 +10,8 @@ whose key looks secret, or that Buddy marks ``encrypted``, shows as ``•••�
 - the approval: waiting for it (A.5 ``WAITING_FOR_APPLY``: approved in Buddy, or by the
   A.6 ``PATCH`` with ``APPLY``), or who approved it and when (``approver_id``,
   ``approval_date``);
-- the passed and outputted variables (A.5 ``passed_variables``,
-  ``outputted_variables``), the times, and the run's page in Buddy (``html_url``).
+- the times, the run's page in Buddy (``html_url``), and the passed and outputted
+  variables (A.5 ``passed_variables``, ``outputted_variables``).
 
 Every value goes through ``tui.sanitize.clean`` as it is drawn (``Facts``).
 """
@@ -123,9 +123,9 @@ def buddy_summary_text(call: CallDetail, tz: tzinfo | None, now_ms: int | None) 
         line("duration", fmt.duration(call.duration_ms))
     elif call.started_ms is not None and now_ms is not None and call.status == "running":
         line("duration", f"running for {fmt.duration(max(0, now_ms - call.started_ms))}")
+    line("in Buddy", _text(meta.get("html_url")), "underline")
     for label, key in (("passed", "passed_variables"), ("outputted", "outputted_variables")):
         for n, shown in enumerate(variable_lines(execution.get(key))):
             line(f"{label} vars" if n == 0 else "", shown)
-    line("in Buddy", _text(meta.get("html_url")), "underline")
     line("id", call.log_id)
     return Group(head, facts.grid)
