@@ -124,8 +124,8 @@ def buddy_summary_text(call: CallDetail, tz: tzinfo | None, now_ms: int | None) 
     elif call.started_ms is not None and now_ms is not None and call.status == "running":
         line("duration", f"running for {fmt.duration(max(0, now_ms - call.started_ms))}")
     line("in Buddy", _text(meta.get("html_url")), "underline")
-    for label, key in (("passed", "passed_variables"), ("outputted", "outputted_variables")):
+    for label, key in (("passed vars", "passed_variables"), ("output vars", "outputted_variables")):
         for n, shown in enumerate(variable_lines(execution.get(key))):
-            line(f"{label} vars" if n == 0 else "", shown)
+            line(label if n == 0 else "", shown)
     line("id", call.log_id)
     return Group(head, facts.grid)

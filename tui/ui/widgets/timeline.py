@@ -26,6 +26,7 @@ BAR_WIDTH = 28
 _OK = {"success", "ok"}
 # A Buddy action's mapped statuses that are not failures (tui.sources.buddy.rows).
 _STILL = {"running": "yellow", "queued": "cyan", "waiting": "magenta", "skipped": "dim"}
+LAST_NOTES = 10  # of a step's log lines, under the waterfall (the Log tab has them all)
 SELECTED_MARK = "▶ "  # before the step the row is (a Buddy run's selected action)
 
 
@@ -151,7 +152,7 @@ class TimelineView(Vertical):
             said: dict[str, Any] = {"step": step.kind, "status": step.status}
             if step.message:
                 said["message"] = step.message
-            said["last log lines"] = list(step.notes)
+            said["last log lines"] = list(step.notes[-LAST_NOTES:])
             view.show(said)
             return
         if request is None:
