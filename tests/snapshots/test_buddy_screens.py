@@ -4,14 +4,14 @@ with a fixed source label (the port is random)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
 
 import pytest
 
 from tests.clock import fixed_clock
 from tests.tui.pilot import screen_showing, settle
-from tui.config import Secret, Settings
+from tests.tui.test_buddy_rows import buddy_settings
 from tui.demo.buddy_server import BuddyDemoServer
 from tui.demo.buddy_world import PROJECT, WORKSPACE
 from tui.ui.app import ToolwatchApp
@@ -31,17 +31,8 @@ def buddy_server() -> Iterator[BuddyDemoServer]:
 
 @pytest.fixture
 def buddy_app(buddy_server: BuddyDemoServer) -> ToolwatchApp:
-    settings = Settings(
-        base_url=buddy_server.url,
-        api_key=Secret(buddy_server.token),
-        demo=True,
-        tz=UTC,
-        source_kind="buddy",
-        workspace=WORKSPACE,
-        project=PROJECT,
-    )
     return ToolwatchApp(
-        settings,
+        buddy_settings(buddy_server),
         clock=fixed_clock,
         poll_on_interval=False,
         source_label=f"demo Buddy {WORKSPACE}/{PROJECT}",
@@ -62,25 +53,26 @@ async def _running_action_open(pilot) -> None:
     await settle(pilot.app, pilot)
 
 
-async def _tab(pilot, key: str) -> None:
-    await _running_action_open(pilot)
-    await pilot.press(key)
-    await settle(pilot.app, pilot)
-
-
-async def _summary(pilot) -> None:
-    await _tab(pilot, "1")
-
-
-async def _timeline(pilot) -> None:
-    await _tab(pilot, "2")
-
-
-async def _log(pilot) -> None:
-    await _tab(pilot, "5")
+async def _log_read(pilot) -> None:
     view = pilot.app.query_one(ActionLogView)
     await screen_showing(pilot.app, pilot, "following")
     assert view.lines_view.lines  # read, and on screen: the snapshot shows them
+
+
+TABS = {"summary": ("1", None), "timeline": ("2", None), "log": ("5", _log_read)}
+
+
+def _tab(name: str) -> Callable[[Any], Awaitable[None]]:
+    key, then = TABS[name]
+
+    async def run_before(pilot: Any) -> None:
+        await _running_action_open(pilot)
+        await pilot.press(key)
+        await settle(pilot.app, pilot)
+        if then is not None:
+            await then(pilot)
+
+    return run_before
 
 
 @sizes
@@ -88,16 +80,7 @@ def test_buddy_table(snap_compare, buddy_app, size):
     assert snap_compare(buddy_app, terminal_size=size, run_before=_loaded)
 
 
+@pytest.mark.parametrize("tab", list(TABS))
 @sizes
-def test_buddy_summary(snap_compare, buddy_app, size):
-    assert snap_compare(buddy_app, terminal_size=size, run_before=_summary)
-
-
-@sizes
-def test_buddy_timeline(snap_compare, buddy_app, size):
-    assert snap_compare(buddy_app, terminal_size=size, run_before=_timeline)
-
-
-@sizes
-def test_buddy_log(snap_compare, buddy_app, size):
-    assert snap_compare(buddy_app, terminal_size=size, run_before=_log)
+def test_buddy_detail(snap_compare, buddy_app, size, tab):
+    assert snap_compare(buddy_app, terminal_size=size, run_before=_tab(tab))
