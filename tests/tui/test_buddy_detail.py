@@ -111,6 +111,8 @@ async def test_a_running_actions_log_is_followed_as_it_grows(
     await until(pilot, "the end of the log", lambda: not view.following)
     entry = app.session.store.entry_by_id(log_id)
     assert entry is not None and entry.status not in UNFINISHED
+    shown = app.main_screen.detail.call
+    assert shown is not None and shown.status == entry.status, "the pane kept the old status"
     lines = view.lines_view.lines
     assert len(lines) == len(set(lines))
     await screen_showing(app, pilot, "finished", lines[-1])

@@ -212,6 +212,9 @@ class MainScreen(Screen[None]):
             self.table.rows_added(added, older=older)
         if changed:
             self.table.rows_changed()
+            shown = self.detail.call
+            if self.detail_open and shown is not None and not self._current(shown):
+                self._load_call(shown.log_id)  # the pane says what the table says
         if empty is not None:
             self.table.show_empty(empty)
 
@@ -245,12 +248,18 @@ class MainScreen(Screen[None]):
         the next selection cancels. A Buddy action's log is followed in the Log tab."""
         self._follow_log(log_id)
         cached = self._calls.cached(log_id)
-        if cached is not None:
+        if cached is not None and self._current(cached):
             self.detail.show_call(cached, self._diagnose(cached))
             self._show_children(cached)
             return
         self.detail.show_loading(log_id)
         self._load_call(log_id)
+
+    def _current(self, call: CallDetail) -> bool:
+        """Whether ``call`` still has its row's status (a Buddy action's changes as it
+        runs: a detail read before is read again)."""
+        entry = self.store.entry_by_id(call.log_id)
+        return entry is None or entry.status == call.status
 
     def _follow_log(self, log_id: str) -> None:
         """A Buddy row: read its action's log into the Log tab, while it runs (buddy-
