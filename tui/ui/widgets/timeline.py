@@ -152,7 +152,10 @@ class TimelineView(Vertical):
             said: dict[str, Any] = {"step": step.kind, "status": step.status}
             if step.message:
                 said["message"] = step.message
-            said["last log lines"] = list(step.notes[-LAST_NOTES:])
+            if step.notes:
+                said["last log lines"] = list(step.notes[-LAST_NOTES:])
+            else:
+                said["log"] = "in the Log tab (5)"
             view.show(said)
             return
         if request is None:
