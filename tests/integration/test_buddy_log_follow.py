@@ -140,13 +140,24 @@ async def test_without_the_logs_endpoint_the_inline_log_is_followed(clock: FakeC
             await reading.source.aclose()
 
 
-async def test_a_log_line_with_a_credential_is_masked(reading: Reading, clock: FakeClock) -> None:
-    server = reading.server
-    plan = server.start_run(15)
-    server.plant(plan, log_line="curl -H 'Authorization: Bearer abcdefghijklmnop' x")
+async def planted_line(reading: Reading, clock: FakeClock, line: str) -> str:
+    """The second line of a new run's log, as the Log tab holds it, ``line`` planted."""
+    plan = reading.server.start_run(15)
+    reading.server.plant(plan, log_line=line)
     clock.now += 2 + 3 * LINE_MS / 1000
     await reading.poll()
     log = FollowedLog(f"15/{plan.run_id}/{plan.actions[0].hex_id}")
     await reading.read(log.log_id, log)
-    assert "abcdefghijklmnop" not in "".join(log.lines)
-    assert "Bearer ••••••nop" in list(log.lines)[1]
+    return list(log.lines)[1]
+
+
+async def test_a_log_line_with_a_credential_is_masked(reading: Reading, clock: FakeClock) -> None:
+    line = await planted_line(reading, clock, "curl -H 'Authorization: Bearer abcdefghijklm' x")
+    assert "abcdefghijklm" not in line and "Bearer ••••••klm" in line
+
+
+async def test_a_hostile_log_line_arrives_inert(reading: Reading, clock: FakeClock) -> None:
+    hostile = "\x1b]52;c;ZXZpbA==\x07 [@click=app.quit]x[/] \u202eevil"
+    line = await planted_line(reading, clock, hostile)
+    assert "\x1b" not in line and "\x07" not in line and "\u202e" not in line
+    assert "[@click=app.quit]" in line  # drawn as text, never markup (LogLines)

@@ -202,8 +202,8 @@ class ActionLogView(Vertical):
     def follow(self, log_id: str, read: ReadChunk, interval: float) -> None:
         """Read ``log_id``'s log from its start, then every ``interval`` seconds until
         the action has finished (another row's log stops being read)."""
-        if log_id == self.log_id and (self.following or self._reading):
-            return
+        if log_id == self.log_id:
+            return  # shown again (the same row): what was read stays
         self.stop()
         self._read, self._interval = read, interval
         self.lines_view.reset(FollowedLog(log_id))
