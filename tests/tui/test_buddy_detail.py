@@ -262,3 +262,23 @@ async def test_a_composio_row_has_no_log_tab(app_factory: Callable[..., Toolwatc
 def test_the_log_lines_view_takes_the_json_tabs_search_keys() -> None:
     keys = {binding.key for binding in LogLines.BINDINGS}  # type: ignore[union-attr]
     assert {"n", "N", "home", "end"} <= keys
+
+
+async def test_a_long_log_keeps_its_last_lines_and_says_how_many_were_dropped(
+    buddy_app: tuple[ToolwatchApp, Any, BuddyDemoServer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from functools import partial
+
+    from tui.session.action_log import FollowedLog
+    from tui.ui.widgets import action_log
+
+    monkeypatch.setattr(action_log, "FollowedLog", partial(FollowedLog, max_lines=5))
+    app, pilot, _ = buddy_app
+    await open_row(app, pilot, lambda row: row.status == "success" and row.tool == "Run tests")
+    await pilot.press("5")
+    view = log_view(app)
+    await until(pilot, "the whole log read", lambda: not view.following)
+    followed = view.lines_view.followed
+    assert followed is not None and len(followed.lines) == 5 and followed.dropped > 0
+    said = f"the first {followed.dropped:,} not kept (the last 5 are)"
+    await screen_showing(app, pilot, said, followed.lines[-1])
