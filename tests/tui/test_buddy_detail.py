@@ -282,3 +282,22 @@ async def test_a_long_log_keeps_its_last_lines_and_says_how_many_were_dropped(
     assert followed is not None and len(followed.lines) == 5 and followed.dropped > 0
     said = f"the first {followed.dropped:,} not kept (the last 5 are)"
     await screen_showing(app, pilot, said, followed.lines[-1])
+
+
+async def test_p_pauses_the_log_tab_with_the_tail(
+    buddy_app: tuple[ToolwatchApp, Any, BuddyDemoServer], clock: FakeClock
+) -> None:
+    app, pilot, server = buddy_app
+    await open_row(app, pilot, lambda row: row.status == "running")
+    await pilot.press("5")
+    view = log_view(app)
+    await until(pilot, "the first lines read", lambda: bool(view.lines_view.lines))
+    await pilot.press("p")
+    await screen_showing(app, pilot, "paused (p resumes)")  # a read in flight has landed
+    held, asked = len(view.lines_view.lines), len(server.requests)
+    clock.now += 9
+    await pilot.pause(5 * POLL_S)  # several intervals: none of them reads
+    assert len(view.lines_view.lines) == held and len(server.requests) == asked
+    await pilot.press("p")
+    await until(pilot, "reading again", lambda: len(view.lines_view.lines) > held)
+    await screen_showing(app, pilot, "following")

@@ -2,7 +2,8 @@
 
 The Log tab reads the action's lines by offset (A.5 ``…/logs?offset=&limit=``, or the
 inline ``log[]`` of the details where that endpoint is missing: ``BuddySource.read_log``)
-every poll interval while the action runs, from the offset after the last line it holds.
+every poll interval while the action runs (and the tail is not paused: nothing is read
+then), from the offset after the last line it holds.
 ``read_chunk`` is one such read; ``FollowedLog`` holds what was read: it takes a chunk
 only from where it stands (an answer that starts before it loses the lines it already
 has, so no line is ever held twice), keeps at most ``max_lines`` (the earliest dropped
@@ -43,6 +44,7 @@ class LogChunk:
     finished: bool
     more: bool = False  # more lines are said to be there already: read again at once
     error: ApiError | None = None
+    paused: bool = False  # not read: the tail is paused (p)
 
     @property
     def gone(self) -> bool:
@@ -59,6 +61,8 @@ def shown_line(line: str) -> str:
 async def read_chunk(calls: Calls, store: LogStore, log_id: str, offset: int) -> LogChunk:
     """The action's lines from ``offset``. Its status is read first (the row as the tail
     last stored it): a log read after the action ended holds all of its lines."""
+    if calls.paused:
+        return LogChunk(log_id, offset, (), offset, finished=False, paused=True)
     entry = store.entry_by_id(log_id)
     ended = entry is not None and entry.status not in UNFINISHED
     try:
@@ -87,6 +91,7 @@ class FollowedLog:
         self.offset = 0  # the offset of the next line to read
         self.finished = False
         self.error: ApiError | None = None
+        self.paused = False
 
     @property
     def read(self) -> int:
@@ -97,7 +102,7 @@ class FollowedLog:
         """Take ``chunk``'s lines not held yet; how many were added."""
         if chunk.log_id != self.log_id or self.finished:
             return 0
-        self.error = chunk.error
+        self.error, self.paused = chunk.error, chunk.paused
         if chunk.error is not None:
             self.finished = chunk.gone
             return 0

@@ -26,6 +26,7 @@ class Calls:
         self._source = source
         self._limit = limit
         self.log_poll_s = log_poll_s  # how often a running action's log is read again
+        self.paused = False  # p: no log is read either
         self._calls: OrderedDict[str, CallDetail] = OrderedDict()
         self.marked: str | None = None  # m: the log d compares with
 

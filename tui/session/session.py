@@ -347,6 +347,7 @@ class Session:
         if self.stopped:
             return False
         self.paused = not self.paused
+        self.calls.paused = self.paused  # the Log tab's reads pause too
         self._first_page_due = False
         self.status = replace(
             self.status, state="paused" if self.paused else "live", retry_at=None, note=None

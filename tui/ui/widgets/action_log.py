@@ -6,7 +6,8 @@ inline ``log[]`` of the details where that endpoint is missing) through
 poll interval; each read is a short worker that posts what it read, and the handler
 adds it (``FollowedLog``: never a line twice, at most ``MAX_LOG_LINES`` held, the
 dropped ones counted). Reading stops when the action has finished and its last line is
-read, when the pane closes, or when another row opens. Between reads no worker runs.
+read, when the pane closes, or when another row opens; it waits while the tail is
+paused (p). Between reads no worker runs.
 
 The view keeps to the bottom while it is there, as ``tail -f`` does; scrolled up, it
 stays where it is. n and N (the JSON tab's keys, from the same rows of
@@ -265,6 +266,8 @@ class ActionLogView(Vertical):
         text.append(fmt.count(log.read, "line"))
         if log.finished:
             text.append(" · finished", "bold")
+        elif log.paused:
+            text.append(" · paused (p resumes)", "bold")
         elif log.error is None:
             text.append(f" · following, read every {self._interval:g}s")
         if log.dropped:
