@@ -301,3 +301,36 @@ async def test_p_pauses_the_log_tab_with_the_tail(
     await pilot.press("p")
     await until(pilot, "reading again", lambda: len(view.lines_view.lines) > held)
     await screen_showing(app, pilot, "following")
+
+
+async def test_scrolled_up_the_log_stays_put_and_end_follows_again(
+    buddy_app: tuple[ToolwatchApp, Any, BuddyDemoServer], clock: FakeClock
+) -> None:
+    app, pilot, server = buddy_app
+    plan = server.start_run(15)  # one test action of 36 s or more, a line each 1.5 s
+    assert plan.actions[0].duration_ms >= 36_000
+    clock.now += 2 + 1.5
+    app.poll_now()
+    await settle(app, pilot)
+    log_id = f"15/{plan.run_id}/{plan.actions[0].hex_id}"
+    await open_row(app, pilot, lambda row: row.id == log_id)
+    await pilot.press("5")
+    view = log_view(app)
+    lines = view.lines_view
+    await until(pilot, "the tab laid out", lambda: lines.size.height > 0)
+    clock.now += (lines.size.height + 3) * 1.5  # more lines than the tab shows
+    await until(pilot, "a screenful", lambda: len(lines.lines) > lines.size.height + 2)
+    await until(pilot, "at the bottom", lambda: lines.scroll_offset.y == lines.max_scroll_y)
+    lines.focus()
+    await pilot.press("home")
+    assert lines.scroll_offset.y == 0 and lines.cursor == 0
+    held = len(lines.lines)
+    clock.now += 3
+    await until(pilot, "new lines", lambda: len(lines.lines) > held)
+    assert lines.scroll_offset.y == 0 and lines.cursor == 0, "the view left where it was read"
+    await pilot.press("end")
+    held = len(lines.lines)
+    clock.now += 3
+    await until(pilot, "newer lines", lambda: len(lines.lines) > held)
+    await until(pilot, "at the bottom again", lambda: lines.scroll_offset.y == lines.max_scroll_y)
+    assert lines.cursor == len(lines.lines) - 1
