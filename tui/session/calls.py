@@ -1,5 +1,6 @@
-"""The calls a session has opened: a small cache, the mark, and the search for the
-last success that `b` compares with. No Textual: the app calls these from workers."""
+"""The calls a session has opened: a small cache, the mark, the search for the last
+success that `b` compares with, and a Buddy action's log read by offset for the Log tab
+(buddy-contract.md A.5). No Textual: the app calls these from workers."""
 
 from __future__ import annotations
 

@@ -3,8 +3,11 @@
 One row per step (``fetch_connection_details``, ``tool_execution``, …) with a bar as
 long as its share of the call, coloured by status; under each step its requests
 (method, URL, status, time) as bars too. Selecting a request shows its headers, params
-and body below (headers already redacted by the model). All text is sanitized by the
-model and drawn through ``Text``, never markup.
+and body below (headers already redacted by the model). A Buddy row's steps are its
+run's actions (buddy-contract.md A.4 ``action_executions``, ``trace_of``): the one the
+row is comes marked and chosen, one still running reaches now, and under them is what
+the chosen one said. All text is sanitized by the model and drawn through ``Text``,
+never markup.
 """
 
 from __future__ import annotations
