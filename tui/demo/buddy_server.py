@@ -20,7 +20,7 @@ import secrets
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -94,6 +94,15 @@ class BuddyDemoServer(LoopbackServer):
     def start_run(self, pipeline: int) -> world.RunPlan:
         with self._lock:
             return self.world.start_run(pipeline, self._now_ms())
+
+    def plant(
+        self, plan: world.RunPlan, *, variables: Sequence[dict[str, Any]] = (), log_line: str = ""
+    ) -> None:
+        """Give ``plan``'s actions more passed variables, and a second log line of its own
+        (tests plant secrets this way, to see them masked)."""
+        with self._lock:
+            plan.extra["variables"] = list(variables)
+            plan.extra["log_line"] = log_line
 
     def approve_waiting(self) -> None:
         with self._lock:

@@ -218,6 +218,8 @@ def log_lines(plan: RunPlan, action: ActionPlan, count: int, status: str) -> lis
     for n in range(count):
         if action.key == "approve":
             lines.append("Waiting for approval" if status.startswith("WAITING") else "Approved")
+        elif n == 1 and plan.extra.get("log_line"):  # planted by a test
+            lines.append(str(plan.extra["log_line"]))
         elif n == 0:
             lines.append(f"Executing: {name} on {_branch(plan.pipeline)}@{plan.revision[:7]}")
         else:
@@ -311,6 +313,7 @@ def action_view(
             {"key": "ENVIRONMENT", "value": "staging"},
             {"key": "DEPLOY_TOKEN", "value": "dtk_" + plan.revision[:20]},
             {"key": "signing", "value": "s3cr3t-" + plan.hex_id[:8], "encrypted": True},
+            *plan.extra.get("variables", ()),  # planted by a test
         ]
         view["outputted_variables"] = [{"key": "IMAGE_TAG", "value": plan.revision[:12]}]
         if plan.approved_ms is not None and action.key == "approve":

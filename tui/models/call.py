@@ -80,6 +80,7 @@ class Step:
     message: str
     requests: tuple[NetworkCall, ...]
     notes: tuple[str, ...]
+    selected: bool = False  # the step the row is (a Buddy run's action: ``metadata.selected``)
 
     @property
     def failed(self) -> bool:
@@ -348,6 +349,7 @@ def _step(step: WireStep) -> Step:
         message=clean(redact_text(step.message or "")),
         requests=tuple(requests),
         notes=tuple(note for note in notes if note),
+        selected=(step.metadata or {}).get("selected") is True,
     )
 
 

@@ -1,16 +1,19 @@
-"""The calls a session has opened: a small cache, the mark, and the search for the
-last success that `b` compares with. No Textual: the app calls these from workers."""
+"""The calls a session has opened: a small cache, the mark, the search for the last
+success that `b` compares with, and a Buddy action's log read by offset for the Log tab
+(buddy-contract.md A.5). No Textual: the app calls these from workers."""
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterator
 
+from tui.errors import NotFoundError
 from tui.family import find_children
 from tui.models.call import CallDetail
 from tui.models.entry import LogEntry
 from tui.query import Filter, LogQuery, TimeRange
 from tui.sources.base import LogSource, fetch_call
+from tui.sources.buddy import BuddySource
 
 MAX_CACHED_CALLS = 64  # details kept so moving back to a row is instant
 
@@ -18,9 +21,13 @@ MAX_CACHED_CALLS = 64  # details kept so moving back to a row is instant
 class Calls:
     """Recent call details by raw log id (least recently used dropped first)."""
 
-    def __init__(self, source: LogSource, *, limit: int = MAX_CACHED_CALLS) -> None:
+    def __init__(
+        self, source: LogSource, *, limit: int = MAX_CACHED_CALLS, log_poll_s: float = 2.0
+    ) -> None:
         self._source = source
         self._limit = limit
+        self.log_poll_s = log_poll_s  # how often a running action's log is read again
+        self.paused = False  # p: no log is read either
         self._calls: OrderedDict[str, CallDetail] = OrderedDict()
         self.marked: str | None = None  # m: the log d compares with
 
@@ -58,6 +65,18 @@ class Calls:
         call = await self.fetch(log_id)
         self.remember(call)
         return call
+
+    @property
+    def reads_logs(self) -> bool:
+        """Whether an action's log can be read by offset (a Buddy API, not a file)."""
+        return isinstance(self._source, BuddySource)
+
+    async def read_log(self, log_id: str, offset: int) -> tuple[list[str], int, int | None]:
+        """A Buddy action's log lines from ``offset`` (buddy-contract.md A.5): the lines,
+        the next offset, the total when said. NotFoundError from any other source."""
+        if not isinstance(self._source, BuddySource):
+            raise NotFoundError(detail="this source has no action logs to read by offset")
+        return await self._source.read_log(log_id, offset)
 
     async def children(self, call: CallDetail) -> list[LogEntry]:
         """The calls a meta-tool call made (``tui.family``), oldest first."""

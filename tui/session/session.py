@@ -119,7 +119,7 @@ class Session:
         self.query_text = ""
         self.generation = 0  # bumped by every restart: older answers are dropped
         self.tail = self._new_tail()
-        self.calls = Calls(source)
+        self.calls = Calls(source, log_poll_s=settings.poll_interval)
         # Live statistics and alert rules of what is stored (config.toml's rules too).
         self.watching = Watching(rules)
         self.seen_values: dict[str, set[str]] = {
@@ -395,6 +395,7 @@ class Session:
         if self.stopped:
             return False
         self.paused = not self.paused
+        self.calls.paused = self.paused  # the Log tab's reads pause too
         self._first_page_due = False
         self.status = replace(
             self.status, state="paused" if self.paused else "live", retry_at=None, note=None

@@ -249,6 +249,7 @@ _ROWS = (
     ),
     Action("detail.tab_json", "3", "detail_tab('tab-json')", "JSON tab", "screen", False),
     Action("detail.tab_io", "4", "detail_tab('tab-io')", "Request/Response tab", "screen", False),
+    Action("detail.tab_log", "5", "detail_tab('tab-log')", "Log tab", "screen", False),
     Action("detail.back", "backspace", "detail_back", "Back", "screen", show=False),
     # The log table.
     Action("table.cursor_up", "up,k", "cursor_up", "Up", "table", show=False),

@@ -204,8 +204,9 @@ def trace_of(
     row_id: RowId, pipeline_name: str, run: dict[str, Any], lines: list[str]
 ) -> dict[str, Any]:
     """The run as a per-step log (legacy camelCase, api-contract A.5): one step per
-    action execution, so the Timeline draws the run's actions as a waterfall; the
-    selected action's step carries its last log lines."""
+    action execution (buddy-contract.md A.4 ``action_executions``), so the Timeline draws
+    the run's actions as a waterfall; the selected action's step says so
+    (``metadata.selected``) and carries its last log lines."""
     steps = []
     for action in actions_of(run):
         info = _object(action.get("action"))
@@ -219,6 +220,7 @@ def trace_of(
                 "endTime": finished,
                 "totalDuration": finished - started if started and finished else None,
                 "message": first_text(action, ("error_message",)),
+                "metadata": {"selected": mine, "buddy_status": first_text(action, ("status",))},
                 "logs": [{"type": "log", "message": line} for line in lines[-50:]] if mine else [],
             }
         )

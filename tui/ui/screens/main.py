@@ -27,12 +27,14 @@ from tui.models.call import CallDetail
 from tui.models.entry import LogEntry
 from tui.query import Kind, LogQuery
 from tui.session import Calls
+from tui.session.action_log import read_chunk
 from tui.session.state import StatusInfo, TitleInfo
 from tui.store import LogStore
 from tui.ui.actions import bindings
 from tui.ui.messages import CallFailed, CallLoaded, ChildrenFound
 from tui.ui.widgets.alert_banner import AlertBanner
-from tui.ui.widgets.detail_pane import DetailPane
+from tui.ui.widgets.buddy_summary import SOURCE as BUDDY
+from tui.ui.widgets.detail_pane import LOG_TAB, DetailPane
 from tui.ui.widgets.filter_sidebar import FilterSidebar
 from tui.ui.widgets.log_rows import comfortable_width
 from tui.ui.widgets.log_table import LogTable
@@ -130,6 +132,7 @@ class MainScreen(Screen[None]):
     def close_detail(self) -> None:
         if self.maximized is not None:
             self.minimize()
+        self.detail.stop_log()  # no more reads of a Buddy action's log
         self.detail.display = False
         self.table.focus()
         self.refresh_bindings()
@@ -140,10 +143,11 @@ class MainScreen(Screen[None]):
         return working(super().active_bindings)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The pane's keys (1-4 pick a tab, Backspace goes back) only while they do
+        """The pane's keys (1-5 pick a tab, Backspace goes back) only while they do
         something: F1 lists them only then."""
         if action == "detail_tab":
-            return self.detail_open
+            # 5, the Log tab, only while a Buddy row is shown (the tab is there).
+            return self.detail_open and (parameters != (LOG_TAB,) or self.detail.has_log)
         if action == "detail_back":
             return self.detail_open and bool(self._back)
         if action == "focus_query":
@@ -209,6 +213,9 @@ class MainScreen(Screen[None]):
             self.table.rows_added(added, older=older)
         if changed:
             self.table.rows_changed()
+            shown = self.detail.call
+            if self.detail_open and shown is not None and not self._current(shown):
+                self._load_call(shown.log_id)  # the pane says what the table says
         if empty is not None:
             self.table.show_empty(empty)
 
@@ -248,14 +255,33 @@ class MainScreen(Screen[None]):
 
     def show_call(self, log_id: str) -> None:
         """Show a call in the pane: from the cache at once, else fetched in a worker that
-        the next selection cancels."""
+        the next selection cancels. A Buddy action's log is followed in the Log tab."""
+        self._follow_log(log_id)
         cached = self._calls.cached(log_id)
-        if cached is not None:
+        if cached is not None and self._current(cached):
             self.detail.show_call(cached, self._diagnose(cached))
             self._show_children(cached)
             return
         self.detail.show_loading(log_id)
         self._load_call(log_id)
+
+    def _current(self, call: CallDetail) -> bool:
+        """Whether ``call`` still has its row's status (a Buddy action's changes as it
+        runs: a detail read before is read again)."""
+        entry = self.store.entry_by_id(call.log_id)
+        return entry is None or entry.status == call.status
+
+    def _follow_log(self, log_id: str) -> None:
+        """A Buddy row: read its action's log into the Log tab, while it runs (buddy-
+        contract.md A.5); any other row: no Log tab, and the last one stops being read."""
+        entry = self.store.entry_by_id(log_id)
+        if entry is None or entry.source != BUDDY or not self._calls.reads_logs:
+            self.detail.stop_log()
+            return
+        calls, store = self._calls, self.store
+        self.detail.follow_log(
+            log_id, lambda key, offset: read_chunk(calls, store, key, offset), calls.log_poll_s
+        )
 
     def _diagnose(self, call: CallDetail) -> Diagnosis | None:
         """The call's diagnosis; an unknown tool's names the close slugs seen in the logs."""

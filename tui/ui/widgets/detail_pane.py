@@ -2,7 +2,11 @@
 
 Tabs: Summary (who, what, when, the parent call, and for failures the error and a
 diagnosis with its evidence), Timeline (steps and network requests as a waterfall),
-JSON (the whole detail) and Request/Response (the tool's input and its answer). The
+JSON (the whole detail) and Request/Response (the tool's input and its answer), on
+keys 1-4. A Buddy row (buddy-contract.md A.4, A.5) has its own Summary
+(``buddy_summary``), its run's actions on the Timeline with its own marked, and a fifth
+tab, Log (key 5), that follows the action's log while it runs (``action_log``); the Log
+tab is hidden for any other row, and key 5 then does nothing (F1 does not list it). The
 pane only shows what the app hands it (``show_loading``, ``show_call``,
 ``show_error``): workers fetch, the app decides, the pane draws. Every string comes
 through the model's sanitizer and is drawn through ``Text``, never markup.
@@ -16,7 +20,6 @@ from datetime import tzinfo
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -31,10 +34,13 @@ from tui.models.call import CallDetail
 from tui.models.entry import LogEntry
 from tui.sanitize import clean
 from tui.ui.actions import bindings
+from tui.ui.widgets.action_log import ActionLogView, ReadChunk
+from tui.ui.widgets.buddy_summary import buddy_summary_text, is_buddy, status_style
+from tui.ui.widgets.facts import Facts
 from tui.ui.widgets.json_view import JsonView
 from tui.ui.widgets.timeline import TimelineView
 
-LABEL_WIDTH = 14
+LOG_TAB = "tab-log"
 
 
 def summary_text(
@@ -42,16 +48,8 @@ def summary_text(
 ) -> RenderableType:
     """The Summary tab: one fact a line, the failure and its diagnosis first. Labels sit
     in a column of their own, so a long value wraps under its value, not under them."""
-    facts = Table.grid(expand=True)
-    facts.add_column(width=LABEL_WIDTH, no_wrap=True, style="dim")
-    facts.add_column(ratio=1, overflow="fold")
-
-    def line(label: str, value: str, style: str = "") -> None:
-        if value:
-            facts.add_row(label, Text(clean(value, max_len=500), style))
-
-    def gap() -> None:
-        facts.add_row("", "")
+    facts = Facts()
+    line, gap = facts.line, facts.gap
 
     status_style = "bold red" if call.failed else "bold green"
     head = Text()
@@ -66,7 +64,7 @@ def summary_text(
             line("diagnosis", diagnosis.title, "bold yellow")
             line("", diagnosis.advice)
             for evidence in diagnosis.evidence:
-                facts.add_row("", Text("· " + clean(evidence, max_len=200), "italic"))
+                facts.note("· " + evidence)
         else:
             line("diagnosis", "no known failure pattern matched; see Timeline and JSON")
         gap()
@@ -90,7 +88,7 @@ def summary_text(
         parent = f"{call.parent_tool or 'meta-tool call'} {call.parent_log_id}  (Enter opens it)"
         line("parent", parent, "underline")
     line("log id", call.log_id)
-    parts: list[RenderableType] = [head, facts]
+    parts: list[RenderableType] = [head, facts.grid]
     if call.trace_note:
         parts.append(Text("\n" + clean(call.trace_note, max_len=300), "italic dim"))
     return Group(*parts)
@@ -170,6 +168,38 @@ class DetailPane(Vertical, can_focus=False):
                 yield JsonView(id="detail-request", empty="No input arguments recorded.")
                 yield Static("response", classes="caption")
                 yield JsonView(id="detail-response", empty="No response body recorded.")
+            with TabPane("Log", id="tab-log"):
+                yield ActionLogView(id="detail-log")
+
+    def on_mount(self) -> None:
+        self.query_one(TabbedContent).hide_tab(LOG_TAB)
+
+    # -- the Log tab: a Buddy action's log, followed (tui.ui.widgets.action_log) -------
+
+    @property
+    def log_view(self) -> ActionLogView:
+        return self.query_one(ActionLogView)
+
+    @property
+    def has_log(self) -> bool:
+        """Whether the Log tab is there (a Buddy row is shown): key 5 picks it."""
+        return self.log_view.log_id is not None
+
+    def follow_log(self, log_id: str, read: ReadChunk, interval: float) -> None:
+        """Show the Log tab and read ``log_id``'s log into it (again if another row's)."""
+        self.query_one(TabbedContent).show_tab(LOG_TAB)
+        self.log_view.follow(log_id, read, interval)
+
+    def stop_log(self) -> None:
+        """Stop reading the log and hide the Log tab (the pane closed, or a row that has
+        no log is shown)."""
+        view = self.log_view
+        view.stop()
+        view.lines_view.reset(None)
+        tabs = self.query_one(TabbedContent)
+        if tabs.active == LOG_TAB:
+            tabs.active = "tab-summary"
+        tabs.hide_tab(LOG_TAB)
 
     def _head(self, text: Text) -> None:
         self.query_one("#detail-head", Static).update(text)
@@ -184,7 +214,11 @@ class DetailPane(Vertical, can_focus=False):
 
     def show_call(self, call: CallDetail, diagnosis: Diagnosis | None) -> None:
         self.log_id, self.call = call.log_id, call
+        buddy = is_buddy(call)
         state = ("FAILED", "bold red") if call.failed else ("ok", "bold green")
+        if buddy and not call.failed and call.status != "success":
+            state = (clean(call.status, max_len=20), status_style(call.status))
+        now_ms = round(self._clock() * 1000)
         self._head(
             Text.assemble(
                 state,
@@ -192,25 +226,30 @@ class DetailPane(Vertical, can_focus=False):
                 (clean(call.tool, max_len=80), "bold"),
                 "  ",
                 (clean(call.log_id, max_len=60), "dim"),
-                ("  · 1-4 tabs · Esc closes · z full screen", "dim"),
+                (f"  · 1-{5 if self.has_log else 4} tabs · Esc closes · z full screen", "dim"),
                 no_wrap=True,
                 overflow="ellipsis",
             )
         )
-        self.query_one("#detail-summary", Static).update(
-            summary_text(call, diagnosis, self._tz, round(self._clock() * 1000))
+        summary = (
+            buddy_summary_text(call, self._tz, now_ms)
+            if buddy
+            else summary_text(call, diagnosis, self._tz, now_ms)
         )
+        self.query_one("#detail-summary", Static).update(summary)
         self.query_one("#detail-summary-scroll").scroll_home(animate=False)
         self._children_said(None)
-        self.query_one(TimelineView).show(call)
+        self.query_one(TimelineView).show(call, now_ms)
         self.query_one("#detail-json", JsonView).show(call.detail_json)
         self.query_one("#detail-request", JsonView).show(call.arguments)
         self.query_one("#detail-response", JsonView).show(call.response)
 
     def search(self, words: tuple[str, ...]) -> None:
-        """Highlight the query's words in every JSON view of the pane (n/N there jump)."""
+        """Highlight the query's words in every JSON view of the pane and in the Log tab
+        (n/N there jump)."""
         for view in self.query(JsonView):
             view.search(words)
+        self.log_view.search(words)
 
     # -- a meta-tool call's children, listed under its Summary -------------------------
 

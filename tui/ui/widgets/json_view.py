@@ -33,6 +33,7 @@ from tui import fmt
 from tui.jsontree import cap_depth, writable
 from tui.sanitize import clean
 from tui.ui.actions import bindings
+from tui.ui.widgets.log_search import bring_into_view, holds_words, next_line_holding
 
 MAX_LINES = 20_000
 MAX_STRING = 2_000  # characters of one string value shown in the view
@@ -179,12 +180,7 @@ class JsonView(ScrollView, can_focus=True):
 
     def _go(self, index: int) -> None:
         self.cursor = max(0, min(index, len(self._visible) - 1))
-        top, height = int(self.scroll_offset.y), max(1, self.size.height)
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False)
-        elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False)
-        self.refresh()
+        bring_into_view(self, self.cursor)
 
     def action_move(self, delta: int) -> None:
         self._go(self.cursor + delta)
@@ -214,16 +210,13 @@ class JsonView(ScrollView, can_focus=True):
         self.refresh()
 
     def _matches(self, line: str) -> bool:
-        lowered = line.lower()
-        return bool(self.words) and all(word in lowered for word in self.words)
+        return holds_words(line, self.words)
 
     def action_next_match(self, step: int) -> None:
         """The next line (down, or up) holding every word, opening folds on the way."""
         if not self.words or not self._visible:
             return
-        here = self._visible[self.cursor]
-        order = range(here + step, len(self._lines) if step > 0 else -1, step)
-        found = next((n for n in order if self._matches(self._lines[n])), None)
+        found = next_line_holding(self._lines, self.words, self._visible[self.cursor], step)
         if found is None:
             self.notify("No further line holds " + " ".join(self.words), timeout=2)
             return
