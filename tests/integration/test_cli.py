@@ -325,3 +325,19 @@ def test_list_prints_a_log_holding_a_lone_surrogate(tmp_path):
     result = run("list", "--file", str(path))
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["message"] == "bad \ud800 here"
+
+
+def test_the_screen_imports_no_http_client_and_no_pydantic_before_its_first_rows():
+    """The first rows of a file (issue 15) wait for nothing a file has no use for: the
+    API clients' httpx and the wire models' pydantic load when an API source is opened
+    or a detail is read."""
+    code = (
+        "import sys\n"
+        "import tui.ui.app, tui.cli.screen_cmd, tui.sources.open\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('httpx', 'pydantic'))\n"
+        "assert not bad, bad\n"
+        "print('light')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "light"

@@ -15,7 +15,7 @@ from tui.errors import ApiError, NotFoundError
 from tui.models.entry import LogEntry
 from tui.models.wire import WireLogDetail, WireTrace
 from tui.query import LogQuery
-from tui.sources.base import LogPage
+from tui.sources.base import LogPage, no_row_logs
 
 
 @dataclass(order=True)
@@ -32,9 +32,13 @@ class FakeLogsApi:
     restarts = 0  # an API never starts over
     ended = False  # nor ends
     progress_text = None  # nor reads ahead
+    reads_logs = False  # nor has a log per row
 
     def filtered_note(self, query: LogQuery) -> str:
         return ""  # it filters as the API does
+
+    async def read_log(self, log_id: str, offset: int = 0) -> tuple[list[str], int, int | None]:
+        raise no_row_logs("the fake API")
 
     def __init__(self, clock: FakeClock) -> None:
         self.clock = clock

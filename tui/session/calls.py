@@ -7,13 +7,11 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterator
 
-from tui.errors import NotFoundError
 from tui.family import find_children
 from tui.models.call import CallDetail
 from tui.models.entry import LogEntry
 from tui.query import Filter, LogQuery, TimeRange
 from tui.sources.base import LogSource, fetch_call
-from tui.sources.buddy import BuddySource
 
 MAX_CACHED_CALLS = 64  # details kept so moving back to a row is instant
 
@@ -69,13 +67,11 @@ class Calls:
     @property
     def reads_logs(self) -> bool:
         """Whether an action's log can be read by offset (a Buddy API, not a file)."""
-        return isinstance(self._source, BuddySource)
+        return self._source.reads_logs
 
     async def read_log(self, log_id: str, offset: int) -> tuple[list[str], int, int | None]:
         """A Buddy action's log lines from ``offset`` (buddy-contract.md A.5): the lines,
         the next offset, the total when said. NotFoundError from any other source."""
-        if not isinstance(self._source, BuddySource):
-            raise NotFoundError(detail="this source has no action logs to read by offset")
         return await self._source.read_log(log_id, offset)
 
     async def children(self, call: CallDetail) -> list[LogEntry]:

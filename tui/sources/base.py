@@ -7,7 +7,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from tui.errors import ApiError
+from tui.errors import ApiError, NotFoundError
 from tui.models.entry import LogEntry
 from tui.query import LogQuery
 
@@ -63,6 +63,17 @@ class LogSource(Protocol):
         takes no filters, "filtered here over the 240 runs read" (buddy-contract.md A.3)."""
         ...
 
+    @property
+    def reads_logs(self) -> bool:
+        """Whether a row has a log of its own, read by offset (``read_log``): a Buddy
+        action's (buddy-contract.md A.5). False for Composio and files."""
+        ...
+
+    async def read_log(self, log_id: str, offset: int = 0) -> tuple[list[str], int, int | None]:
+        """A row's own log lines from ``offset``: the lines, the next offset, the total
+        when said. ``NotFoundError`` (``no_row_logs``) from a source without them."""
+        ...
+
     async def list_logs(
         self, query: LogQuery, *, limit: int = ..., cursor: str | None = None
     ) -> LogPage: ...
@@ -81,6 +92,11 @@ class LogSource(Protocol):
         ...
 
     async def aclose(self) -> None: ...
+
+
+def no_row_logs(description: str) -> NotFoundError:
+    """What ``read_log`` raises where rows have no log of their own."""
+    return NotFoundError(detail=f"{description} has no action logs to read by offset")
 
 
 async def fetch_call(source: LogSource, log_id: str) -> CallDetail:

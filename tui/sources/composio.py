@@ -57,7 +57,7 @@ from tui.models.wire import (
 )
 from tui.query import LogQuery
 from tui.sanitize import clean
-from tui.sources.base import LogPage
+from tui.sources.base import LogPage, no_row_logs
 from tui.sources.exchange import (
     Endpoint,
     display_url,
@@ -123,6 +123,13 @@ class ComposioClient:
     @property
     def progress_text(self) -> str | None:
         return None  # an API answers page by page: nothing is read ahead
+
+    @property
+    def reads_logs(self) -> bool:
+        return False  # a Composio log is its detail and per-step log
+
+    async def read_log(self, log_id: str, offset: int = 0) -> tuple[list[str], int, int | None]:
+        raise no_row_logs(self.description)
 
     def filtered_note(self, query: LogQuery) -> str:
         return ""  # the API applies the filters itself

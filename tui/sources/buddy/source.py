@@ -117,6 +117,10 @@ class BuddySource:
     def runs_read(self) -> int:
         return len(self._runs)
 
+    @property
+    def reads_logs(self) -> bool:
+        return True  # an action's log, by offset (A.5)
+
     def filtered_note(self, query: LogQuery) -> str:
         """What a filtered view must say: Buddy's list takes no filters (A.3). Nothing
         before the first runs are read (the screen says it is waiting)."""

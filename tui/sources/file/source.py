@@ -36,7 +36,7 @@ from tui.errors import BadRequestError, NotFoundError, UnreadableBody
 from tui.models.entry import LogEntry
 from tui.models.loose import json_kind
 from tui.query import Filter, LogQuery
-from tui.sources.base import LogPage
+from tui.sources.base import LogPage, no_row_logs
 from tui.sources.file import backward, scan
 from tui.sources.file.cursor import decode_cursor, encode_cursor
 from tui.sources.file.feed import Feed, FileFeed, FileReadError, StreamFeed, cannot_read
@@ -139,6 +139,13 @@ class FileSource:
             return None
         read, about = progress
         return f"indexed {read:,} of ~{max(read, about):,} lines"
+
+    @property
+    def reads_logs(self) -> bool:
+        return False  # a line is the whole of a log
+
+    async def read_log(self, log_id: str, offset: int = 0) -> tuple[list[str], int, int | None]:
+        raise no_row_logs(self._description)
 
     def filtered_note(self, query: LogQuery) -> str:
         return ""  # the query is applied to the whole file, as it is read
