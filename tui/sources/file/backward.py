@@ -62,6 +62,19 @@ def rfind(fd: int, needle: bytes, stop: int) -> int:
     return -1
 
 
+def line_at(fd: int, start: int, stop: int) -> bytes:
+    """The bytes from ``start`` up to the next newline (or ``stop``)."""
+    size = 4096
+    while True:
+        data = os.pread(fd, min(size, stop - start), start)
+        newline = data.find(b"\n")
+        if newline >= 0:
+            return data[:newline]
+        if len(data) < size:
+            return data
+        size *= 4
+
+
 def find(fd: int, needle: bytes, start: int, stop: int) -> int:
     """The first place ``needle`` starts in ``[start, stop)``, else ``stop``."""
     while start < stop:

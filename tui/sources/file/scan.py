@@ -20,7 +20,6 @@ taken to be newer than those before it.
 from __future__ import annotations
 
 import heapq
-import os
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Container
@@ -32,7 +31,7 @@ from tui import jsontree
 from tui.models.entry import LogEntry
 from tui.models.normalize import wire_text, wire_texts
 from tui.query import Filter
-from tui.sources.file import backward, glance
+from tui.sources.file import backward, glance, heap
 from tui.sources.file.idtable import IdTable
 from tui.sources.file.index import build_entry, read_log
 from tui.sources.file.lines import MAX_LINE_BYTES, decode, too_long
@@ -46,7 +45,6 @@ MATCH_CACHE: Final = 4
 _CODED_TEXTS: Final = itemgetter(*CODED)
 _SLOT: Final = {field: slot for slot, field in enumerate(CODED)}
 _BOM: Final = b"\xef\xbb\xbf"
-_NO_CODES: Final = array("H", [NO_CODE])
 _GLANCED: Final = bytes(UNCHECKED if code else 0 for code in range(256))  # claimed: listed
 
 # (the line's number relative to the point the source was opened at, what is wrong)
@@ -75,6 +73,7 @@ class Scan:
     """The lines before ``end`` of a file, read backward as pages need them."""
 
     def __init__(self, fd: int, end: int, on_problem: OnProblem, later: Later) -> None:
+        heap.arrays_grow_in_place()
         self._fd = fd
         self._lines = backward.BackLines(fd, end)
         self._on_problem = on_problem
@@ -87,10 +86,11 @@ class Scan:
         self.passed = 0  # lines read back so far, blank and bad ones included
         self._min_ts: int | None = None
         self.off = array("q")
-        self.length = array("I")
         self.ts = array("q")
         self.idh = array("q")
         self.alive = bytearray()
+        # A line read whole has a row (+ 1; 0: none) of small codes, one per coded field.
+        self.rows = array("i")
         self.codes = [array("H") for _ in CODED]
         self._texts: list[list[str]] = [[] for _ in CODED]
         self._code_of: list[dict[str, int]] = [{} for _ in CODED]
@@ -170,7 +170,6 @@ class Scan:
                 run = slice(end - 1, k, -1) if k >= 0 else slice(end - 1, None, -1)
                 self._keep_glanced(
                     list(map(add, starts[run], repeat(offset))),
-                    list(map(len, lines[run])),
                     block.ids[run],
                     block.stamps[run],
                 )
@@ -187,7 +186,7 @@ class Scan:
             self._on_problem(number, parsed)
             return
         obj, (log_id, ts, _) = parsed
-        self._keep(offset, len(line), log_id, ts, wire_texts(obj))
+        self._keep(offset, log_id, ts, wire_texts(obj))
 
     def _glance(self, line: bytes, offset: int) -> bool:
         """Keep a line no query so far needs whole, from its id and time alone, when
@@ -196,24 +195,21 @@ class Scan:
         head = glance.glance_line(line)
         if head is None:
             return False
-        self._keep(offset, len(line), head[0], head[1], None)
+        self._keep(offset, head[0], head[1], None)
         return True
 
-    def _keep(
-        self, offset: int, length: int, log_id: str, ts: int, texts: tuple[str, ...] | None
-    ) -> None:
+    def _keep(self, offset: int, log_id: str, ts: int, texts: tuple[str, ...] | None) -> None:
         at = len(self.off)
         h = hash(log_id) or 1
         self.idh.append(h)
         alive = self._ids.claim(h, at) and log_id not in self._later()
         self.off.append(offset)
-        self.length.append(length)
         self.ts.append(ts)
         self.alive.append(alive if texts is not None or not alive else UNCHECKED)
         if texts is None:
-            for codes in self.codes:
-                codes.append(NO_CODE)
+            self.rows.append(0)
         else:
+            self.rows.append(len(self.codes[0]) + 1)
             self._code(texts, None)
         if alive:
             self._note_times([ts])
@@ -221,7 +217,6 @@ class Scan:
     def _keep_glanced(
         self,
         offsets: list[int],
-        lengths: list[int],
         ids: list[str] | list[bytes],
         stamps: list[int],
     ) -> None:
@@ -240,12 +235,9 @@ class Scan:
                 if (log_id if isinstance(log_id, str) else log_id.decode()) in later:
                     claimed[k] = 0
         self.off.fromlist(offsets)
-        self.length.fromlist(lengths)
         self.ts.fromlist(stamps)
         self.alive += claimed.translate(_GLANCED)
-        unknown = _NO_CODES * len(ids)
-        for codes in self.codes:
-            codes.extend(unknown)
+        self.rows.frombytes(bytes(4 * len(ids)))
         self._note_times(list(compress(stamps, claimed)))
 
     def _note_times(self, stamps: list[int]) -> None:
@@ -262,8 +254,8 @@ class Scan:
         self.lateness = max(self.lateness, *map(sub, stamps, lows))
         self._min_ts = min(low, min(stamps))
 
-    def _code(self, texts: tuple[str, ...], line: int | None) -> None:
-        """Each coded field's code for ``texts``: appended, or set for ``line``."""
+    def _code(self, texts: tuple[str, ...], row: int | None) -> None:
+        """Each coded field's code for ``texts``: appended, or set in ``row``."""
         for (codes, code_of, known), text in zip(self._coders, _CODED_TEXTS(texts), strict=True):
             code = code_of.get(text)
             if code is None:
@@ -273,10 +265,10 @@ class Scan:
                     known.append(text)
                 else:
                     code = NO_CODE
-            if line is None:
+            if row is None:
                 codes.append(code)
             else:
-                codes[line] = code
+                codes[row] = code
 
     def number(self, line: int) -> int:
         """``line``'s number, counted from where the index starts (for a problem)."""
@@ -293,7 +285,11 @@ class Scan:
             self.kill(line)
             return None
         obj = parsed[0]
-        self._code(wire_texts(obj), line)
+        if self.rows[line]:
+            self._code(wire_texts(obj), self.rows[line] - 1)
+        else:
+            self.rows[line] = len(self.codes[0]) + 1
+            self._code(wire_texts(obj), None)
         self.alive[line] = 1
         return obj
 
@@ -394,11 +390,16 @@ class Scan:
         slot = _SLOT.get(field)
         if slot is None:
             return None
-        code = self.codes[slot][line]
+        row = self.rows[line]
+        code = self.codes[slot][row - 1] if row else NO_CODE
         return None if code == NO_CODE else self._texts[slot][code]
 
+    def code(self, line: int, field: int) -> int:
+        """The code ``text`` found (only when it found one)."""
+        return self.codes[_SLOT[field]][self.rows[line] - 1]
+
     def raw(self, line: int) -> bytes:
-        return os.pread(self._fd, self.length[line], self.off[line])
+        return backward.line_at(self._fd, self.off[line], self.end)
 
     def object(self, line: int) -> dict[str, Any] | None:
         """The line's JSON object read again; None when it no longer reads as it did."""

@@ -17,11 +17,10 @@ from typing import Any, Final, Protocol
 
 from tui.models.normalize import wire_texts
 from tui.query import Filter
-from tui.sources.file.records import CODED, FIELD_AT, UNCHECKED
+from tui.sources.file.records import FIELD_AT, UNCHECKED
 
 # What a number's text (str of an int or a float) can be made of.
 _NUMBER_CHARS: Final = frozenset("0123456789.-+einfa")
-_SLOT: Final = {field: slot for slot, field in enumerate(CODED)}
 # A listed line read whole (1) stays; one only glanced at (UNCHECKED) does not.
 _READ_WHOLE: Final = bytes(1 if code == 1 else 0 for code in range(256))
 
@@ -31,12 +30,13 @@ class Scanned(Protocol):
 
     alive: bytearray
     ts: array[int]
-    codes: list[array[int]]
     glanced: tuple[Rejects | None, int]
 
     def __len__(self) -> int: ...
 
     def text(self, line: int, field: int) -> str | None: ...
+
+    def code(self, line: int, field: int) -> int: ...
 
     def raw(self, line: int) -> bytes: ...
 
@@ -122,7 +122,7 @@ class Matches:
             text = scan.text(line, field)
             if text is not None:
                 verdicts = self._verdicts.setdefault(field, [])
-                code = scan.codes[_SLOT[field]][line]
+                code = scan.code(line, field)
                 if code >= len(verdicts):
                     verdicts.extend([None] * (code + 1 - len(verdicts)))
                 verdict = verdicts[code]
