@@ -23,13 +23,14 @@ from tui.sources.file.lines import decode
 
 # A line as json.dumps writes a list item: its id and time first.
 _HEAD: Final = re.compile(rb'\{\s*"id"\s*:\s*"([^"\\]*)"\s*,\s*"timestamp"\s*:\s*"([^"\\]*)"')
-# Each line's start as json.dumps writes it: (id, time to the second, milliseconds).
+# Each line's start as json.dumps writes it: (id, time to the minute, seconds, ms).
 # ``.`` and ``[^"]`` cost the least to match; what they let through (a backslash, a
 # newline, a letter for a digit) is checked after, for the whole block at once.
-_FAST: Final = re.compile(rb'\n\{"id": "([^"]*)", "timestamp": "(...................)\.(...)Z"')
-_SECOND: Final = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
+_FAST: Final = re.compile(rb'\n\{"id": "([^"]*)", "timestamp": "(................):(..)\.(...)Z"')
+_MINUTE: Final = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d")
+_SECONDS: Final = {b"%02d" % s: 1000 * s for s in range(60)}
 _MILLIS: Final = {b"%03d" % ms: ms for ms in range(1000)}
-KNOWN_TIMES: Final = 1 << 12  # times of whole seconds (and minutes) remembered: a block's
+KNOWN_MINUTES: Final = 1 << 12
 # What str.strip() strips of an ASCII text.
 _ASCII_SPACE: Final = bytes(c for c in range(128) if chr(c).isspace())
 # An ASCII id hashes as its bytes do (CPython hashes both from the same bytes): a block's
@@ -88,8 +89,8 @@ def glance(data: bytes, needles: tuple[bytes, ...], known: dict[bytes, int | Non
     n = len(lines)
     if len(heads) != n:
         return None
-    raw_ids, secs, millis = zip(*heads, strict=True)
-    stamps = _stamps(secs, millis, known)
+    raw_ids, minutes, secs, millis = zip(*heads, strict=True)
+    stamps = _stamps(minutes, secs, millis, known)
     ids = _ids(raw_ids)
     if stamps is None or ids is None:
         return None
@@ -123,38 +124,33 @@ def _ids(raw: tuple[bytes, ...]) -> list[str] | list[bytes] | None:
 
 
 def _stamps(
-    secs: tuple[bytes, ...], millis: tuple[bytes, ...], known: dict[bytes, int | None]
+    minutes: tuple[bytes, ...],
+    secs: tuple[bytes, ...],
+    millis: tuple[bytes, ...],
+    known: dict[bytes, int | None],
 ) -> list[int] | None:
     """Each line's time (epoch ms) as parse_timestamp_ms reads it, or None when one is
-    not ``YYYY-MM-DDTHH:MM:SS.mmmZ`` or not a time it reads so."""
-    fresh = set(secs).difference(known)
-    if len(known) + len(fresh) > KNOWN_TIMES:
+    not ``YYYY-MM-DDTHH:MM:SS.mmmZ`` or not a time it reads so. ``known`` remembers the
+    times of whole minutes; seconds and milliseconds are looked up (no int() per line)."""
+    fresh = set(minutes).difference(known)
+    if len(known) + len(fresh) > KNOWN_MINUTES:
         known.clear()
-        fresh = set(secs)
-    for sec in fresh:
-        known[sec] = _second_ms(sec, known)
-    ms = list(map(_MILLIS.get, millis))
-    if None in ms or None in map(known.__getitem__, fresh):
+        fresh = set(minutes)
+    for minute in fresh:
+        known[minute] = _minute_ms(minute)
+    at_minute = list(map(known.__getitem__, minutes))
+    in_minute = list(map(_SECONDS.get, secs))
+    in_second = list(map(_MILLIS.get, millis))
+    if None in at_minute or None in in_minute or None in in_second:
         return None
-    return list(map(add, map(known.__getitem__, secs), ms))
-
-
-def _second_ms(sec: bytes, known: dict[bytes, int | None]) -> int | None:
-    """Epoch ms of ``YYYY-MM-DDTHH:MM:SS`` (UTC) when every millisecond of that second is
-    a time parse_timestamp_ms reads as this plus the milliseconds; else None. Minutes are
-    remembered in ``known`` too (their text is shorter than a second's)."""
-    if not _SECOND.fullmatch(sec) or sec[17:] >= b"60":
-        return None
-    minute = sec[:16]
-    start = known.get(minute, -1)
-    if start == -1:
-        start = known[minute] = _minute_ms(minute)
-    return None if start is None else start + 1000 * int(sec[17:])
+    return list(map(add, map(add, at_minute, in_minute), in_second))
 
 
 def _minute_ms(minute: bytes) -> int | None:
     """Epoch ms of ``YYYY-MM-DDTHH:MM`` (UTC) when every millisecond of that minute is a
     time parse_timestamp_ms reads as this plus its seconds and milliseconds; else None."""
+    if not _MINUTE.fullmatch(minute):
+        return None
     try:
         ms = parse_timestamp_ms(minute.decode() + ":00Z")
     except (ValueError, OverflowError):
