@@ -63,13 +63,15 @@ def glance_line(line: bytes) -> tuple[str, int] | None:
 class Block:
     """A block's lines (file order), where each starts (relative to the first; one more
     at the end) and, for each, its id (the text, or its ASCII bytes: both hash alike)
-    and time; ``taken``: lines to read whole."""
+    and time; ``taken``: lines to read whole, of which ``sure`` read as their id and
+    time say (only a term's text makes them read whole)."""
 
     lines: list[bytes]
     starts: list[int]
     ids: list[str] | list[bytes]
     stamps: list[int]
     taken: list[int]
+    sure: set[int]
 
 
 def split(data: bytes) -> tuple[list[bytes], list[int]]:
@@ -94,16 +96,19 @@ def glance(data: bytes, needles: tuple[bytes, ...], known: dict[bytes, int | Non
     ids = _ids(raw_ids)
     if stamps is None or ids is None:
         return None
-    taken = set(_holding(data, starts, b"\\"))
-    if needles:
-        held = _holding(data, starts, needles[0])
-        taken.update(i for i in held if all(needle in lines[i] for needle in needles[1:]))
+    doubtful = set(_holding(data, starts, b"\\"))  # a key may be spelled with escapes
     if bytes(map(getitem, lines, repeat(-1))).strip(b"}"):
-        taken.update(i for i, line in enumerate(lines) if not line.rstrip().endswith(b"}"))
+        doubtful.update(i for i, line in enumerate(lines) if not line.rstrip().endswith(b"}"))
     for key in (b'"id"', b'"timestamp"'):  # each line has one at least: its head
         if data.count(key) != n:
-            taken.update(i for i, line in enumerate(lines) if line.count(key) != 1)
-    return Block(lines, starts, ids, stamps, sorted(taken))
+            doubtful.update(i for i, line in enumerate(lines) if line.count(key) != 1)
+    held: set[int] = set()
+    if needles:
+        held.update(_holding(data, starts, needles[0]))
+        held.difference_update(
+            [i for i in held if not all(needle in lines[i] for needle in needles[1:])]
+        )
+    return Block(lines, starts, ids, stamps, sorted(held | doubtful), held - doubtful)
 
 
 def _ids(raw: tuple[bytes, ...]) -> list[str] | list[bytes] | None:

@@ -24,7 +24,7 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Container
 from itertools import accumulate, compress, repeat
-from operator import add, itemgetter, sub
+from operator import add, sub
 from typing import Any, Final
 
 from tui import jsontree
@@ -32,18 +32,17 @@ from tui.models.entry import LogEntry
 from tui.models.normalize import wire_text, wire_texts
 from tui.query import Filter
 from tui.sources.file import backward, glance, heap
+from tui.sources.file.codes import Codes
 from tui.sources.file.idtable import IdTable
 from tui.sources.file.index import build_entry, read_log
 from tui.sources.file.lines import MAX_LINE_BYTES, decode, too_long
-from tui.sources.file.records import CODED, NO_CODE, UNCHECKED
+from tui.sources.file.records import UNCHECKED
 from tui.sources.file.scanmatch import Matches, Rejects
 
 SCAN_FROM_BYTES: Final = 32 * 2**20  # smaller files are read whole into an ``Index``
 BATCH: Final = 4096  # lines read between two looks at whether a page has enough
 ENTRY_CACHE: Final = 4096
 MATCH_CACHE: Final = 4
-_CODED_TEXTS: Final = itemgetter(*CODED)
-_SLOT: Final = {field: slot for slot, field in enumerate(CODED)}
 _BOM: Final = b"\xef\xbb\xbf"
 _GLANCED: Final = bytes(UNCHECKED if code else 0 for code in range(256))  # claimed: listed
 
@@ -53,20 +52,43 @@ OnProblem = Callable[[int, str], None]
 Later = Callable[[], Container[str]]
 
 
+def _load(line: bytes) -> Any:
+    """A line's JSON value, or what is wrong with it (``_Problem``)."""
+    try:
+        return jsontree.loads(decode(line))
+    except ValueError as error:
+        msg, col = getattr(error, "msg", str(error)), getattr(error, "colno", None)
+        return _Problem(f"not JSON ({msg} at column {col})")
+    except RecursionError:
+        return _Problem("not JSON (nested too deeply)")
+
+
+class _Problem(str):
+    """What is wrong with a line (a str of its own: a line may hold a JSON string)."""
+
+
 def _parse(line: bytes) -> tuple[dict[str, Any], tuple[str, int, Any]] | str:
     """A line read as a log (its object, and its id and time), or what is wrong with it
     (said as ``LineSplitter`` and ``Index`` say it)."""
-    try:
-        obj = jsontree.loads(decode(line))
-    except ValueError as error:
-        msg, col = getattr(error, "msg", str(error)), getattr(error, "colno", None)
-        return f"not JSON ({msg} at column {col})"
-    except RecursionError:
-        return "not JSON (nested too deeply)"
+    obj = _load(line)
+    if isinstance(obj, _Problem):
+        return str(obj)
     read = read_log(obj)
     if isinstance(read, str):
         return read
     return obj, read
+
+
+def _read_whole(line: bytes) -> tuple[str, int, tuple[str, ...]] | str | None:
+    """A line read whole: its id, time and filter texts; what is wrong with it; or None
+    (a blank line)."""
+    if not line.strip():
+        return None
+    parsed = _parse(line)
+    if isinstance(parsed, str):
+        return parsed
+    obj, (log_id, ts, _) = parsed
+    return log_id, ts, wire_texts(obj)
 
 
 class Scan:
@@ -89,12 +111,7 @@ class Scan:
         self.ts = array("q")
         self.idh = array("q")
         self.alive = bytearray()
-        # A line read whole has a row (+ 1; 0: none) of small codes, one per coded field.
-        self.rows = array("i")
-        self.codes = [array("H") for _ in CODED]
-        self._texts: list[list[str]] = [[] for _ in CODED]
-        self._code_of: list[dict[str, int]] = [{} for _ in CODED]
-        self._coders = list(zip(self.codes, self._code_of, self._texts, strict=True))
+        self.codes = Codes()
         self._ids = IdTable(self.idh)
         self._seconds: dict[bytes, int | None] = {}  # glance's times of whole seconds
         self._matches: OrderedDict[tuple[Filter, ...], Matches] = OrderedDict()
@@ -164,29 +181,51 @@ class Scan:
         lines, starts = block.lines, block.starts
         n = len(lines)
         self.passed += n
+        # Newest first: the glanced lines between two read whole, and those read whole.
+        places: list[int] = []
+        ids: list[str | bytes] = []
+        stamps: list[int] = []
+        whole: dict[int, tuple[str, ...]] = {}
         end = n
-        for k in [*reversed(block.taken), -1]:  # the lines between two taken whole
-            if end - k > 1:
-                run = slice(end - 1, k, -1) if k >= 0 else slice(end - 1, None, -1)
-                self._keep_glanced(
-                    list(map(add, starts[run], repeat(offset))),
-                    block.ids[run],
-                    block.stamps[run],
-                )
+        for k in [*reversed(block.taken), -1]:
+            if end - 1 > k:
+                run = slice(end - 1, k if k >= 0 else None, -1)
+                places += range(end - 1, k, -1)
+                ids += block.ids[run]
+                stamps += block.stamps[run]
             if k >= 0:
-                self._take(lines[k], offset + starts[k], -(first + n - 1 - k))
+                read = self._read_taken(block, k)
+                if isinstance(read, str):
+                    self._on_problem(-(first + n - 1 - k), read)
+                elif read is not None:
+                    whole[len(places)] = read[2]
+                    places.append(k)
+                    ids.append(read[0])
+                    stamps.append(read[1])
             end = k
+        self._keep_many(
+            list(map(add, map(starts.__getitem__, places), repeat(offset))), ids, stamps, whole
+        )
         return n
 
+    @staticmethod
+    def _read_taken(
+        block: glance.Block, k: int
+    ) -> tuple[str | bytes, int, tuple[str, ...]] | str | None:
+        """``_read_whole`` for line ``k`` of a block, its id and time as glanced when sure."""
+        if k not in block.sure:
+            return _read_whole(block.lines[k])
+        obj = _load(block.lines[k])  # an object when it loads: it starts {"id": ...
+        if isinstance(obj, _Problem):
+            return str(obj)
+        return block.ids[k], block.stamps[k], wire_texts(obj)
+
     def _take(self, line: bytes, offset: int, number: int) -> None:
-        if not line.strip():
-            return
-        parsed = _parse(line)
-        if isinstance(parsed, str):
-            self._on_problem(number, parsed)
-            return
-        obj, (log_id, ts, _) = parsed
-        self._keep(offset, log_id, ts, wire_texts(obj))
+        read = _read_whole(line)
+        if isinstance(read, str):
+            self._on_problem(number, read)
+        elif read is not None:
+            self._keep(offset, *read)
 
     def _glance(self, line: bytes, offset: int) -> bool:
         """Keep a line no query so far needs whole, from its id and time alone, when
@@ -206,22 +245,20 @@ class Scan:
         self.off.append(offset)
         self.ts.append(ts)
         self.alive.append(alive if texts is not None or not alive else UNCHECKED)
-        if texts is None:
-            self.rows.append(0)
-        else:
-            self.rows.append(len(self.codes[0]) + 1)
-            self._code(texts, None)
+        self.codes.add(texts)
         if alive:
             self._note_times([ts])
 
-    def _keep_glanced(
+    def _keep_many(
         self,
         offsets: list[int],
-        ids: list[str] | list[bytes],
+        ids: list[str | bytes],
         stamps: list[int],
+        whole: dict[int, tuple[str, ...]],
     ) -> None:
-        """``_keep`` for many lines only glanced at (newest first), in a few calls; an
-        id may come as its ASCII bytes (``glance.SAME_HASH``)."""
+        """``_keep`` for many lines (newest first) in a few calls: those read whole have
+        their texts in ``whole`` (by their place here), the rest were glanced at. An id
+        may come as its ASCII bytes (``glance.SAME_HASH``)."""
         at = len(self.off)
         hashes = list(map(hash, ids))
         if 0 in hashes:
@@ -236,8 +273,11 @@ class Scan:
                     claimed[k] = 0
         self.off.fromlist(offsets)
         self.ts.fromlist(stamps)
-        self.alive += claimed.translate(_GLANCED)
-        self.rows.frombytes(bytes(4 * len(ids)))
+        alive = claimed.translate(_GLANCED)
+        for place in whole:
+            alive[place] = claimed[place]
+        self.alive += alive
+        self.codes.add_many(len(ids), whole)
         self._note_times(list(compress(stamps, claimed)))
 
     def _note_times(self, stamps: list[int]) -> None:
@@ -254,22 +294,6 @@ class Scan:
         self.lateness = max(self.lateness, *map(sub, stamps, lows))
         self._min_ts = min(low, min(stamps))
 
-    def _code(self, texts: tuple[str, ...], row: int | None) -> None:
-        """Each coded field's code for ``texts``: appended, or set in ``row``."""
-        for (codes, code_of, known), text in zip(self._coders, _CODED_TEXTS(texts), strict=True):
-            code = code_of.get(text)
-            if code is None:
-                code = len(known)
-                if code < NO_CODE:
-                    code_of[text] = code
-                    known.append(text)
-                else:
-                    code = NO_CODE
-            if row is None:
-                codes.append(code)
-            else:
-                codes[row] = code
-
     def number(self, line: int) -> int:
         """``line``'s number, counted from where the index starts (for a problem)."""
         return 1 - backward.count_newlines(self._fd, self.off[line], self.end)
@@ -285,11 +309,7 @@ class Scan:
             self.kill(line)
             return None
         obj = parsed[0]
-        if self.rows[line]:
-            self._code(wire_texts(obj), self.rows[line] - 1)
-        else:
-            self.rows[line] = len(self.codes[0]) + 1
-            self._code(wire_texts(obj), None)
+        self.codes.set(line, wire_texts(obj))
         self.alive[line] = 1
         return obj
 
@@ -386,17 +406,10 @@ class Scan:
         return cut is not None and newest_unread <= cut  # an earlier line tied ranks after
 
     def text(self, line: int, field: int) -> str | None:
-        """The wire text of filter field ``field`` of ``line``, when kept here."""
-        slot = _SLOT.get(field)
-        if slot is None:
-            return None
-        row = self.rows[line]
-        code = self.codes[slot][row - 1] if row else NO_CODE
-        return None if code == NO_CODE else self._texts[slot][code]
+        return self.codes.text(line, field)
 
     def code(self, line: int, field: int) -> int:
-        """The code ``text`` found (only when it found one)."""
-        return self.codes[_SLOT[field]][self.rows[line] - 1]
+        return self.codes.code(line, field)
 
     def raw(self, line: int) -> bytes:
         return backward.line_at(self._fd, self.off[line], self.end)
