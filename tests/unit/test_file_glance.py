@@ -55,7 +55,8 @@ def expected(line: bytes, rejects: Rejects) -> tuple[str, int] | None:
 
 def check(lines: list[bytes], needles: tuple[bytes, ...]) -> glance.Block | None:
     rejects = Rejects(needles)
-    block = glance.glance(b"\n" + b"\n".join(lines), needles, {})
+    data = b"partial\n" + b"\n".join(lines) + b"\nnext"  # lines amid a buffer
+    block = glance.glance(data, 7, len(data) - 5, needles, {})
     if block is not None:
         assert block.lines == lines
         for n, line in enumerate(lines):

@@ -128,16 +128,16 @@ class BackLines:
         """The bytes before this are not read yet."""
         return self._start + self._cut
 
-    def block(self) -> tuple[int, bytes] | None:
-        """The next lines back that the buffer holds whole: (where the first starts, a
-        newline and then the lines, oldest first); None when it holds none (``next``
-        reads on)."""
+    def block(self) -> tuple[int, bytes, int, int] | None:
+        """The next lines back that the buffer holds whole: (where the first starts, the
+        buffer, the newline before them and where they end), oldest first; None when it
+        holds none (``next`` reads on). The buffer is not copied: it is a megabyte."""
         buf, stop = self._buf, self._cut
         first = buf.find(b"\n", 0, stop)  # the end of the buffer's first line, maybe cut
         if first < 0:
             return None
         self._cut = first
-        return self._start + first + 1, buf[first:stop]
+        return self._start + first + 1, buf, first, stop
 
     def next(self) -> tuple[int, bytes | None]:
         """The next line back (an empty one at the start of a file that ends in two
@@ -160,8 +160,10 @@ class BackLines:
                 self._buf, self._cut = b"", 0
             size = min(CHUNK, self._start)
             self._start -= size
-            piece = os.pread(self._fd, size, self._start)
-            self._buf = piece + self._buf[: self._cut]
+            if self._cut <= CHUNK:  # the bytes not handed out yet read again, not copied
+                self._buf = os.pread(self._fd, size + self._cut, self._start)
+            else:
+                self._buf = os.pread(self._fd, size, self._start) + self._buf[: self._cut]
             self._cut = len(self._buf) - self._trim
             self._trim = 0
 

@@ -74,20 +74,30 @@ class Block:
     sure: set[int]
 
 
-def split(data: bytes) -> tuple[list[bytes], list[int]]:
-    """``data`` (a newline, then whole lines) as lines and where each starts."""
-    lines = data[1:].split(b"\n")
+def split(buf: bytes, first: int, stop: int) -> tuple[list[bytes], list[int]]:
+    """The lines of ``buf`` after the newline at ``first`` up to ``stop``, and where each
+    starts (from ``first + 1``; one more at the end). ``buf`` is split whole when that
+    spares copying most of it, then the lines before and after are dropped."""
+    if stop - first > len(buf) // 2:
+        lines = buf.split(b"\n")
+        lead = buf.count(b"\n", 0, first) + 1
+        lines = lines[lead : len(lines) - buf.count(b"\n", stop)]
+    else:
+        lines = buf[first + 1 : stop].split(b"\n")
     starts = list(map(add, accumulate(map(len, lines), initial=0), count()))
     return lines, starts
 
 
-def glance(data: bytes, needles: tuple[bytes, ...], known: dict[bytes, int | None]) -> Block | None:
-    """The lines of ``data`` (a newline, then whole lines) with their ids and times, and
-    which of them to read whole: those ``needles`` do not turn down (each needle there, or
-    a backslash) and those not written the usual way after all. None when the block is
-    not all written the usual way. ``known`` remembers times of whole seconds."""
-    heads = _FAST.findall(data)
-    lines, starts = split(data)
+def glance(
+    buf: bytes, first: int, stop: int, needles: tuple[bytes, ...], known: dict[bytes, int | None]
+) -> Block | None:
+    """The lines of ``buf`` after the newline at ``first`` up to ``stop`` with their ids
+    and times, and which of them to read whole: those ``needles`` do not turn down (each
+    needle there, or a backslash) and those not written the usual way after all. None
+    when the block is not all written the usual way. ``known`` remembers times of whole
+    minutes."""
+    heads = _FAST.findall(buf, first, stop)
+    lines, starts = split(buf, first, stop)
     n = len(lines)
     if len(heads) != n:
         return None
@@ -96,15 +106,16 @@ def glance(data: bytes, needles: tuple[bytes, ...], known: dict[bytes, int | Non
     ids = _ids(raw_ids)
     if stamps is None or ids is None:
         return None
-    doubtful = set(_holding(data, starts, b"\\"))  # a key may be spelled with escapes
+    span = (buf, first, stop, starts)
+    doubtful = set(_holding(span, b"\\"))  # a key may be spelled with escapes
     if bytes(map(getitem, lines, repeat(-1))).strip(b"}"):
         doubtful.update(i for i, line in enumerate(lines) if not line.rstrip().endswith(b"}"))
     for key in (b'"id"', b'"timestamp"'):  # each line has one at least: its head
-        if data.count(key) != n:
+        if buf.count(key, first, stop) != n:
             doubtful.update(i for i, line in enumerate(lines) if line.count(key) != 1)
     held: set[int] = set()
     if needles:
-        held.update(_holding(data, starts, needles[0]))
+        held.update(_holding(span, needles[0]))
         held.difference_update(
             [i for i in held if not all(needle in lines[i] for needle in needles[1:])]
         )
@@ -163,12 +174,13 @@ def _minute_ms(minute: bytes) -> int | None:
     return ms if ms >= MIN_TIME_MS and ms + 59_999 <= MAX_TIME_MS else None
 
 
-def _holding(data: bytes, starts: list[int], needle: bytes) -> list[int]:
+def _holding(span: tuple[bytes, int, int, list[int]], needle: bytes) -> list[int]:
     """The lines (by index) whose bytes hold ``needle`` (which holds no newline)."""
+    buf, first, stop, starts = span
     found: list[int] = []
-    at = data.find(needle)
+    at = buf.find(needle, first, stop)
     while at >= 0:
-        line = bisect_right(starts, at - 1) - 1  # data[0] is the newline before line 0
+        line = bisect_right(starts, at - first - 1) - 1
         found.append(line)
-        at = data.find(needle, starts[line + 1] + 1)
+        at = buf.find(needle, first + 1 + starts[line + 1], stop)
     return found

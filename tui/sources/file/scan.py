@@ -161,15 +161,16 @@ class Scan:
         if not (rejects is not None and rejects(line) and self._glance(line, offset)):
             self._take(line, offset, number)
 
-    def _read_block(self, offset: int, data: bytes, rejects: Rejects) -> int:
-        """The whole lines in ``data`` (a newline, then the lines, which start at
-        ``offset``), glanced at together where they allow it; how many there were."""
+    def _read_block(self, offset: int, buf: bytes, start: int, stop: int, rejects: Rejects) -> int:
+        """The whole lines in ``buf`` after the newline at ``start`` up to ``stop`` (the
+        first at ``offset`` in the file), glanced at together where they allow it; how
+        many there were."""
         # A block no longer than a line may be cannot hold a line too long (1 MB, 16 MB).
-        fits = len(data) <= MAX_LINE_BYTES
-        block = glance.glance(data, rejects.needles, self._seconds) if fits else None
+        fits = stop - start <= MAX_LINE_BYTES
+        block = glance.glance(buf, start, stop, rejects.needles, self._seconds) if fits else None
         first = self.passed
         if block is None:
-            lines, starts = glance.split(data)
+            lines, starts = glance.split(buf, start, stop)
             self.passed += len(lines)
             for k in range(len(lines) - 1, -1, -1):
                 number = -(first + len(lines) - 1 - k)
