@@ -63,14 +63,15 @@ def rfind(fd: int, needle: bytes, stop: int) -> int:
 
 
 def line_at(fd: int, start: int, stop: int) -> bytes:
-    """The bytes from ``start`` up to the next newline (or ``stop``)."""
-    size = 4096
+    """The bytes from ``start`` up to the next newline (or ``stop``), read in one call
+    when ``stop`` is near."""
+    size = stop - start if stop - start <= 1 << 16 else 4096
     while True:
         data = os.pread(fd, min(size, stop - start), start)
         newline = data.find(b"\n")
         if newline >= 0:
             return data[:newline]
-        if len(data) < size:
+        if len(data) < size or start + len(data) >= stop:
             return data
         size *= 4
 

@@ -413,7 +413,10 @@ class Scan:
         return self.codes.code(line, field)
 
     def raw(self, line: int) -> bytes:
-        return backward.line_at(self._fd, self.off[line], self.end)
+        """The line's bytes: up to where the line read before it starts (the next line
+        in the file, unless lines not kept lay between), cut at its newline."""
+        start = self.off[line]
+        return backward.line_at(self._fd, start, self.off[line - 1] if line else self.end)
 
     def object(self, line: int) -> dict[str, Any] | None:
         """The line's JSON object read again; None when it no longer reads as it did."""
