@@ -26,11 +26,12 @@ class IdTable:
         """``claim`` for lines ``at``, ``at + 1``, ...: 1 for each claimed, 0 for a
         repeat (their hashes already in ``idh``). One loop, no call per line: a first
         pass over a million lines goes through here. When the table must grow, it grows
-        eightfold, or to hold the ``expected`` lines if fewer: each growth goes over every
-        line so far, and a source that reads only its last lines keeps a small table."""
+        to hold the ``expected`` lines (each growth goes over every line so far), but at
+        most eightfold while few lines are in: a source that reads only its last lines
+        keeps a small table."""
         need = self._used + len(hashes) + 1
         if 2 * need > len(self._slots):
-            self._grow(max(need, min(expected, 8 * need)))
+            self._grow(max(need, expected if need > 1 << 14 else min(expected, 8 * need)))
         slots, idh = self._slots, self._idh
         mask = len(slots) - 1
         claimed = bytearray(len(hashes))
