@@ -95,3 +95,24 @@ def test_each_line_is_glanced_at_as_alone(lines: list[bytes], needles: tuple[byt
 def test_odd_lines_among_usual_ones_are_read_whole(odd: list[bytes]) -> None:
     lines = [usual(n) for n in range(20, 40)] + odd
     check(lines, (b"nobody",))
+
+
+def test_lines_read_whole_together_are_each_line_alone() -> None:
+    lines = [usual(n, status="failed" if n % 3 == 0 else "success") for n in range(30)]
+    data = b"\n" + b"\n".join(lines)
+    block = glance.glance(data, 0, len(data), (b"failed",), {})
+    assert block is not None and block.sure == set(range(0, 30, 3))
+    assert glance.load_sure(block) == {n: json.loads(lines[n]) for n in range(0, 30, 3)}
+
+
+def test_lines_that_only_decode_together_are_decoded_alone() -> None:
+    head = '{"id": "log_%s", "timestamp": "2026-04-12T13:20:0%d.126Z"'
+    lines = [
+        (head % ("a", 0) + ', "x": [1, {"y": 2}').encode(),  # not JSON alone
+        (head % ("b", 1) + "}]}").encode(),  # nor this: together they are one object
+        (head % ("c", 2) + ', "q": 1}, {"r": 2}').encode(),  # two objects
+    ]
+    data = b"\n" + b"\n".join(lines)
+    block = glance.glance(data, 0, len(data), (b"log_",), {})
+    assert block is not None and block.sure == {0, 1, 2}
+    assert glance.load_sure(block) is None

@@ -10,14 +10,16 @@ nothing (then each line is read alone): a line it cannot vouch for is taken whol
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate, count, repeat
 from operator import add, getitem
-from typing import Final
+from typing import Any, Final
 
 from tui.fmt import MAX_TIME_MS, MIN_TIME_MS
+from tui.jsontree import MAX_DEPTH
 from tui.models.normalize import parse_timestamp_ms
 from tui.sources.file.lines import decode
 
@@ -30,6 +32,7 @@ _FAST: Final = re.compile(rb'\n\{"id": "([^"]*)", "timestamp": "(...............
 _MINUTE: Final = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d")
 _SECONDS: Final = {b"%02d" % s: 1000 * s for s in range(60)}
 _MILLIS: Final = {b"%03d" % ms: ms for ms in range(1000)}
+_DECODER: Final = json.JSONDecoder()
 KNOWN_MINUTES: Final = 1 << 12
 # What str.strip() strips of an ASCII text.
 _ASCII_SPACE: Final = bytes(c for c in range(128) if chr(c).isspace())
@@ -120,6 +123,35 @@ def glance(
             [i for i in held if not all(needle in lines[i] for needle in needles[1:])]
         )
     return Block(lines, starts, ids, stamps, sorted(held | doubtful), held - doubtful)
+
+
+def load_sure(block: Block) -> dict[int, dict[str, Any]] | None:
+    """The objects of the block's ``sure`` lines decoded in one call (half the cost of one
+    call each), by line; None when that could differ from decoding each alone: then each
+    is. Each sure line holds ``"id"`` once, in its head, and no backslash, so when every
+    value decoded is an object with its line's id at its top, each value is its line."""
+    sure = sorted(block.sure)
+    if not sure:
+        return {}
+    lines = list(map(block.lines.__getitem__, sure))
+    brackets = map(
+        add, map(bytes.count, lines, repeat(b"{")), map(bytes.count, lines, repeat(b"["))
+    )
+    if max(brackets) > MAX_DEPTH:  # jsontree.loads would cap what lies deeper
+        return None
+    try:
+        values = _DECODER.decode("[" + decode(b",".join(lines)) + "]")
+    except (ValueError, RecursionError):  # one is not JSON, or holds a long integer
+        return None
+    if len(values) != len(lines):
+        return None
+    for k, value in zip(sure, values, strict=True):
+        log_id = block.ids[k]
+        if not isinstance(value, dict) or value.get("id") != (
+            log_id if isinstance(log_id, str) else log_id.decode()
+        ):
+            return None
+    return dict(zip(sure, values, strict=True))
 
 
 def _ids(raw: tuple[bytes, ...]) -> list[str] | list[bytes] | None:

@@ -187,6 +187,7 @@ class Scan:
         ids: list[str | bytes] = []
         stamps: list[int] = []
         whole: dict[int, tuple[str, ...]] = {}
+        loaded = glance.load_sure(block)
         end = n
         for k in [*reversed(block.taken), -1]:
             if end - 1 > k:
@@ -195,7 +196,7 @@ class Scan:
                 ids += block.ids[run]
                 stamps += block.stamps[run]
             if k >= 0:
-                read = self._read_taken(block, k)
+                read = self._read_taken(block, k, loaded)
                 if isinstance(read, str):
                     self._on_problem(-(first + n - 1 - k), read)
                 elif read is not None:
@@ -211,12 +212,12 @@ class Scan:
 
     @staticmethod
     def _read_taken(
-        block: glance.Block, k: int
+        block: glance.Block, k: int, loaded: dict[int, dict[str, Any]] | None
     ) -> tuple[str | bytes, int, tuple[str, ...]] | str | None:
-        """``_read_whole`` for line ``k`` of a block, its id and time as glanced when sure."""
+        """``_read_whole`` for line ``k`` of a block (its id and time glanced, if sure)."""
         if k not in block.sure:
             return _read_whole(block.lines[k])
-        obj = _load(block.lines[k])  # an object when it loads: it starts {"id": ...
+        obj = _load(block.lines[k]) if loaded is None else loaded[k]  # an object: {"id": ...
         if isinstance(obj, _Problem):
             return str(obj)
         return block.ids[k], block.stamps[k], wire_texts(obj)
