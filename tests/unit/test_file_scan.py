@@ -30,11 +30,13 @@ QUERIES = [
 ]
 
 
-@pytest.fixture
-def small_scans(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Any file is answered from its end, read back a few bytes and lines at a time."""
+@pytest.fixture(params=[97, 4096], ids=["line by line", "blocks"])
+def small_scans(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """Any file is answered from its end, read back a few bytes and lines at a time:
+    chunks shorter than a line (each line read alone), or holding a dozen (blocks of
+    lines a term turns down glanced at together)."""
     monkeypatch.setattr(scan, "SCAN_FROM_BYTES", 1)
-    monkeypatch.setattr(backward, "CHUNK", 97)
+    monkeypatch.setattr(backward, "CHUNK", request.param)
     monkeypatch.setattr(scan, "BATCH", 5)
     monkeypatch.setattr(file_lines, "MAX_LINE_BYTES", 900)
     monkeypatch.setattr(backward, "MAX_LINE_BYTES", 900)

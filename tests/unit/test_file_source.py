@@ -41,7 +41,7 @@ from tui.models.entry import LogEntry
 from tui.query import Filter, LogQuery, QueryError, TimeRange, parse_query
 from tui.sources.base import fetch_call
 from tui.sources.composio import ComposioClient
-from tui.sources.file import FileReadError, FileSource, encode_cursor
+from tui.sources.file import FileReadError, FileSource, backward, encode_cursor, scan
 from tui.sources.file import index as file_index
 from tui.sources.file import lines as file_lines
 from tui.tail import Backoff, LiveTail
@@ -317,12 +317,24 @@ def _ms(log: Log) -> int:
 
 
 @pytest.mark.parametrize("kind", ["items", "details"])
+@pytest.mark.parametrize("order", ["newest first", "oldest first, from its end"])
 async def test_every_query_pages_exactly_as_the_server_does(
-    demo: tuple[DemoServer, list[Log], list[Log]], kind: str, tmp_path: Path, opened: Any
+    demo: tuple[DemoServer, list[Log], list[Log]],
+    kind: str,
+    order: str,
+    tmp_path: Path,
+    opened: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     server, items, details = demo
     path = tmp_path / "dump.jsonl"
-    write(path, *map(line, items if kind == "items" else details))
+    logs = items if kind == "items" else details
+    if order == "newest first":
+        write(path, *map(line, logs))
+    else:  # a log appended to, answered from its end a block of lines at a time
+        write(path, *map(line, reversed(logs)))
+        monkeypatch.setattr(scan, "SCAN_FROM_BYTES", 1)
+        monkeypatch.setattr(backward, "CHUNK", 8192)
     source = open_file(path, opened)
     queries = _queries(items)
     if kind == "details":  # only a detail says which request a call came from
@@ -334,6 +346,8 @@ async def test_every_query_pages_exactly_as_the_server_does(
         ]
     async with _client(server) as client:
         for name, query in queries:
+            if order != "newest first":  # each query reads the file back from its end
+                source = open_file(path, opened)
             for limit in (7, 100):
                 cursor: str | None = None
                 while True:
@@ -352,6 +366,7 @@ async def test_every_query_pages_exactly_as_the_server_does(
     # The strange values really were exercised.
     assert len(await _all(source, "user:Alice")) == 1
     assert len(await _all(source, "id~tie")) == 4
+    assert (source._scan is not None) == (order != "newest first")
 
 
 def _shown(entry: LogEntry) -> dict[str, Any]:

@@ -5,11 +5,13 @@ at memory speed; and no garbage collection while many lines are read (``bulk``).
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Final
+from typing import Any, Final
 
 from tui import jsontree
 from tui.sources.file.index import read_log
@@ -60,6 +62,20 @@ def rfind(fd: int, needle: bytes, stop: int) -> int:
     return -1
 
 
+def line_at(fd: int, start: int, stop: int) -> bytes:
+    """The bytes from ``start`` up to the next newline (or ``stop``), read in one call
+    when ``stop`` is near."""
+    size = stop - start if stop - start <= 1 << 16 else 4096
+    while True:
+        data = os.pread(fd, min(size, stop - start), start)
+        newline = data.find(b"\n")
+        if newline >= 0:
+            return data[:newline]
+        if len(data) < size or start + len(data) >= stop:
+            return data
+        size *= 4
+
+
 def find(fd: int, needle: bytes, start: int, stop: int) -> int:
     """The first place ``needle`` starts in ``[start, stop)``, else ``stop``."""
     while start < stop:
@@ -69,6 +85,31 @@ def find(fd: int, needle: bytes, start: int, stop: int) -> int:
             return start + found
         start += len(piece)
     return stop
+
+
+def search(fd: int, log_id: str, unread: int) -> tuple[bool, dict[str, Any] | None]:
+    """Whether the bytes not read yet (before ``unread``) could be searched for
+    ``log_id`` as written (at memory speed; not when they spell characters with
+    escapes), and its object from the last line there holding it (None: none has it)."""
+    needle = json.dumps(log_id).encode()
+    stop = unread
+    if needle[1:-1] != log_id.encode() or spells_escapes(fd, stop):
+        return False, None
+    while stop > 0:
+        hit = rfind(fd, needle, stop)
+        if hit < 0:
+            break
+        start = rfind(fd, b"\n", hit) + 1
+        end = find(fd, b"\n", hit, unread)
+        data = os.pread(fd, end - start, start)
+        if len(data) <= MAX_LINE_BYTES:
+            with contextlib.suppress(ValueError, RecursionError):
+                obj = jsontree.loads(decode(data.removeprefix(_BOM) if not start else data))
+                read = read_log(obj)
+                if not isinstance(read, str) and read[0] == log_id:
+                    return True, obj
+        stop = start
+    return True, None
 
 
 class BackLines:
@@ -88,6 +129,17 @@ class BackLines:
         """The bytes before this are not read yet."""
         return self._start + self._cut
 
+    def block(self) -> tuple[int, bytes, int, int] | None:
+        """The next lines back that the buffer holds whole: (where the first starts, the
+        buffer, the newline before them and where they end), oldest first; None when it
+        holds none (``next`` reads on). The buffer is not copied: it is a megabyte."""
+        buf, stop = self._buf, self._cut
+        first = buf.find(b"\n", 0, stop)  # the end of the buffer's first line, maybe cut
+        if first < 0:
+            return None
+        self._cut = first
+        return self._start + first + 1, buf, first, stop
+
     def next(self) -> tuple[int, bytes | None]:
         """The next line back (an empty one at the start of a file that ends in two
         newlines); only while not ``done``."""
@@ -95,19 +147,24 @@ class BackLines:
         while True:
             newline = self._buf.rfind(b"\n", 0, self._cut)
             if newline >= 0:
+                # A line may reach past MAX_LINE_BYTES by up to a chunk before it is seen.
+                skipping = skipping or self._cut - newline - 1 > MAX_LINE_BYTES
                 line = None if skipping else self._buf[newline + 1 : self._cut]
                 self._cut = newline
                 return self._start + newline + 1, line
             if self._start == 0:
                 self.done = True
+                skipping = skipping or self._cut > MAX_LINE_BYTES
                 return 0, None if skipping else self._buf[: self._cut]
             if self._cut > MAX_LINE_BYTES:
                 skipping = True
                 self._buf, self._cut = b"", 0
             size = min(CHUNK, self._start)
             self._start -= size
-            piece = os.pread(self._fd, size, self._start)
-            self._buf = piece + self._buf[: self._cut]
+            if self._cut <= CHUNK:  # the bytes not handed out yet read again, not copied
+                self._buf = os.pread(self._fd, size + self._cut, self._start)
+            else:
+                self._buf = os.pread(self._fd, size, self._start) + self._buf[: self._cut]
             self._cut = len(self._buf) - self._trim
             self._trim = 0
 

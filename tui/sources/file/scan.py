@@ -19,67 +19,87 @@ taken to be newer than those before it.
 
 from __future__ import annotations
 
-import contextlib
 import heapq
-import json
-import os
-import re
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable
-from operator import itemgetter
+from collections.abc import Callable, Container
+from itertools import accumulate, compress, repeat
+from operator import add, sub
 from typing import Any, Final
 
 from tui import jsontree
 from tui.models.entry import LogEntry
-from tui.models.normalize import parse_timestamp_ms, wire_text, wire_texts
+from tui.models.normalize import wire_text, wire_texts
 from tui.query import Filter
-from tui.sources.file import backward
+from tui.sources.file import backward, glance, heap
+from tui.sources.file.codes import Codes
+from tui.sources.file.idtable import IdTable
 from tui.sources.file.index import build_entry, read_log
 from tui.sources.file.lines import MAX_LINE_BYTES, decode, too_long
-from tui.sources.file.records import CODED, NO_CODE, UNCHECKED
+from tui.sources.file.records import UNCHECKED
 from tui.sources.file.scanmatch import Matches, Rejects
 
 SCAN_FROM_BYTES: Final = 32 * 2**20  # smaller files are read whole into an ``Index``
 BATCH: Final = 4096  # lines read between two looks at whether a page has enough
 ENTRY_CACHE: Final = 4096
 MATCH_CACHE: Final = 4
-_CODED_TEXTS: Final = itemgetter(*CODED)
-_SLOT: Final = {field: slot for slot, field in enumerate(CODED)}
-# A line as json.dumps writes a list item: its id and time first.
-_HEAD: Final = re.compile(rb'\{\s*"id"\s*:\s*"([^"\\]*)"\s*,\s*"timestamp"\s*:\s*"([^"\\]*)"')
 _BOM: Final = b"\xef\xbb\xbf"
+_GLANCED: Final = bytes(UNCHECKED if code else 0 for code in range(256))  # claimed: listed
 
 # (the line's number relative to the point the source was opened at, what is wrong)
 OnProblem = Callable[[int, str], None]
-# Whether a log with this id was read after the point the source was opened at.
-Newer = Callable[[str], bool]
+# The ids of the logs read after the point the source was opened at.
+Later = Callable[[], Container[str]]
+
+
+def _load(line: bytes) -> Any:
+    """A line's JSON value, or what is wrong with it (``_Problem``)."""
+    try:
+        return jsontree.loads(decode(line))
+    except ValueError as error:
+        msg, col = getattr(error, "msg", str(error)), getattr(error, "colno", None)
+        return _Problem(f"not JSON ({msg} at column {col})")
+    except RecursionError:
+        return _Problem("not JSON (nested too deeply)")
+
+
+class _Problem(str):
+    """What is wrong with a line (a str of its own: a line may hold a JSON string)."""
 
 
 def _parse(line: bytes) -> tuple[dict[str, Any], tuple[str, int, Any]] | str:
     """A line read as a log (its object, and its id and time), or what is wrong with it
     (said as ``LineSplitter`` and ``Index`` say it)."""
-    try:
-        obj = jsontree.loads(decode(line))
-    except ValueError as error:
-        msg, col = getattr(error, "msg", str(error)), getattr(error, "colno", None)
-        return f"not JSON ({msg} at column {col})"
-    except RecursionError:
-        return "not JSON (nested too deeply)"
+    obj = _load(line)
+    if isinstance(obj, _Problem):
+        return str(obj)
     read = read_log(obj)
     if isinstance(read, str):
         return read
     return obj, read
 
 
+def _read_whole(line: bytes) -> tuple[str, int, tuple[str, ...]] | str | None:
+    """A line read whole: its id, time and filter texts; what is wrong with it; or None
+    (a blank line)."""
+    if not line.strip():
+        return None
+    parsed = _parse(line)
+    if isinstance(parsed, str):
+        return parsed
+    obj, (log_id, ts, _) = parsed
+    return log_id, ts, wire_texts(obj)
+
+
 class Scan:
     """The lines before ``end`` of a file, read backward as pages need them."""
 
-    def __init__(self, fd: int, end: int, on_problem: OnProblem, newer: Newer) -> None:
+    def __init__(self, fd: int, end: int, on_problem: OnProblem, later: Later) -> None:
+        heap.arrays_grow_in_place()
         self._fd = fd
         self._lines = backward.BackLines(fd, end)
         self._on_problem = on_problem
-        self._newer = newer
+        self._later = later
         self.end = end
         self.stale = False
         self.lateness = 0  # ms: the most a line was newer than one after it
@@ -88,17 +108,12 @@ class Scan:
         self.passed = 0  # lines read back so far, blank and bad ones included
         self._min_ts: int | None = None
         self.off = array("q")
-        self.length = array("I")
         self.ts = array("q")
         self.idh = array("q")
         self.alive = bytearray()
-        self.codes = [array("H") for _ in CODED]
-        self._texts: list[list[str]] = [[] for _ in CODED]
-        self._code_of: list[dict[str, int]] = [{} for _ in CODED]
-        self._coders = list(zip(self.codes, self._code_of, self._texts, strict=True))
-        # Open addressing on the id hash: each slot holds a line + 1 (0: empty).
-        self._slots = array("i", bytes(4 * 1024))
-        self._used = 0
+        self.codes = Codes()
+        self._ids = IdTable(self.idh)
+        self._seconds: dict[bytes, int | None] = {}  # glance's times of whole seconds
         self._matches: OrderedDict[tuple[Filter, ...], Matches] = OrderedDict()
         self._entries: OrderedDict[int, LogEntry] = OrderedDict()
 
@@ -119,15 +134,19 @@ class Scan:
     # -- reading ------------------------------------------------------------------------
 
     def read_more(self, lines: int | None = None, rejects: Rejects | None = None) -> None:
-        """Read up to ``lines`` (``BATCH``) more lines back (fewer at the file's start);
-        a line ``rejects`` turns down by its bytes is only glanced at (``_glance``)."""
+        """Read up to ``lines`` (``BATCH``) more lines back (fewer at the file's start;
+        a block of lines at a time may bring a few more); a line ``rejects`` turns down
+        by its bytes is only glanced at (``_glance``)."""
         if lines is None:
             lines = BATCH
         self.glanced = (rejects, len(self.off))
         with backward.bulk():
-            for _ in range(lines):
-                if self._lines.done:
-                    return
+            while lines > 0 and not self._lines.done:
+                block = None if rejects is None else self._lines.block()
+                if block is not None and rejects is not None:
+                    lines -= self._read_block(*block, rejects)
+                    continue
+                lines -= 1
                 offset, line = self._lines.next()
                 number = -self.passed
                 self.passed += 1
@@ -136,79 +155,146 @@ class Scan:
                     continue
                 if offset == 0 and line.startswith(_BOM):
                     line, offset = line[len(_BOM) :], offset + len(_BOM)
-                if not (rejects is not None and rejects(line) and self._glance(line, offset)):
-                    self._take(line, offset, number)
+                self._read_line(line, offset, number, rejects)
+
+    def _read_line(self, line: bytes, offset: int, number: int, rejects: Rejects | None) -> None:
+        if not (rejects is not None and rejects(line) and self._glance(line, offset)):
+            self._take(line, offset, number)
+
+    def _read_block(self, offset: int, buf: bytes, start: int, stop: int, rejects: Rejects) -> int:
+        """The whole lines in ``buf`` after the newline at ``start`` up to ``stop`` (the
+        first at ``offset`` in the file), glanced at together where they allow it; how
+        many there were."""
+        # A block no longer than a line may be cannot hold a line too long (1 MB, 16 MB).
+        fits = stop - start <= MAX_LINE_BYTES
+        block = glance.glance(buf, start, stop, rejects.needles, self._seconds) if fits else None
+        first = self.passed
+        if block is None:
+            lines, starts = glance.split(buf, start, stop)
+            self.passed += len(lines)
+            for k in range(len(lines) - 1, -1, -1):
+                number = -(first + len(lines) - 1 - k)
+                if len(lines[k]) > MAX_LINE_BYTES:
+                    self._on_problem(number, too_long())
+                else:
+                    self._read_line(lines[k], offset + starts[k], number, rejects)
+            return len(lines)
+        lines, starts = block.lines, block.starts
+        n = len(lines)
+        self.passed += n
+        # Newest first: the glanced lines between two read whole, and those read whole.
+        places: list[int] = []
+        ids: list[str | bytes] = []
+        stamps: list[int] = []
+        whole: dict[int, tuple[str, ...]] = {}
+        loaded = glance.load_sure(block)
+        end = n
+        for k in [*reversed(block.taken), -1]:
+            if end - 1 > k:
+                run = slice(end - 1, k if k >= 0 else None, -1)
+                places += range(end - 1, k, -1)
+                ids += block.ids[run]
+                stamps += block.stamps[run]
+            if k >= 0:
+                read = self._read_taken(block, k, loaded)
+                if isinstance(read, str):
+                    self._on_problem(-(first + n - 1 - k), read)
+                elif read is not None:
+                    whole[len(places)] = read[2]
+                    places.append(k)
+                    ids.append(read[0])
+                    stamps.append(read[1])
+            end = k
+        self._keep_many(
+            list(map(add, map(starts.__getitem__, places), repeat(offset))), ids, stamps, whole
+        )
+        return n
+
+    @staticmethod
+    def _read_taken(
+        block: glance.Block, k: int, loaded: dict[int, dict[str, Any]] | None
+    ) -> tuple[str | bytes, int, tuple[str, ...]] | str | None:
+        """``_read_whole`` for line ``k`` of a block (its id and time glanced, if sure)."""
+        if k not in block.sure:
+            return _read_whole(block.lines[k])
+        obj = _load(block.lines[k]) if loaded is None else loaded[k]  # an object: {"id": ...
+        if isinstance(obj, _Problem):
+            return str(obj)
+        return block.ids[k], block.stamps[k], wire_texts(obj)
 
     def _take(self, line: bytes, offset: int, number: int) -> None:
-        if not line.strip():
-            return
-        parsed = _parse(line)
-        if isinstance(parsed, str):
-            self._on_problem(number, parsed)
-            return
-        obj, (log_id, ts, _) = parsed
-        self._keep(offset, len(line), log_id, ts, wire_texts(obj))
+        read = _read_whole(line)
+        if isinstance(read, str):
+            self._on_problem(number, read)
+        elif read is not None:
+            self._keep(offset, *read)
 
     def _glance(self, line: bytes, offset: int) -> bool:
         """Keep a line no query so far needs whole, from its id and time alone, when
-        they can be read off its bytes exactly (the usual line written as ``json.dumps``
-        writes it, no escapes, each key once); the rest of it is read when a query
-        first needs it (``checked``)."""
-        head = _HEAD.match(line)
-        if (
-            head is None
-            or not line.rstrip().endswith(b"}")  # cut short (a write that never ended)
-            or line.count(b'"id"') != 1
-            or line.count(b'"timestamp"') != 1
-        ):
+        they can be read off its bytes exactly (``glance_line``); the rest of it is read
+        when a query first needs it (``checked``)."""
+        head = glance.glance_line(line)
+        if head is None:
             return False
-        log_id = decode(head[1])
-        if not log_id.strip():
-            return False
-        try:
-            ts = parse_timestamp_ms(decode(head[2]))
-        except (ValueError, OverflowError):
-            return False
-        self._keep(offset, len(line), log_id, ts, None)
+        self._keep(offset, head[0], head[1], None)
         return True
 
-    def _keep(
-        self, offset: int, length: int, log_id: str, ts: int, texts: tuple[str, ...] | None
-    ) -> None:
+    def _keep(self, offset: int, log_id: str, ts: int, texts: tuple[str, ...] | None) -> None:
         at = len(self.off)
         h = hash(log_id) or 1
-        alive = self._claim(h, at) and not self._newer(log_id)
-        self.off.append(offset)
-        self.length.append(length)
-        self.ts.append(ts)
         self.idh.append(h)
+        alive = self._ids.claim(h, at) and log_id not in self._later()
+        self.off.append(offset)
+        self.ts.append(ts)
         self.alive.append(alive if texts is not None or not alive else UNCHECKED)
-        if texts is None:
-            for codes in self.codes:
-                codes.append(NO_CODE)
-        else:
-            self._code(texts, None)
+        self.codes.add(texts)
         if alive:
-            if self._min_ts is not None and ts - self._min_ts > self.lateness:
-                self.lateness = ts - self._min_ts
-            if self._min_ts is None or ts < self._min_ts:
-                self._min_ts = ts
+            self._note_times([ts])
 
-    def _code(self, texts: tuple[str, ...], line: int | None) -> None:
-        """Each coded field's code for ``texts``: appended, or set for ``line``."""
-        for (codes, code_of, known), text in zip(self._coders, _CODED_TEXTS(texts), strict=True):
-            code = code_of.get(text)
-            if code is None:
-                code = len(known)
-                if code < NO_CODE:
-                    code_of[text] = code
-                    known.append(text)
-                else:
-                    code = NO_CODE
-            if line is None:
-                codes.append(code)
-            else:
-                codes[line] = code
+    def _keep_many(
+        self,
+        offsets: list[int],
+        ids: list[str | bytes],
+        stamps: list[int],
+        whole: dict[int, tuple[str, ...]],
+    ) -> None:
+        """``_keep`` for many lines (newest first) in a few calls: those read whole have
+        their texts in ``whole`` (by their place here), the rest were glanced at. An id
+        may come as its ASCII bytes (``glance.SAME_HASH``)."""
+        at = len(self.off)
+        hashes = list(map(hash, ids))
+        if 0 in hashes:
+            hashes = [h or 1 for h in hashes]
+        self.idh.fromlist(hashes)
+        claimed = self._ids.claim_run(hashes, at, self.estimate())
+        later = self._later()
+        if later:
+            for k in compress(range(len(ids)), claimed):
+                log_id = ids[k]
+                if (log_id if isinstance(log_id, str) else log_id.decode()) in later:
+                    claimed[k] = 0
+        self.off.fromlist(offsets)
+        self.ts.fromlist(stamps)
+        alive = claimed.translate(_GLANCED)
+        for place in whole:
+            alive[place] = claimed[place]
+        self.alive += alive
+        self.codes.add_many(len(ids), whole)
+        self._note_times(list(compress(stamps, claimed)))
+
+    def _note_times(self, stamps: list[int]) -> None:
+        """Listed lines read back (newest first): how late one came, and the oldest."""
+        if not stamps:
+            return
+        if stamps == sorted(stamps, reverse=True) and (
+            self._min_ts is None or stamps[0] <= self._min_ts
+        ):
+            self._min_ts = stamps[-1]  # in order: none came late
+            return
+        low = stamps[0] if self._min_ts is None else self._min_ts
+        lows = accumulate(stamps, min, initial=low)  # the oldest before each
+        self.lateness = max(self.lateness, *map(sub, stamps, lows))
+        self._min_ts = min(low, min(stamps))
 
     def number(self, line: int) -> int:
         """``line``'s number, counted from where the index starts (for a problem)."""
@@ -225,48 +311,13 @@ class Scan:
             self.kill(line)
             return None
         obj = parsed[0]
-        self._code(wire_texts(obj), line)
+        self.codes.set(line, wire_texts(obj))
         self.alive[line] = 1
         return obj
 
-    def _claim(self, h: int, at: int) -> bool:
-        """Remember line ``at`` for id hash ``h``, unless a later line has that id."""
-        if 2 * (self._used + 1) > len(self._slots):
-            self._grow()
-        slots, idh = self._slots, self.idh
-        mask = len(slots) - 1
-        i = h & mask
-        while True:
-            seen = slots[i]
-            if seen == 0:
-                slots[i] = at + 1
-                self._used += 1
-                return True
-            if idh[seen - 1] == h:
-                return False
-            i = (i + 1) & mask
-
-    def _grow(self) -> None:
-        old = array("i", (seen for seen in self._slots if seen))  # not a list of ints
-        slots = self._slots = array("i", bytes(8 * len(self._slots)))
-        mask, idh = len(slots) - 1, self.idh
-        for seen in old:
-            i = idh[seen - 1] & mask
-            while slots[i]:
-                i = (i + 1) & mask
-            slots[i] = seen
-
     def _slot_of(self, log_id: str) -> int:
         """The last line read so far with ``log_id`` (listed or not), or -1."""
-        h = hash(log_id) or 1
-        slots, idh = self._slots, self.idh
-        mask = len(slots) - 1
-        i = h & mask
-        while slots[i]:
-            if idh[slots[i] - 1] == h:
-                return slots[i] - 1
-            i = (i + 1) & mask
-        return -1
+        return self._ids.line_of(hash(log_id) or 1)
 
     def line_of(self, log_id: str) -> int:
         """The line read so far holding ``log_id``'s log, or -1."""
@@ -277,7 +328,7 @@ class Scan:
         """The object of ``log_id``'s line: among the lines read, else searched for in
         the bytes not read yet (the last line there holding it), else read back to it."""
         if self._slot_of(log_id) < 0 and not self.done:
-            searched, found = self._search(log_id)
+            searched, found = backward.search(self._fd, log_id, self._lines.unread)
             if searched:
                 return found
         while True:
@@ -297,30 +348,6 @@ class Scan:
         if self.alive[at]:
             self.alive[at] = 0
             self._matches.clear()
-
-    def _search(self, log_id: str) -> tuple[bool, dict[str, Any] | None]:
-        """Whether the bytes not read yet could be searched for ``log_id`` as written (at
-        memory speed; not when they spell characters with escapes), and its object from
-        the last line there holding it (None: no line has it)."""
-        needle = json.dumps(log_id).encode()
-        stop = self._lines.unread
-        if needle[1:-1] != log_id.encode() or backward.spells_escapes(self._fd, stop):
-            return False, None
-        while stop > 0:
-            hit = backward.rfind(self._fd, needle, stop)
-            if hit < 0:
-                break
-            start = backward.rfind(self._fd, b"\n", hit) + 1
-            end = backward.find(self._fd, b"\n", hit, self._lines.unread)
-            data = os.pread(self._fd, end - start, start)
-            if len(data) <= MAX_LINE_BYTES:
-                with contextlib.suppress(ValueError, RecursionError):
-                    obj = jsontree.loads(decode(data.removeprefix(_BOM) if not start else data))
-                    read = read_log(obj)
-                    if not isinstance(read, str) and read[0] == log_id:
-                        return True, obj
-            stop = start
-        return True, None
 
     # -- answering ----------------------------------------------------------------------
 
@@ -381,15 +408,16 @@ class Scan:
         return cut is not None and newest_unread <= cut  # an earlier line tied ranks after
 
     def text(self, line: int, field: int) -> str | None:
-        """The wire text of filter field ``field`` of ``line``, when kept here."""
-        slot = _SLOT.get(field)
-        if slot is None:
-            return None
-        code = self.codes[slot][line]
-        return None if code == NO_CODE else self._texts[slot][code]
+        return self.codes.text(line, field)
+
+    def code(self, line: int, field: int) -> int:
+        return self.codes.code(line, field)
 
     def raw(self, line: int) -> bytes:
-        return os.pread(self._fd, self.length[line], self.off[line])
+        """The line's bytes: up to where the line read before it starts (the next line
+        in the file, unless lines not kept lay between), cut at its newline."""
+        start = self.off[line]
+        return backward.line_at(self._fd, start, self.off[line - 1] if line else self.end)
 
     def object(self, line: int) -> dict[str, Any] | None:
         """The line's JSON object read again; None when it no longer reads as it did."""

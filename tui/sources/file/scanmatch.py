@@ -11,19 +11,18 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Callable
+from collections.abc import Iterable
+from itertools import chain, compress
 from typing import Any, Final, Protocol
 
 from tui.models.normalize import wire_texts
 from tui.query import Filter
-from tui.sources.file.records import CODED, FIELD_AT, UNCHECKED
-
-# Whether a line's bytes show it cannot match.
-Rejects = Callable[[bytes], bool]
+from tui.sources.file.records import FIELD_AT, UNCHECKED
 
 # What a number's text (str of an int or a float) can be made of.
 _NUMBER_CHARS: Final = frozenset("0123456789.-+einfa")
-_SLOT: Final = {field: slot for slot, field in enumerate(CODED)}
+# A listed line read whole (1) stays; one only glanced at (UNCHECKED) does not.
+_READ_WHOLE: Final = bytes(1 if code == 1 else 0 for code in range(256))
 
 
 class Scanned(Protocol):
@@ -31,16 +30,33 @@ class Scanned(Protocol):
 
     alive: bytearray
     ts: array[int]
-    codes: list[array[int]]
     glanced: tuple[Rejects | None, int]
 
     def __len__(self) -> int: ...
 
     def text(self, line: int, field: int) -> str | None: ...
 
+    def code(self, line: int, field: int) -> int: ...
+
     def raw(self, line: int) -> bytes: ...
 
     def checked(self, line: int) -> dict[str, Any] | None: ...
+
+
+class Rejects:
+    """Whether a line's bytes show it cannot match: a needle (a term's text) is missing
+    from it, and it spells no character with an escape."""
+
+    __slots__ = ("needles",)
+
+    def __init__(self, needles: tuple[bytes, ...]) -> None:
+        self.needles = needles
+
+    def __call__(self, line: bytes) -> bool:
+        for needle in self.needles:
+            if needle not in line:
+                return b"\\" not in line
+        return False
 
 
 def rejecter(filters: tuple[Filter, ...]) -> Rejects | None:
@@ -54,16 +70,7 @@ def rejecter(filters: tuple[Filter, ...]) -> Rejects | None:
         and json.dumps(f.value)[1:-1] == f.value
         and not set(f.value) <= _NUMBER_CHARS
     )
-    if not needles:
-        return None
-
-    def rejects(line: bytes) -> bool:
-        for needle in needles:
-            if needle not in line:
-                return b"\\" not in line
-        return False
-
-    return rejects
+    return Rejects(needles) if needles else None
 
 
 class Matches:
@@ -85,20 +92,28 @@ class Matches:
         return self._upto
 
     def extend(self, most: int) -> None:
-        """Go through up to ``most`` more of the lines read."""
+        """Go through up to ``most`` more of the lines read (in C where it can: a first
+        pass goes through every line)."""
         scan = self._scan
-        alive, ts = scan.alive, scan.ts
-        stop = min(len(scan), self._upto + most)
-        lines = [i for i in range(self._upto, stop) if alive[i]]
+        start = self._upto
+        stop = min(len(scan), start + most)
         self._upto = stop
-        if not lines:
+        alive = scan.alive[start:stop]
+        low = min(compress(scan.ts[start:stop], alive), default=None)
+        if low is None:
             return
-        low = min(ts[i] for i in lines)
         self.oldest = low if self.oldest is None else min(self.oldest, low)
-        if self._checks:
-            accepts = self._accepts
-            lines = [i for i in lines if accepts(i)]
-        self.found.extend(lines)
+        lines: Iterable[int] = compress(range(start, stop), alive)
+        if not self._checks:
+            self.found.extend(lines)
+            return
+        by, since = scan.glanced
+        if self.rejects is not None and by is self.rejects and since < stop:
+            # From ``since`` on, a line only glanced at was turned down by these bytes.
+            cut = max(start, since)
+            whole = alive[cut - start :].translate(_READ_WHOLE)
+            lines = chain(compress(range(start, cut), alive), compress(range(cut, stop), whole))
+        self.found.extend(filter(self._accepts, lines))
 
     def _accepts(self, line: int) -> bool:
         scan = self._scan
@@ -107,7 +122,7 @@ class Matches:
             text = scan.text(line, field)
             if text is not None:
                 verdicts = self._verdicts.setdefault(field, [])
-                code = scan.codes[_SLOT[field]][line]
+                code = scan.code(line, field)
                 if code >= len(verdicts):
                     verdicts.extend([None] * (code + 1 - len(verdicts)))
                 verdict = verdicts[code]

@@ -105,8 +105,8 @@ class FileSource:
         self._scan = scan.Scan(fd, end, index.line_problem, self._read_later)
         return end
 
-    def _read_later(self, log_id: str) -> bool:
-        return log_id in self._index.by_id
+    def _read_later(self) -> dict[str, Record]:
+        return self._index.by_id
 
     def _count_lines_before(self) -> int:
         """Lines before the point the index starts at (counted once, when a problem

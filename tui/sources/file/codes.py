@@ -1,0 +1,87 @@
+"""The filter fields of the lines a scan read whole, as small codes (``Codes``): per line a
+row number (0: none, a line only glanced at), per row one code per coded field, each
+field's text kept once. Matching decides a code once, not each line's text.
+"""
+
+from __future__ import annotations
+
+from array import array
+from operator import itemgetter
+from typing import Final
+
+from tui.sources.file.records import CODED, NO_CODE
+
+_CODED_TEXTS: Final = itemgetter(*CODED)
+_SLOT: Final = {field: slot for slot, field in enumerate(CODED)}
+
+
+class Codes:
+    """Rows of codes for the lines read whole; ``rows`` holds each line's row + 1."""
+
+    def __init__(self) -> None:
+        self.rows = array("i")
+        self._codes = [array("H") for _ in CODED]
+        self._texts: list[list[str]] = [[] for _ in CODED]
+        self._code_of: list[dict[str, int]] = [{} for _ in CODED]
+
+    def add(self, texts: tuple[str, ...] | None) -> None:
+        """The next line's row: for ``texts`` (``wire_texts``), or none."""
+        if texts is None:
+            self.rows.append(0)
+        else:
+            self.rows.append(len(self._codes[0]) + 1)
+            self._append([texts])
+
+    def add_many(self, count: int, whole: dict[int, tuple[str, ...]]) -> None:
+        """Rows for ``count`` more lines: for those read whole (``whole``: by their
+        place among them), none for the rest."""
+        at = len(self.rows)
+        self.rows.frombytes(bytes(4 * count))
+        if whole:
+            first = len(self._codes[0]) + 1
+            for row, place in enumerate(whole, first):
+                self.rows[at + place] = row
+            self._append(list(whole.values()))
+
+    def set(self, line: int, texts: tuple[str, ...]) -> None:
+        """``line``, only glanced at so far, read whole."""
+        if not self.rows[line]:
+            self.rows[line] = len(self._codes[0]) + 1
+            self._append([texts])
+            return
+        row = self.rows[line] - 1
+        for slot, text in enumerate(_CODED_TEXTS(texts)):
+            self._codes[slot][row] = self._code_of_text(slot, text)
+
+    def _append(self, many: list[tuple[str, ...]]) -> None:
+        """A row for each of ``many``: one lookup in C per field for them all."""
+        columns = zip(*map(_CODED_TEXTS, many), strict=True)
+        for slot, column in enumerate(columns):
+            got: list[int | None] = list(map(self._code_of[slot].get, column))
+            if None in got:
+                got = [self._code_of_text(slot, text) for text in column]
+            self._codes[slot].fromlist(got)  # type: ignore[arg-type]
+
+    def _code_of_text(self, slot: int, text: str) -> int:
+        code = self._code_of[slot].get(text)
+        if code is None:
+            known = self._texts[slot]
+            code = len(known)
+            if code >= NO_CODE:
+                return NO_CODE  # too many texts: read from the line
+            self._code_of[slot][text] = code
+            known.append(text)
+        return code
+
+    def text(self, line: int, field: int) -> str | None:
+        """The wire text of filter field ``field`` of ``line``, when kept here."""
+        slot = _SLOT.get(field)
+        if slot is None:
+            return None
+        row = self.rows[line]
+        code = self._codes[slot][row - 1] if row else NO_CODE
+        return None if code == NO_CODE else self._texts[slot][code]
+
+    def code(self, line: int, field: int) -> int:
+        """The code ``text`` found (only when it found one)."""
+        return self._codes[_SLOT[field]][self.rows[line] - 1]
