@@ -20,6 +20,8 @@ from tui.tail import TailBatch
 from tui.ui.app import ToolwatchApp
 from tui.ui.messages import LogsArrived
 from tui.ui.screens.sources import SourcesScreen
+from tui.ui.widgets.filter_sidebar import FilterSidebar
+from tui.ui.widgets.log_table import LogTable
 from tui.ui.widgets.query_bar import QueryBar
 from tui.ui.widgets.status_line import StatusLine
 from tui.ui.widgets.title_bar import TitleBar
@@ -106,6 +108,8 @@ async def test_switching_to_buddy_and_back_restores_the_first_query(started):
     assert "ci · buddy · acme/agents" in title(app) and "ci · buddy" in status(app)
     # Another kind of source: the Composio query is not carried over.
     assert app.session.query_text == "" and app.query_one(QueryBar).input.value == ""
+    # and the screen speaks Buddy's words: the columns, the bar's example, the sidebar.
+    assert kind_words(app) == (("PIPELINE", "ACTION", "BY"), "pipeline:", "Pipeline")
 
     await pick(app, pilot, "launch")
     await screen_showing(app, pilot, "launch · composio · 127.0.0.1")
@@ -115,6 +119,25 @@ async def test_switching_to_buddy_and_back_restores_the_first_query(started):
     back = row_ids(app)
     assert back and all("/" not in row_id for row_id in back)
     assert set(back) == set(composio_ids)
+    assert kind_words(app) == (("TOOLKIT", "TOOL", "USER"), "toolkit:", "Toolkit")
+
+
+def kind_words(app: ToolwatchApp) -> tuple[tuple[str, ...], str, str]:
+    """The columns' names for toolkit, tool and user, the field the bar's example names
+    first, and the sidebar's first field shown."""
+    titles = app.query_one(LogTable).titles
+    bar = app.query_one(QueryBar).input.placeholder
+    example = next(word for word in bar.split() if ":" in word)
+    sidebar = app.query_one(FilterSidebar)
+    shown = [label for label in sidebar.query(Label) if label.display and label.has_class]
+    fields = [
+        str(label.render()) for label in shown if any(c.startswith("side-") for c in label.classes)
+    ]
+    return (
+        (titles["toolkit"], titles["tool"], titles["user"]),
+        example.split(":")[0] + ":",
+        fields[0],
+    )
 
 
 async def test_the_picker_marks_the_current_source_and_esc_changes_nothing(started):
@@ -192,7 +215,7 @@ async def test_the_title_stays_readable_at_80_columns(app_factory, configured):
         await pick(app, pilot, "ci")
         text = title(app)
         # The source by its name alone, so that the query keeps the room.
-        assert text.startswith("toolwatch · ci · all tool") and "buddy" not in text
+        assert text.startswith("toolwatch · ci · all action executions") and "buddy" not in text
         assert "loaded" in text and len(text) <= 80
 
 

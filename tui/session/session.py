@@ -25,7 +25,7 @@ from tui.query import ENTRY_ATTRIBUTES, LogQuery, QuerySyntaxError, parse_query
 from tui.rules import Rule
 from tui.session.calls import Calls
 from tui.session.sources import SourceBook, SourceChoice
-from tui.session.state import DEFAULT_WHAT, State, StatusInfo, TitleInfo
+from tui.session.state import State, StatusInfo, TitleInfo, default_what
 from tui.session.watching import Watching
 from tui.sources.base import LogSource
 from tui.store import LogStore
@@ -182,7 +182,9 @@ class Session:
         changed = query.server_part != self.query.server_part
         self.query, self.query_text = query, text
         self.title = replace(
-            self.title, what=text or DEFAULT_WHAT, filtered=self.source.filtered_note(query)
+            self.title,
+            what=text or default_what(self.settings.query_kind),
+            filtered=self.source.filtered_note(query),
         )
         self.sources.remember(text)
         if self.settings.source_file is None:

@@ -11,6 +11,12 @@ from typing import Literal
 
 State = Literal["connecting", "live", "paused", "retrying", "error", "stopped"]
 DEFAULT_WHAT = "all tool executions, newest first"
+BUDDY_WHAT = "all action executions, newest first"  # a Buddy row is an action execution
+
+
+def default_what(kind: str | None) -> str:
+    """What the title calls showing everything, on a source of ``kind`` (``query_kind``)."""
+    return BUDDY_WHAT if kind == "buddy" else DEFAULT_WHAT
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,8 @@ class SourceKeys(_AppBase):
             self.pop_screen()  # a stats or alerts screen opened on the old source's logs
         switched = session.switch_source(choice, settings, source)
         self.main_screen.forget_calls()
+        # The fields a query offers and what the columns are called follow the kind.
+        self.main_screen.show_kind(settings.query_kind)
         self.main_screen.show_query(session.query, session.query_text)
         if switched.draft is not None:
             self.main_screen.show_draft(switched.draft)

@@ -36,7 +36,7 @@ from tui.ui.widgets.alert_banner import AlertBanner
 from tui.ui.widgets.buddy_summary import SOURCE as BUDDY
 from tui.ui.widgets.detail_pane import LOG_TAB, DetailPane
 from tui.ui.widgets.filter_sidebar import FilterSidebar
-from tui.ui.widgets.log_rows import comfortable_width
+from tui.ui.widgets.log_rows import comfortable_width, titles_for
 from tui.ui.widgets.log_table import LogTable
 from tui.ui.widgets.query_bar import QueryBar
 from tui.ui.widgets.stats_strip import StatsStrip
@@ -89,9 +89,11 @@ class MainScreen(Screen[None]):
         yield QueryBar(parse=self._parse, values=self._values, kind=self._kind, id="query-bar")
         with Horizontal(id="body"):
             yield FilterSidebar(values=self._values, kind=self._kind, id="filter-sidebar")
-            yield LogTable(
+            table = LogTable(
                 self.store, tz=self._tz, columns=self._columns, clock=self._clock, id="log-table"
             )
+            table.titles = titles_for(self._kind)
+            yield table
             yield DetailPane(tz=self._tz, clock=self._clock, id="detail-pane")
         yield StatusLine(tz=self._tz, id="status-line")
         yield Footer()
@@ -190,6 +192,15 @@ class MainScreen(Screen[None]):
 
     def show_title(self, info: TitleInfo) -> None:
         self.query_one(TitleBar).show(info)
+
+    def show_kind(self, kind: Kind) -> None:
+        """Name a row's parts and offer the fields as a source of ``kind`` does (before
+        ``show_query`` draws the query applied there)."""
+        self._kind = kind
+        self.table.titles = titles_for(kind)  # the next layout differs: drawn anew
+        self.table.refresh()
+        self.bar.show_kind(kind)
+        self.sidebar.show_kind(kind)
 
     def show_query(self, query: LogQuery, text: str) -> None:
         """Both views of the applied query, and the words the table highlights."""

@@ -42,6 +42,9 @@ BUDDY_FIELDS = (
     ("branch", "branch"),
     ("user", "user_id"),
 )
+# Both kinds' fields, each once, in an order that keeps each kind's own: the sidebar holds
+# them all and shows those of the source's kind (a switch of source changes which).
+ALL_FIELDS = (FIELDS[0], FIELDS[1], *BUDDY_FIELDS[:3], FIELDS[2], FIELDS[3])
 PRESETS = ("all", "15m", "1h", "24h", "7d", "custom")
 _OWNED = {"status", *(field for _, field in (*FIELDS, *BUDDY_FIELDS))}
 
@@ -206,17 +209,21 @@ class FilterSidebar(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Label("Status")
         with RadioSet(id="side-status"):
-            for n, (label, _) in enumerate(STATUSES):
-                yield RadioButton(label, value=n == 0, id=f"side-status-{label}")
-        for name, field in self.fields:
-            yield Label(name.capitalize())
-            yield FieldInput(
+            for n, (word, _) in enumerate(STATUSES):
+                yield RadioButton(word, value=n == 0, id=f"side-status-{word}")
+        for name, field in ALL_FIELDS:
+            heading = Label(name.capitalize(), classes=f"side-{field}")
+            entry = FieldInput(
                 placeholder=f"any {name}",
                 id=self.FIELD_IDS[field],
+                classes=f"side-{field}",
                 suggester=FieldSuggester(field, self._values),
                 select_on_focus=False,
                 compact=True,
             )
+            heading.display = entry.display = (name, field) in self.fields
+            yield heading
+            yield entry
         yield Label("Time")
         with RadioSet(id="side-time"):
             for n, preset in enumerate(PRESETS):
@@ -226,6 +233,14 @@ class FilterSidebar(VerticalScroll):
                 yield RadioButton(
                     label, value=n == 0, disabled=preset == "custom", id=f"side-time-{preset}"
                 )
+
+    def show_kind(self, kind: Kind) -> None:
+        """Offer the fields of a source of ``kind`` (after a switch of source); ``show``
+        then draws them from the query applied there."""
+        self.fields = fields_for(kind)
+        for name, field in ALL_FIELDS:
+            for widget in self.query(f".side-{field}"):
+                widget.display = (name, field) in self.fields
 
     def show(self, query: LogQuery, text: str) -> None:
         """Draw every control from the applied query (applying nothing)."""

@@ -34,6 +34,16 @@ TITLES: Final = {
     "duration": "DUR",
     "message": "MESSAGE",
 }
+# A Buddy row (tui.sources.buddy.rows) holds the pipeline as the toolkit, the action as the
+# tool and who triggered the run as the user: the header says so, as the query does.
+BUDDY_TITLES: Final = {**TITLES, "toolkit": "PIPELINE", "tool": "ACTION", "user": "BY"}
+
+
+def titles_for(kind: str | None) -> Mapping[str, str]:
+    """The column titles on a source of ``kind`` (``query_kind``: "buddy", else None)."""
+    return BUDDY_TITLES if kind == "buddy" else TITLES
+
+
 # What drops first when the columns do not fit: the reverse of time, status, the tool in
 # full, user, duration (the message takes what is left). Time, status and tool are
 # never dropped; the tool is cut only when nothing else is left to drop.
@@ -89,7 +99,12 @@ def widths_of(rows: Iterable[RowView], *, dated: bool) -> dict[str, int]:
     return widths
 
 
-def layout(width: int, names: tuple[str, ...], seen: Mapping[str, int]) -> tuple[Column, ...]:
+def layout(
+    width: int,
+    names: tuple[str, ...],
+    seen: Mapping[str, int],
+    titles: Mapping[str, str] = TITLES,
+) -> tuple[Column, ...]:
     """The columns ``names`` (in their order) for a table ``width`` cells wide.
 
     Time, status and tool in full come first, then user and duration; the message takes
@@ -97,7 +112,7 @@ def layout(width: int, names: tuple[str, ...], seen: Mapping[str, int]) -> tuple
     toolkit) and the time's width (8, or more once a row is not from today)."""
     room = width - GUTTER - SCROLLBAR
     widths = {
-        name: min(MAX_WIDTHS.get(name, 1_000), max(len(TITLES[name]), seen.get(name, 0)))
+        name: min(MAX_WIDTHS.get(name, 1_000), max(len(titles[name]), seen.get(name, 0)))
         for name in names
     }
     widths.update((n, max(w, seen.get(n, 0))) for n, w in FIXED_WIDTHS.items() if n in names)
@@ -115,7 +130,7 @@ def layout(width: int, names: tuple[str, ...], seen: Mapping[str, int]) -> tuple
         kept.append("message")
     ordered = [name for name in names if name in kept]
     return tuple(
-        Column(n, TITLES[n], 0 if n == "message" else widths[n], right=n == "duration")
+        Column(n, titles[n], 0 if n == "message" else widths[n], right=n == "duration")
         for n in ordered
     )
 

@@ -17,7 +17,7 @@ from sanitized strings as plain segments: nothing is parsed as markup.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import tzinfo
 from functools import partial
 from typing import ClassVar
@@ -35,6 +35,7 @@ from tui.config import DEFAULT_TABLE_COLUMNS
 from tui.store import LogStore, RowView
 from tui.ui.actions import bindings
 from tui.ui.widgets.log_rows import (
+    TITLES,
     Column,
     cells,
     header,
@@ -126,6 +127,9 @@ class LogTable(ScrollView, can_focus=True):
         self._tz = tz
         self._clock = clock
         self.column_names = columns  # what [table] columns asks for, in its order
+        self.titles: Mapping[str, str] = (
+            TITLES  # the columns' titles, which name a Buddy row's parts its way
+        )
         self.columns: tuple[Column, ...] = ()  # as laid out for the width and the rows
         self.message_offset = 0  # → and ← scroll the message column by this many cells
         self.marked_id: str | None = None  # the log m marked: a glyph in the gutter
@@ -223,8 +227,7 @@ class LogTable(ScrollView, can_focus=True):
         """Highlight ``words`` in messages; n and N then jump between rows holding them."""
         if words != self.words:
             self.words = words
-            self._strip_cache.clear()
-            self.refresh()
+            self.rows_changed()  # every strip is drawn anew
 
     def next_match(self, *, older: bool = True) -> None:
         """Move to the next row (older, or newer) whose message holds every search word,
@@ -378,7 +381,8 @@ class LogTable(ScrollView, can_focus=True):
         now_ms = round(self._clock() * 1000)
         oldest = self.store.oldest_ms
         dated = oldest is not None and not fmt.same_day(oldest, self._tz, now_ms)
-        columns = layout(self.size.width, self.column_names, widths_of(rows, dated=dated))
+        widths = widths_of(rows, dated=dated)
+        columns = layout(self.size.width, self.column_names, widths, self.titles)
         if columns != self.columns:
             self.columns = columns
             self._strip_cache.clear()

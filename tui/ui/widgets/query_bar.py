@@ -27,6 +27,15 @@ from tui.ui.actions import bindings
 
 # An example, never mistaken for an applied filter (the title says what is applied).
 PLACEHOLDER = "type a query, e.g. failed toolkit:gmail since:1h — F1 for help"
+BUDDY_PLACEHOLDER = (
+    "type a query, e.g. failed pipeline:release branch:master since:1h — F1 for help"
+)
+
+
+def placeholder_for(kind: Kind) -> str:
+    return BUDDY_PLACEHOLDER if kind == "buddy" else PLACEHOLDER
+
+
 PROMPT = "/ "
 
 
@@ -105,7 +114,7 @@ class QueryBar(Widget):
         with Horizontal():
             yield Label(PROMPT, id="query-prompt")
             yield QueryInput(
-                placeholder=PLACEHOLDER,
+                placeholder=placeholder_for(self._kind),
                 suggester=QuerySuggester(self._values, self._kind),
                 select_on_focus=False,
                 compact=True,  # one line, no border: the bar is a line of the screen
@@ -120,6 +129,12 @@ class QueryBar(Widget):
     @property
     def text(self) -> str:
         return self.input.value
+
+    def show_kind(self, kind: Kind) -> None:
+        """Offer the fields of a source of ``kind`` (after a switch of source)."""
+        self._kind = kind
+        self.input.suggester = QuerySuggester(self._values, kind)
+        self.input.placeholder = placeholder_for(kind)
 
     def show(self, text: str, *, applied: bool) -> None:
         """Put ``text`` in the bar without applying it: the applied query's text, or a
