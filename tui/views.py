@@ -18,6 +18,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import tomlkit
 from tomlkit.items import AoT, Array
@@ -188,21 +189,34 @@ def _drop_named(views: AoT | Array, name: str) -> None:
             del views[index]
 
 
-def last_query() -> str | None:
-    """The query applied last time, or None (also when the state file is unreadable)."""
-    try:
-        data = json.loads(state_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    value = data.get("last_query") if isinstance(data, dict) else None
+def last_query(kind: str | None = None) -> str | None:
+    """The query applied last time on a source of ``kind`` (``query_kind``: a Buddy
+    query means nothing to Composio), or None (also when the state file is unreadable)."""
+    value = _state().get(_last_query_key(kind))
     return value if isinstance(value, str) else None
 
 
-def remember_query(text: str) -> None:
-    """Keep ``text`` as the last query; a state file that cannot be written is no error."""
+def remember_query(text: str, kind: str | None = None) -> None:
+    """Keep ``text`` as the last query on a source of ``kind``; a state file that cannot
+    be written is no error."""
     path = state_path()
+    state = _state()
+    state[_last_query_key(kind)] = text
     try:
         private_dir(path.parent)
-        replace_private(path, json.dumps({"last_query": text}))
+        replace_private(path, json.dumps(state))
     except OSError:
         pass
+
+
+def _last_query_key(kind: str | None) -> str:
+    # Composio's keeps the name it always had; a file's query is never remembered.
+    return "last_query" if kind in (None, "composio") else f"last_query_{kind}"
+
+
+def _state() -> dict[str, Any]:
+    try:
+        data = json.loads(state_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}

@@ -91,6 +91,17 @@ def test_last_query_round_trips_and_tolerates_a_broken_file():
     assert last_query() is None
 
 
+def test_each_kind_of_source_starts_with_its_own_last_query():
+    """A Buddy query (branch:master) would be refused on a Composio source at start, and
+    a Composio one (toolkit:gmail) on Buddy: each kind remembers its own."""
+    remember_query("toolkit:gmail failed")
+    remember_query("branch:master failed", "buddy")
+    assert last_query() == "toolkit:gmail failed"
+    assert last_query("buddy") == "branch:master failed"
+    remember_query("failed")
+    assert last_query("buddy") == "branch:master failed"  # kept beside the other
+
+
 COMMENTED = """\
 # My toolwatch settings.
 theme = "nord"  # the dark one

@@ -160,7 +160,7 @@ class Session:
     def starting_text(self) -> str:
         """The --query given, else the last one applied."""
         text = self.settings.query_text
-        return (views.last_query() or "") if text is None else text
+        return (views.last_query(self.settings.query_kind) or "") if text is None else text
 
     def parse(self, text: str) -> LogQuery:
         """``text`` as a query at the session's now; QuerySyntaxError says what is wrong."""
@@ -189,7 +189,7 @@ class Session:
         self.sources.remember(text)
         if self.settings.source_file is None:
             # A query for a recording is not the one to start the next live session with.
-            views.remember_query(text)
+            views.remember_query(text, self.settings.query_kind)
         if changed and restart:
             self.restart(first_page_of=" of the new query")
         elif changed:
