@@ -11,12 +11,17 @@ from typing import Literal
 
 State = Literal["connecting", "live", "paused", "retrying", "error", "stopped"]
 DEFAULT_WHAT = "all tool executions, newest first"
-BUDDY_WHAT = "all action executions, newest first"  # a Buddy row is an action execution
+
+
+def everything(kind: str | None) -> str:
+    """What every row is, on a source of ``kind`` (``query_kind``): a Buddy row is an
+    action execution."""
+    return "all action executions" if kind == "buddy" else "all tool executions"
 
 
 def default_what(kind: str | None) -> str:
-    """What the title calls showing everything, on a source of ``kind`` (``query_kind``)."""
-    return BUDDY_WHAT if kind == "buddy" else DEFAULT_WHAT
+    """What the title calls showing everything, on a source of ``kind``."""
+    return f"{everything(kind)}, newest first"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from tui.notify import desktop_notification, in_tmux
 from tui.query.printer import format_query
 from tui.rules import BLIND, FIRING, AlertEvent, Episode, Rule
+from tui.session.state import everything
 from tui.stats import StatsEngine
 from tui.stats.trend import trend
 from tui.ui.screens.alerts import AddRuleScreen, AlertsScreen
@@ -81,6 +82,7 @@ class WatchKeys(_AppBase):
                 session.watching.stats,
                 query=session.query,
                 query_text=session.query_text,
+                everything=everything(session.settings.query_kind),
                 more_older=session.tail.more_older,
                 tz=session.settings.tz,
                 apply=self.apply_query,

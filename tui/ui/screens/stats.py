@@ -114,11 +114,13 @@ class StatsScreen(Screen[None]):
         tz: tzinfo | None,
         apply: Callable[[str, LogQuery], None],
         usage_count: Callable[[int, int], Awaitable[int | None]] | None = None,
+        everything: str = "all tool executions",
     ) -> None:
         super().__init__()
         self.engine = engine
         self.applied = query
         self.query_text = query_text
+        self.everything = everything  # what the rows are, said when there is no query
         self.more_older = more_older
         self._tz = tz
         self._apply = apply
@@ -192,7 +194,7 @@ class StatsScreen(Screen[None]):
 
     def header_text(self) -> str:
         engine = self.engine
-        what = self.query_text or "all tool executions"
+        what = self.query_text or self.everything
         if engine.first_ms is None or engine.last_ms is None:
             return f"Stats of {what}: no logs loaded yet"
         first = fmt.clock_time(engine.first_ms, self._tz)[:5]
