@@ -1,6 +1,8 @@
 """`toolwatch tail`: follow the logs as JSON lines, oldest first, each once, with
 `LiveTail`, until a count, a time limit, Ctrl-C or a closed pipe. Retries, gaps and
-unreadable logs are reported on stderr."""
+unreadable logs are reported on stderr. A Buddy action (buddy-contract.md A.4, A.5) is
+printed again when its status changes, so the last line for an id holds its latest
+status; ``--final`` prints only finished actions, once."""
 
 from __future__ import annotations
 

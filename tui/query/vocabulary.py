@@ -1,7 +1,9 @@
 """The words of the query language: field names, operators, statuses, time names.
 
 The parser reads them, the printer writes them and completion offers them, so they
-are defined once here.
+are defined once here. Composio's fields are the Logs API's filters (api-contract.md
+A.2); a Buddy source's are its rows' own (pipeline, action, type, branch, trigger:
+buddy-contract.md A.3–A.5), compared here, since Buddy's lists take no filters.
 """
 
 from __future__ import annotations
