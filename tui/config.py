@@ -174,6 +174,14 @@ def settings_from_env(
 TABLE_COLUMNS = ("time", "status", "toolkit", "tool", "user", "duration", "message")
 # The tool slug names its toolkit, so the toolkit column is there to be chosen.
 DEFAULT_TABLE_COLUMNS = ("time", "status", "tool", "user", "duration", "message")
+# A Buddy project has several pipelines: which one ran an action is shown too (it gives
+# way first when the screen is narrow).
+BUDDY_TABLE_COLUMNS = ("time", "status", "toolkit", "tool", "user", "duration", "message")
+
+
+def default_columns(kind: str | None) -> tuple[str, ...]:
+    """The columns when ``[table] columns`` names none, on a source of ``kind``."""
+    return BUDDY_TABLE_COLUMNS if kind == "buddy" else DEFAULT_TABLE_COLUMNS
 
 
 def table_columns(value: object, where: str) -> tuple[tuple[str, ...], str | None]:

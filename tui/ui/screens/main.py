@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
-from tui.config import read_config, table_columns
+from tui.config import default_columns, read_config, table_columns
 from tui.debuglog import internal_error
 from tui.diagnose import Diagnosis, diagnose
 from tui.errors import ApiError, ConfigError
@@ -80,7 +80,8 @@ class MainScreen(Screen[None]):
         self._sidebar_choice: bool | None = None  # None: by width
         self._children: dict[str, list[LogEntry]] = {}  # meta-tool calls' children, by id
         self._back: list[str] = []  # the calls the pane showed before, for Backspace
-        self._columns, self._columns_problem = configured_columns()
+        self._configured_columns, self._columns_problem = configured_columns()
+        self._columns = self._configured_columns or default_columns(kind)
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="title-bar")
@@ -197,6 +198,8 @@ class MainScreen(Screen[None]):
         """Name a row's parts and offer the fields as a source of ``kind`` does (before
         ``show_query`` draws the query applied there)."""
         self._kind = kind
+        self._columns = self._configured_columns or default_columns(kind)
+        self.table.column_names = self._columns
         self.table.titles = titles_for(kind)  # the next layout differs: drawn anew
         self.table.refresh()
         self.bar.show_kind(kind)
@@ -421,12 +424,14 @@ def problem_text(info: StatusInfo) -> str | None:
     return None
 
 
-def configured_columns() -> tuple[tuple[str, ...], str | None]:
-    """``[table] columns`` from config.toml, and what is wrong with it (None: nothing).
-    An unreadable file is the keymap's to report; the table then has its defaults."""
+def configured_columns() -> tuple[tuple[str, ...] | None, str | None]:
+    """``[table] columns`` from config.toml (None: not set, the source's kind's defaults),
+    and what is wrong with it (None: nothing). An unreadable file is the keymap's to
+    report; the table then has its defaults."""
     path = config_path()
     try:
         table = read_config(path).get("table", {})
     except ConfigError:
         table = {}
-    return table_columns(table.get("columns") if isinstance(table, dict) else None, str(path))
+    value = table.get("columns") if isinstance(table, dict) else None
+    return (None, None) if value is None else table_columns(value, str(path))
