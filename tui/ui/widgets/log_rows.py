@@ -124,6 +124,8 @@ def layout(
     for name in DROP_ORDER:
         if used() > room and name in kept:
             kept.remove(name)
+    if "message" in names and "toolkit" in kept and room - used() - 1 < MIN_MESSAGE:
+        kept.remove("toolkit")  # the message (a running action's last line) comes first
     if used() > room and "tool" in kept:  # the last resort: cut the tool
         widths["tool"] = max(4, widths["tool"] - (used() - room))
     if "message" in names and room - used() - 1 >= MIN_MESSAGE:
