@@ -6,6 +6,7 @@ field's text kept once. Matching decides a code once, not each line's text.
 from __future__ import annotations
 
 from array import array
+from collections import deque
 from itertools import repeat
 from operator import itemgetter, sub
 from typing import Final
@@ -36,13 +37,12 @@ class Codes:
     def add_many(self, count: int, whole: dict[int, tuple[str, ...]]) -> None:
         """Rows for ``count`` more lines: for those read whole (``whole``: by their
         place among them), none for the rest."""
-        at = len(self.rows)
-        self.rows.frombytes(bytes(4 * count))
+        rows = array("i", bytes(4 * count))
         if whole:
             first = len(self._codes[0]) + 1
-            for row, place in enumerate(whole, first):
-                self.rows[at + place] = row
+            deque(map(rows.__setitem__, whole, range(first, first + len(whole))), 0)
             self._append(list(whole.values()))
+        self.rows += rows
 
     def set(self, line: int, texts: tuple[str, ...]) -> None:
         """``line``, only glanced at so far, read whole."""

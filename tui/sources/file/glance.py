@@ -121,9 +121,10 @@ def glance(
     held: set[int] = set()
     if needles:
         held.update(_holding(span, needles[0]))
-        held.difference_update(
-            [i for i in held if not all(needle in lines[i] for needle in needles[1:])]
-        )
+        if len(needles) > 1:
+            held.difference_update(
+                [i for i in held if not all(needle in lines[i] for needle in needles[1:])]
+            )
     return Block(lines, starts, ids, stamps, sorted(held | doubtful), held - doubtful)
 
 
