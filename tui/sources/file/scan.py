@@ -151,7 +151,7 @@ class Scan:
         loaded = glance.load_sure(block)
         if loaded is not None and len(loaded) == len(block.taken):
             # Every line kept (what the loop below does then), in C.
-            places, taken = list(range(n - 1, -1, -1)), block.taken[::-1]
+            at, taken = starts[n - 1 :: -1], block.taken[::-1]
             ids += block.ids[::-1]
             stamps = block.stamps[::-1]
             texts = map(wire_texts, map(loaded.__getitem__, taken))
@@ -174,9 +174,8 @@ class Scan:
                         ids.append(read[0])
                         stamps.append(read[1])
                 end = k
-        self._keep_many(
-            list(map(add, map(starts.__getitem__, places), repeat(offset))), ids, stamps, whole
-        )
+            at = list(map(starts.__getitem__, places))
+        self._keep_many(list(map(add, at, repeat(offset))), ids, stamps, whole)
         return n
 
     @staticmethod
