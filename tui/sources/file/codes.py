@@ -6,7 +6,9 @@ field's text kept once. Matching decides a code once, not each line's text.
 from __future__ import annotations
 
 from array import array
-from operator import itemgetter
+from collections import deque
+from itertools import repeat
+from operator import itemgetter, sub
 from typing import Final
 
 from tui.sources.file.records import CODED, NO_CODE
@@ -35,13 +37,12 @@ class Codes:
     def add_many(self, count: int, whole: dict[int, tuple[str, ...]]) -> None:
         """Rows for ``count`` more lines: for those read whole (``whole``: by their
         place among them), none for the rest."""
-        at = len(self.rows)
-        self.rows.frombytes(bytes(4 * count))
+        rows = array("i", bytes(4 * count))
         if whole:
             first = len(self._codes[0]) + 1
-            for row, place in enumerate(whole, first):
-                self.rows[at + place] = row
+            deque(map(rows.__setitem__, whole, range(first, first + len(whole))), 0)
             self._append(list(whole.values()))
+        self.rows += rows
 
     def set(self, line: int, texts: tuple[str, ...]) -> None:
         """``line``, only glanced at so far, read whole."""
@@ -57,9 +58,13 @@ class Codes:
         """A row for each of ``many``: one lookup in C per field for them all."""
         columns = zip(*map(_CODED_TEXTS, many), strict=True)
         for slot, column in enumerate(columns):
-            got: list[int | None] = list(map(self._code_of[slot].get, column))
-            if None in got:
-                got = [self._code_of_text(slot, text) for text in column]
+            code_of = self._code_of[slot]
+            got: list[int | None] = list(map(code_of.get, column))
+            if None in got:  # new texts: each given a code once (or none: NO_CODE)
+                for text in dict.fromkeys(column):
+                    if text not in code_of:
+                        self._code_of_text(slot, text)
+                got = list(map(code_of.get, column, repeat(NO_CODE)))
             self._codes[slot].fromlist(got)  # type: ignore[arg-type]
 
     def _code_of_text(self, slot: int, text: str) -> int:
@@ -85,3 +90,19 @@ class Codes:
     def code(self, line: int, field: int) -> int:
         """The code ``text`` found (only when it found one)."""
         return self._codes[_SLOT[field]][self.rows[line] - 1]
+
+    def codes_of(self, lines: list[int], field: int) -> list[int] | None:
+        """The code of filter field ``field`` of each of ``lines``; None unless each was
+        read whole and has one (``texts`` holds their texts)."""
+        slot = _SLOT.get(field)
+        if slot is None:
+            return None
+        rows = list(map(self.rows.__getitem__, lines))
+        if 0 in rows:
+            return None
+        codes = list(map(self._codes[slot].__getitem__, map(sub, rows, repeat(1))))
+        return None if NO_CODE in codes else codes
+
+    def texts(self, field: int) -> list[str]:
+        """The texts of a coded field, by code."""
+        return self._texts[_SLOT[field]]

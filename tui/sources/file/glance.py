@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate, count, repeat
 from operator import add, getitem
@@ -33,6 +34,7 @@ _MINUTE: Final = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d")
 _SECONDS: Final = {b"%02d" % s: 1000 * s for s in range(60)}
 _MILLIS: Final = {b"%03d" % ms: ms for ms in range(1000)}
 _DECODER: Final = json.JSONDecoder()
+_UTF8: Final[Callable[[Any], bytes]] = str.encode  # TypeError for what is not a str
 KNOWN_MINUTES: Final = 1 << 12
 # What str.strip() strips of an ASCII text.
 _ASCII_SPACE: Final = bytes(c for c in range(128) if chr(c).isspace())
@@ -119,9 +121,10 @@ def glance(
     held: set[int] = set()
     if needles:
         held.update(_holding(span, needles[0]))
-        held.difference_update(
-            [i for i in held if not all(needle in lines[i] for needle in needles[1:])]
-        )
+        if len(needles) > 1:
+            held.difference_update(
+                [i for i in held if not all(needle in lines[i] for needle in needles[1:])]
+            )
     return Block(lines, starts, ids, stamps, sorted(held | doubtful), held - doubtful)
 
 
@@ -145,12 +148,13 @@ def load_sure(block: Block) -> dict[int, dict[str, Any]] | None:
         return None
     if len(values) != len(lines):
         return None
-    for k, value in zip(sure, values, strict=True):
-        log_id = block.ids[k]
-        if not isinstance(value, dict) or value.get("id") != (
-            log_id if isinstance(log_id, str) else log_id.decode()
-        ):
-            return None
+    try:  # each an object whose id is text (else TypeError) ...
+        found = list(map(_UTF8, map(dict.get, values, repeat("id"))))
+    except (TypeError, UnicodeEncodeError):
+        return None
+    ids = list(map(block.ids.__getitem__, sure))
+    if found != (ids if isinstance(ids[0], bytes) else list(map(_UTF8, ids))):
+        return None  # ... and its line's (ids are all bytes, or all text)
     return dict(zip(sure, values, strict=True))
 
 

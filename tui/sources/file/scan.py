@@ -31,10 +31,10 @@ from tui import jsontree
 from tui.models.entry import LogEntry
 from tui.models.normalize import wire_text, wire_texts
 from tui.query import Filter
-from tui.sources.file import backward, glance, heap
+from tui.sources.file import backward, glance, heap, whole_line
 from tui.sources.file.codes import Codes
 from tui.sources.file.idtable import IdTable
-from tui.sources.file.index import build_entry, read_log
+from tui.sources.file.index import build_entry
 from tui.sources.file.lines import MAX_LINE_BYTES, decode, too_long
 from tui.sources.file.records import UNCHECKED
 from tui.sources.file.scanmatch import Matches, Rejects
@@ -50,45 +50,6 @@ _GLANCED: Final = bytes(UNCHECKED if code else 0 for code in range(256))  # clai
 OnProblem = Callable[[int, str], None]
 # The ids of the logs read after the point the source was opened at.
 Later = Callable[[], Container[str]]
-
-
-def _load(line: bytes) -> Any:
-    """A line's JSON value, or what is wrong with it (``_Problem``)."""
-    try:
-        return jsontree.loads(decode(line))
-    except ValueError as error:
-        msg, col = getattr(error, "msg", str(error)), getattr(error, "colno", None)
-        return _Problem(f"not JSON ({msg} at column {col})")
-    except RecursionError:
-        return _Problem("not JSON (nested too deeply)")
-
-
-class _Problem(str):
-    """What is wrong with a line (a str of its own: a line may hold a JSON string)."""
-
-
-def _parse(line: bytes) -> tuple[dict[str, Any], tuple[str, int, Any]] | str:
-    """A line read as a log (its object, and its id and time), or what is wrong with it
-    (said as ``LineSplitter`` and ``Index`` say it)."""
-    obj = _load(line)
-    if isinstance(obj, _Problem):
-        return str(obj)
-    read = read_log(obj)
-    if isinstance(read, str):
-        return read
-    return obj, read
-
-
-def _read_whole(line: bytes) -> tuple[str, int, tuple[str, ...]] | str | None:
-    """A line read whole: its id, time and filter texts; what is wrong with it; or None
-    (a blank line)."""
-    if not line.strip():
-        return None
-    parsed = _parse(line)
-    if isinstance(parsed, str):
-        return parsed
-    obj, (log_id, ts, _) = parsed
-    return log_id, ts, wire_texts(obj)
 
 
 class Scan:
@@ -188,42 +149,50 @@ class Scan:
         stamps: list[int] = []
         whole: dict[int, tuple[str, ...]] = {}
         loaded = glance.load_sure(block)
-        end = n
-        for k in [*reversed(block.taken), -1]:
-            if end - 1 > k:
-                run = slice(end - 1, k if k >= 0 else None, -1)
-                places += range(end - 1, k, -1)
-                ids += block.ids[run]
-                stamps += block.stamps[run]
-            if k >= 0:
-                read = self._read_taken(block, k, loaded)
-                if isinstance(read, str):
-                    self._on_problem(-(first + n - 1 - k), read)
-                elif read is not None:
-                    whole[len(places)] = read[2]
-                    places.append(k)
-                    ids.append(read[0])
-                    stamps.append(read[1])
-            end = k
-        self._keep_many(
-            list(map(add, map(starts.__getitem__, places), repeat(offset))), ids, stamps, whole
-        )
+        if loaded is not None and len(loaded) == len(block.taken):
+            # Every line kept (what the loop below does then), in C.
+            at, taken = starts[n - 1 :: -1], block.taken[::-1]
+            ids += block.ids[::-1]
+            stamps = block.stamps[::-1]
+            texts = map(wire_texts, map(loaded.__getitem__, taken))
+            whole = dict(zip(map(sub, repeat(n - 1), taken), texts, strict=True))
+        else:
+            end = n
+            for k in [*reversed(block.taken), -1]:
+                if end - 1 > k:
+                    run = slice(end - 1, k if k >= 0 else None, -1)
+                    places += range(end - 1, k, -1)
+                    ids += block.ids[run]
+                    stamps += block.stamps[run]
+                if k >= 0:
+                    read = self._read_taken(block, k, loaded)
+                    if isinstance(read, str):
+                        self._on_problem(-(first + n - 1 - k), read)
+                    elif read is not None:
+                        whole[len(places)] = read[2]
+                        places.append(k)
+                        ids.append(read[0])
+                        stamps.append(read[1])
+                end = k
+            at = list(map(starts.__getitem__, places))
+        self._keep_many(list(map(add, at, repeat(offset))), ids, stamps, whole)
         return n
 
     @staticmethod
     def _read_taken(
         block: glance.Block, k: int, loaded: dict[int, dict[str, Any]] | None
     ) -> tuple[str | bytes, int, tuple[str, ...]] | str | None:
-        """``_read_whole`` for line ``k`` of a block (its id and time glanced, if sure)."""
+        """``read_whole`` for line ``k`` of a block (its id and time glanced, if sure)."""
         if k not in block.sure:
-            return _read_whole(block.lines[k])
-        obj = _load(block.lines[k]) if loaded is None else loaded[k]  # an object: {"id": ...
-        if isinstance(obj, _Problem):
+            return whole_line.read_whole(block.lines[k])
+        # An object, {"id": ..., unless it is not JSON after all.
+        obj = whole_line.load(block.lines[k]) if loaded is None else loaded[k]
+        if isinstance(obj, whole_line.Problem):
             return str(obj)
         return block.ids[k], block.stamps[k], wire_texts(obj)
 
     def _take(self, line: bytes, offset: int, number: int) -> None:
-        read = _read_whole(line)
+        read = whole_line.read_whole(line)
         if isinstance(read, str):
             self._on_problem(number, read)
         elif read is not None:
@@ -305,7 +274,7 @@ class Scan:
         not a log after all is said (once) and listed no more."""
         if self.alive[line] != UNCHECKED:
             return self.object(line)
-        parsed = _parse(self.raw(line))
+        parsed = whole_line.parse(self.raw(line))
         if isinstance(parsed, str):
             self._on_problem(self.number(line), parsed)
             self.kill(line)
@@ -412,6 +381,12 @@ class Scan:
 
     def code(self, line: int, field: int) -> int:
         return self.codes.code(line, field)
+
+    def codes_of(self, lines: list[int], field: int) -> list[int] | None:
+        return self.codes.codes_of(lines, field)
+
+    def coded_texts(self, field: int) -> list[str]:
+        return self.codes.texts(field)
 
     def raw(self, line: int) -> bytes:
         """The line's bytes: up to where the line read before it starts (the next line

@@ -42,6 +42,10 @@ class Scanned(Protocol):
 
     def checked(self, line: int) -> dict[str, Any] | None: ...
 
+    def codes_of(self, lines: list[int], field: int) -> list[int] | None: ...
+
+    def coded_texts(self, field: int) -> list[str]: ...
+
 
 class Rejects:
     """Whether a line's bytes show it cannot match: a needle (a term's text) is missing
@@ -113,7 +117,28 @@ class Matches:
             cut = max(start, since)
             whole = alive[cut - start :].translate(_READ_WHOLE)
             lines = chain(compress(range(start, cut), alive), compress(range(cut, stop), whole))
-        self.found.extend(filter(self._accepts, lines))
+        lines = list(lines)
+        kept = self._by_codes(lines)
+        self.found.extend(filter(self._accepts, lines) if kept is None else kept)
+
+    def _by_codes(self, lines: list[int]) -> list[int] | None:
+        """``lines`` the filters let through, decided in C from their codes and each
+        code's verdict; None unless every field has a code for each line."""
+        scan = self._scan
+        for field, check in self._checks:
+            codes = scan.codes_of(lines, field)
+            if codes is None:
+                return None
+            verdicts = self._verdicts.setdefault(field, [])
+            texts = scan.coded_texts(field)
+            if len(verdicts) < len(texts):
+                verdicts.extend([None] * (len(texts) - len(verdicts)))
+            if None in verdicts:
+                verdicts[:] = [
+                    check(t) if v is None else v for t, v in zip(texts, verdicts, strict=True)
+                ]
+            lines = list(compress(lines, map(verdicts.__getitem__, codes)))
+        return lines
 
     def _accepts(self, line: int) -> bool:
         scan = self._scan
