@@ -100,10 +100,16 @@ class LogEntry:
     @classmethod
     def trusted(cls, **values: Any) -> LogEntry:
         """An entry from values made by an entry before (the store's rows), not checked
-        or cleaned again."""
+        or cleaned again; a field not given has its default."""
         entry = object.__new__(cls)
-        for name in FIELDS:
-            object.__setattr__(entry, name, values[name])
+        for field_ in dataclasses.fields(cls):
+            if field_.name in values:
+                value = values[field_.name]
+            elif field_.default_factory is not dataclasses.MISSING:
+                value = field_.default_factory()
+            else:
+                value = field_.default
+            object.__setattr__(entry, field_.name, value)
         return entry
 
     @property
