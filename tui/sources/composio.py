@@ -13,8 +13,6 @@ reach neither an exception, a repr, nor the debug log.
 from __future__ import annotations
 
 import json
-import socket
-import ssl
 import time
 from http.cookiejar import DefaultCookiePolicy
 from types import TracebackType
@@ -24,7 +22,7 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from tui import __version__, debuglog, jsontree
+from tui import debuglog, jsontree
 from tui.config import Secret
 from tui.constants import (
     API_KEY_HEADER,
@@ -59,6 +57,7 @@ from tui.query import LogQuery
 from tui.sanitize import clean
 from tui.sources.base import LogPage, no_row_logs
 from tui.sources.exchange import (
+    USER_AGENT,
     Endpoint,
     display_url,
     exchange,
@@ -68,8 +67,6 @@ from tui.sources.exchange import (
 )
 from tui.sources.limits import max_response_bytes as max_response_bytes_from_env
 from tui.urlpath import path_segment
-
-USER_AGENT = f"toolwatch/{__version__} (+python-httpx)"
 
 log = debuglog.get_logger("client")
 
@@ -227,7 +224,6 @@ class ComposioClient:
                 endpoint=endpoint,
                 scrub=self._scrub,
                 unreadable=self._unreadable,
-                describe=_describe_transport,
             )
         except ApiError as error:
             said = error.detail or error
@@ -338,43 +334,6 @@ def _path_id(log_id: str) -> str:
             detail="the log id is empty", hint="Pass the id of a log, such as log_-jRTWClpBoVo."
         )
     return path_segment(log_id)
-
-
-def _describe_transport(error: Exception, host: str) -> str:
-    """What went wrong on the way, from the exception chain's root cause."""
-    causes: list[BaseException] = []
-    node: BaseException | None = error
-    while node is not None and len(causes) < 10:
-        causes.append(node)
-        node = node.__cause__ or node.__context__
-    for cause in causes:
-        if isinstance(cause, ssl.SSLCertVerificationError):
-            # Set only when raised by the ssl module itself.
-            why = getattr(cause, "verify_message", None) or "not trusted"
-            return f"the TLS certificate of {host} could not be verified ({why})"
-        if isinstance(cause, ssl.SSLError):
-            return (
-                f"the TLS handshake with {host} failed ({getattr(cause, 'reason', None) or cause})"
-            )
-        if isinstance(cause, socket.gaierror):
-            return f"the host name {host} could not be resolved"
-        if isinstance(cause, ConnectionRefusedError):
-            return f"{host} refused the connection"
-    text = str(error)
-    lowered = text.lower()
-    if isinstance(error, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return f"the base URL is not usable: {text}"
-    if "name or service not known" in lowered or "nodename nor servname" in lowered:
-        return f"the host name {host} could not be resolved"
-    if "refused" in lowered:
-        return f"{host} refused the connection"
-    if "certificate" in lowered or "ssl" in lowered or "tls" in lowered:
-        return f"the TLS handshake with {host} failed"
-    if isinstance(error, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
-        return f"the connection to {host} broke off ({text or type(error).__name__})"
-    if isinstance(error, httpx.ConnectError):
-        return f"could not connect to {host}: {text or 'no reason given'}"
-    return text or type(error).__name__
 
 
 def _ms_since(started: float) -> float:

@@ -7,6 +7,8 @@ the variable that names the server (``COMPOSIO_BASE_URL``, ``BUDDY_BASE_URL``).
 from __future__ import annotations
 
 import asyncio
+import socket
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,12 +17,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from tui import debuglog
+from tui import __version__, debuglog
 from tui.errors import ConnectionFailed, RequestTimeout, UnreadableBody
 from tui.models.loose import to_number
 from tui.sources.limits import BodyTooLarge, read_capped
 
 CONNECT_TIMEOUT = 5.0
+USER_AGENT = f"toolwatch/{__version__} (+python-httpx)"
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,6 @@ async def exchange(
     endpoint: Endpoint,
     scrub: Callable[[str], str],
     unreadable: Callable[[str], UnreadableBody],
-    describe: Callable[[Exception, str], str],
 ) -> httpx.Response:
     """The answer to ``request``, read whole; the typed error of whatever went wrong."""
     try:
@@ -84,7 +86,7 @@ async def exchange(
         raise unreadable(f"the body could not be decoded: {error}") from None
     except (httpx.TransportError, httpx.InvalidURL) as error:
         raise ConnectionFailed(
-            detail=scrub(describe(error, endpoint.host)),
+            detail=scrub(describe_transport(error, endpoint.host)),
             hint=f"Could not reach {endpoint.shown_url}. "
             + (
                 endpoint.reach_hint
@@ -131,3 +133,40 @@ def without_secret(text: str, secret: str) -> str:
     and without ``secret`` itself even if it was never registered."""
     text = debuglog.scrub(text)
     return text.replace(secret, debuglog.MASK) if secret and secret in text else text
+
+
+def describe_transport(error: Exception, host: str) -> str:
+    """What went wrong on the way, from the exception chain's root cause."""
+    causes: list[BaseException] = []
+    node: BaseException | None = error
+    while node is not None and len(causes) < 10:
+        causes.append(node)
+        node = node.__cause__ or node.__context__
+    for cause in causes:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            # Set only when raised by the ssl module itself.
+            why = getattr(cause, "verify_message", None) or "not trusted"
+            return f"the TLS certificate of {host} could not be verified ({why})"
+        if isinstance(cause, ssl.SSLError):
+            return (
+                f"the TLS handshake with {host} failed ({getattr(cause, 'reason', None) or cause})"
+            )
+        if isinstance(cause, socket.gaierror):
+            return f"the host name {host} could not be resolved"
+        if isinstance(cause, ConnectionRefusedError):
+            return f"{host} refused the connection"
+    text = str(error)
+    lowered = text.lower()
+    if isinstance(error, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return f"the base URL is not usable: {text}"
+    if "name or service not known" in lowered or "nodename nor servname" in lowered:
+        return f"the host name {host} could not be resolved"
+    if "refused" in lowered:
+        return f"{host} refused the connection"
+    if "certificate" in lowered or "ssl" in lowered or "tls" in lowered:
+        return f"the TLS handshake with {host} failed"
+    if isinstance(error, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+        return f"the connection to {host} broke off ({text or type(error).__name__})"
+    if isinstance(error, httpx.ConnectError):
+        return f"could not connect to {host}: {text or 'no reason given'}"
+    return text or type(error).__name__

@@ -25,7 +25,7 @@ from typing import Any
 
 import httpx
 
-from tui import __version__, debuglog, jsontree
+from tui import debuglog, jsontree
 from tui.config import Secret
 from tui.constants import (
     BUDDY_ACTION_PATH,
@@ -56,8 +56,8 @@ from tui.errors import (
 from tui.models.loose import json_kind, to_number
 from tui.models.wire import parse_error_body
 from tui.sanitize import clean
-from tui.sources.composio import _describe_transport as describe_transport
 from tui.sources.exchange import (
+    USER_AGENT,
     Endpoint,
     display_url,
     exchange,
@@ -68,7 +68,6 @@ from tui.sources.exchange import (
 from tui.sources.limits import max_response_bytes as max_response_bytes_from_env
 from tui.urlpath import buddy_path
 
-USER_AGENT = f"toolwatch/{__version__} (+python-httpx)"
 RATE_LIMIT_WORDS = "rate limit exceeded"
 SCOPES_HINT = (
     f"Give the token in {BUDDY_ENV_TOKEN} the scopes {', '.join(BUDDY_READ_SCOPES)} "
@@ -220,7 +219,6 @@ class BuddyClient:
             endpoint=endpoint,
             scrub=self._scrub,
             unreadable=self._unreadable,
-            describe=describe_transport,
         )
         ms = (time.perf_counter() - started) * 1000
         log.debug("GET %s -> %d in %.0f ms", path, response.status_code, ms)
