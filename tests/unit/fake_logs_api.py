@@ -40,6 +40,9 @@ class FakeLogsApi:
     async def read_log(self, log_id: str, offset: int = 0) -> tuple[list[str], int, int | None]:
         raise no_row_logs("the fake API")
 
+    async def usage_tool_calls(self, from_ms: int, to_ms: int) -> int | None:
+        return None  # no Usage API
+
     def __init__(self, clock: FakeClock) -> None:
         self.clock = clock
         self.logs: list[_Log] = []  # ascending (ts, id)

@@ -84,11 +84,20 @@ def test_every_member_of_the_interface_is_declared_by_every_source() -> None:
         "read_to_end",
         "reads_logs",
         "restarts",
+        "usage_tool_calls",
     }
     for source in (ComposioClient, BuddySource, FileSource, FakeLogsApi):
         missing = {name for name in members if not hasattr(source, name)}
         assert not missing, (source, missing)
-        for name in ("list_logs", "get_detail", "get_trace", "read_log", "read_to_end", "aclose"):
+        for name in (
+            "list_logs",
+            "get_detail",
+            "get_trace",
+            "read_log",
+            "read_to_end",
+            "aclose",
+            "usage_tool_calls",
+        ):
             assert inspect.iscoroutinefunction(getattr(source, name)), (source, name)
 
 

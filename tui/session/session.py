@@ -10,7 +10,6 @@ A headless command can drive the same session.
 from __future__ import annotations
 
 import random
-import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -429,15 +428,8 @@ class Session:
 
     async def usage_count(self, from_ms: int, to_ms: int) -> int | None:
         """Tool calls the Usage API counts in ``[from_ms, to_ms)`` for the whole project;
-        None when the source has no Usage API (a file). ApiError when it fails."""
-        # The client is not imported for a file (httpx costs the first frame 0.1 s); when
-        # its module was never loaded, the source cannot be one.
-        composio = sys.modules.get("tui.sources.composio")
-        if composio is None or not isinstance(self.source, composio.ComposioClient):
-            return None
-        count = await self.source.usage_tool_calls(from_ms, to_ms)
-        assert isinstance(count, int)
-        return count
+        None when the source has no Usage API (a file, Buddy). ApiError when it fails."""
+        return await self.source.usage_tool_calls(from_ms, to_ms)
 
     async def aclose(self) -> None:
         await self.source.aclose()

@@ -74,6 +74,11 @@ class LogSource(Protocol):
         when said. ``NotFoundError`` (``no_row_logs``) from a source without them."""
         ...
 
+    async def usage_tool_calls(self, from_ms: int, to_ms: int) -> int | None:
+        """Tool calls the source's own count (Composio's Usage API, api-contract A.4.1)
+        says were made in ``[from_ms, to_ms)``; None where there is no such count."""
+        ...
+
     async def list_logs(
         self, query: LogQuery, *, limit: int = ..., cursor: str | None = None
     ) -> LogPage: ...

@@ -121,6 +121,9 @@ class BuddySource:
     def reads_logs(self) -> bool:
         return True  # an action's log, by offset (A.5)
 
+    async def usage_tool_calls(self, from_ms: int, to_ms: int) -> int | None:
+        return None  # Buddy has no Usage API
+
     def filtered_note(self, query: LogQuery) -> str:
         """What a filtered view must say: Buddy's list takes no filters (A.3). Nothing
         before the first runs are read (the screen says it is waiting)."""

@@ -147,6 +147,9 @@ class FileSource:
     async def read_log(self, log_id: str, offset: int = 0) -> tuple[list[str], int, int | None]:
         raise no_row_logs(self._description)
 
+    async def usage_tool_calls(self, from_ms: int, to_ms: int) -> int | None:
+        return None  # a file has no count but its lines
+
     def filtered_note(self, query: LogQuery) -> str:
         return ""  # the query is applied to the whole file, as it is read
 
