@@ -32,6 +32,15 @@ def run(
     )
 
 
+def run_python(code: str, env: dict[str, str] | None = None) -> str:
+    """What ``code`` printed, run in a fresh interpreter (its own imports); it must succeed."""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
 @pytest.fixture(scope="module")
 def server():
     with DemoServer(seed=11, rate=0, prefill=250) as srv:
@@ -63,12 +72,7 @@ def test_headless_commands_never_import_textual(tmp_path):
         "assert not bad, bad\n"
         "print('clean')\n"
     )
-    env = {**os.environ, "TMP_DIR": str(tmp_path)}
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().endswith("clean")
+    assert run_python(code, env={**os.environ, "TMP_DIR": str(tmp_path)}).endswith("clean")
 
 
 @pytest.mark.parametrize("query", ["", "failed toolkit:gmail"])
@@ -94,9 +98,7 @@ def test_reading_a_file_imports_no_http_client_no_pydantic_and_no_other_command(
         "assert not bad, bad\n"
         "print('light')\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "light"
+    assert run_python(code) == "light"
 
 
 def test_list_prints_newest_json_lines(server):
@@ -338,6 +340,4 @@ def test_the_screen_imports_no_http_client_and_no_pydantic_before_its_first_rows
         "assert not bad, bad\n"
         "print('light')\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "light"
+    assert run_python(code) == "light"
