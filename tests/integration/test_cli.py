@@ -79,7 +79,7 @@ def test_headless_commands_never_import_textual(tmp_path):
 def test_reading_a_file_imports_no_http_client_no_pydantic_and_no_other_command(tmp_path, query):
     """`list --file` starts in a fraction of a second (issue 15: 0.3 s for 100 lines of a
     million): it imports neither the API clients' httpx nor the wire models' pydantic,
-    nor the modules of the commands not given."""
+    nor the modules of the commands not given, nor asyncio (it runs without a loop)."""
     path = tmp_path / "logs.jsonl"
     path.write_text(
         '{"id": "log_1", "timestamp": "2026-04-17T10:25:00Z", "status": "failed", '
@@ -92,7 +92,7 @@ def test_reading_a_file_imports_no_http_client_no_pydantic_and_no_other_command(
         "with contextlib.redirect_stdout(out):\n"
         f"    assert cli.main(['list', '--file', {str(path)!r}, '-q', {query!r}]) == 0\n"
         "assert 'log_1' in out.getvalue()\n"
-        "heavy = ('httpx', 'pydantic', 'tomlkit', 'textual', 'tui.cli.stats_cmd', "
+        "heavy = ('asyncio', 'httpx', 'pydantic', 'tomlkit', 'textual', 'tui.cli.stats_cmd', "
         "'tui.cli.watch_cmd', 'tui.cli.tail_cmd', 'tui.cli.serve_cmd', 'tui.stats', 'tui.rules')\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in heavy or m in heavy)\n"
         "assert not bad, bad\n"

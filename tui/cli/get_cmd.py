@@ -44,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 class GetJob:
+    reads_to_end = True
+
     def __init__(self, args: argparse.Namespace) -> None:
         self.log_id: str = args.log_id
         self.trace: bool = args.trace
@@ -64,7 +66,7 @@ class GetJob:
             ) from None
 
     async def _print(self, settings: Settings, out: TextIO) -> int:
-        async with aclosing(open_source(settings)) as client:
+        async with aclosing(open_source(settings, blocking=True)) as client:
             await client.read_to_end()
             if self.trace:
                 trace = (await self._fetch(client.get_trace)).model_dump(mode="json", by_alias=True)

@@ -30,6 +30,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 class ListJob:
+    reads_to_end = True
+
     def __init__(self, args: argparse.Namespace) -> None:
         if args.limit < 1:
             raise ConfigError(f"--limit must be at least 1, not {args.limit}")
@@ -40,7 +42,7 @@ class ListJob:
     async def run(self, settings: Settings, out: TextIO) -> int:
         # Read again for the source's kind: its fields only (issue 17 §4).
         self.query = query_from_flags(self.args, settings)
-        async with aclosing(open_source(settings)) as client:
+        async with aclosing(open_source(settings, blocking=True)) as client:
             await client.read_to_end()
             cursor: str | None = None
             remaining = self.limit

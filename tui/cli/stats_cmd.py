@@ -52,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 class StatsJob:
+    reads_to_end = False
+
     def __init__(self, args: argparse.Namespace, clock: Any = time.time) -> None:
         self.by: str = args.by
         self.format: str = args.format

@@ -66,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 class TailJob:
+    reads_to_end = False
+
     def __init__(self, args: argparse.Namespace) -> None:
         self.interval = parse_interval(args.interval)
         self.lag = parse_seconds("--lag", args.lag)

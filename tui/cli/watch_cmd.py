@@ -107,6 +107,8 @@ def rules_from_flags(args: argparse.Namespace, cooldown_ms: int) -> list[Rule]:
 
 
 class WatchJob:
+    reads_to_end = False
+
     def __init__(
         self,
         args: argparse.Namespace,

@@ -3,7 +3,6 @@ pipeline runs), and fetch_call, which joins a log's detail and per-step log from
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -111,6 +110,8 @@ async def fetch_call(source: LogSource, log_id: str) -> CallDetail:
     degrades to ``trace_note``; a detail that cannot be had raises its ``ApiError``
     (and stops the other request). Cancelling this cancels both requests.
     """
+    import asyncio  # not for the commands that read a file without an event loop
+
     from tui.models.call import build_call  # pydantic: not for the commands that list
 
     async def trace_or_problem() -> tuple[WireTrace | None, ApiError | None]:

@@ -22,12 +22,17 @@ if TYPE_CHECKING:
 STDIN = "-"
 
 
-def open_source(settings: Settings, *, for_screen: bool = False) -> LogSource:
+def open_source(
+    settings: Settings, *, for_screen: bool = False, blocking: bool = False
+) -> LogSource:
     """The source ``settings`` name: the file of ``--file`` (``-``: standard input), else
     the Composio API at ``settings.base_url``.
 
     ``for_screen``: the screen reads its keys from standard input, so a piped one is moved
     to another descriptor and the terminal (``/dev/tty``) takes its place.
+
+    ``blocking``: a file is read in the caller's thread, for a command that runs without
+    an event loop (``FileSource``).
     """
     # The API clients are imported when asked for: httpx and pydantic cost a command
     # reading a file a third of a second.
@@ -48,7 +53,7 @@ def open_source(settings: Settings, *, for_screen: bool = False) -> LogSource:
     name = settings.source_file or STDIN
     if name != STDIN:
         try:
-            return FileSource(name)
+            return FileSource(name, blocking=blocking)
         except ApiError as error:  # a missing or unreadable file: a usage error
             raise ConfigError(f"--file: {error.explain()}") from None
     if sys.stdin is None or sys.stdin.isatty():
@@ -57,7 +62,7 @@ def open_source(settings: Settings, *, for_screen: bool = False) -> LogSource:
             "toolwatch --file -; to open a file, give its path"
         )
     if not for_screen:
-        return FileSource.from_stream(sys.stdin.buffer, name="stdin")
+        return FileSource.from_stream(sys.stdin.buffer, name="stdin", blocking=blocking)
     return FileSource.from_stream(_pipe_moved_aside(), name="stdin")
 
 

@@ -14,7 +14,9 @@ How it answers, mirroring the Logs API as the embedded demo server implements it
 
 A file is read incrementally, from where the last call stopped, on every call (follow
 when it grows); a stream by a thread (``feed``). All parsing and querying runs in a
-worker thread (``asyncio.to_thread``), one call at a time.
+worker thread (``asyncio.to_thread``), one call at a time; or, for a command that has no
+event loop to keep answering (``blocking=True``: ``list`` and ``get``), in the caller's
+thread, so that its awaits never suspend and it runs without asyncio (``tui.cli.command``).
 
 Errors: a path that cannot be opened raises ``FileReadError`` from the constructor ("Cannot
 read the log file: cannot read orders.jsonl: No such file or directory"). Unknown ids are
@@ -23,13 +25,13 @@ read the log file: cannot read orders.jsonl: No such file or directory"). Unknow
 
 from __future__ import annotations
 
-import asyncio
 import bisect
 import os
 import stat
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from tui.constants import DEFAULT_LIMIT
 from tui.errors import BadRequestError, NotFoundError, UnreadableBody
@@ -46,6 +48,20 @@ from tui.sources.file.records import BY_TS, Record, check_filters
 if TYPE_CHECKING:
     from tui.models.wire import WireLogDetail, WireTrace
 
+T = TypeVar("T")
+
+
+async def _in_a_thread(work: Callable[..., T], /, *args: Any) -> T:
+    # Imported here: asyncio (with logging, ssl and sockets) is a third of the time of
+    # `list --file`, which runs without it (``blocking``).
+    import asyncio
+
+    return await asyncio.to_thread(work, *args)
+
+
+async def _here(work: Callable[..., T], /, *args: Any) -> T:
+    return work(*args)
+
 
 class FileSource:
     """Composio logs from a JSON-lines file (``FileSource(path)``) or a stream
@@ -56,7 +72,9 @@ class FileSource:
     _index: Index
     _description: str
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, blocking: bool = False) -> None:
+        """``blocking``: do the reading in the caller's thread (see the module's doc)."""
+        self._off_loop = _here if blocking else _in_a_thread
         path = Path(path)
         shown = str(path)
         try:
@@ -78,10 +96,13 @@ class FileSource:
         self._setup(StreamFeed(stream, path.name), f"file {path.name}", keep_lines=True)
 
     @classmethod
-    def from_stream(cls, stream: IO[bytes], name: str = "stdin") -> FileSource:
+    def from_stream(
+        cls, stream: IO[bytes], name: str = "stdin", *, blocking: bool = False
+    ) -> FileSource:
         """Logs from a binary stream (``os.fdopen(os.dup(0), "rb")`` for stdin), read
         by a daemon thread from now on; ``aclose`` stops it and closes the stream."""
         self = cls.__new__(cls)
+        self._off_loop = _here if blocking else _in_a_thread
         self._setup(StreamFeed(stream, name), name, keep_lines=True)
         return self
 
@@ -194,7 +215,7 @@ class FileSource:
         check_filters(query.filters)
         time_range = body.get("time_range")
         bounds = None if time_range is None else (time_range["from"], time_range["to"])
-        return await asyncio.to_thread(self._list, query.filters, bounds, limit, page)
+        return await self._off_loop(self._list, query.filters, bounds, limit, page)
 
     def _list(
         self, filters: tuple[Filter, ...], bounds: tuple[int, int] | None, limit: int, page: int
@@ -281,13 +302,13 @@ class FileSource:
     async def read_to_end(self) -> None:
         """Wait until a stream has ended (a file has no end to wait for): what `list`
         and `get` need from a pipe, where the screen and `tail` follow it instead."""
-        await asyncio.to_thread(self._feed.wait_end)
+        await self._off_loop(self._feed.wait_end)
 
     async def aclose(self) -> None:
         if self._closed:
             return
         self._closed = True
-        await asyncio.to_thread(self._close)
+        await self._off_loop(self._close)
 
     def _close(self) -> None:
         with self._lock:
@@ -297,11 +318,11 @@ class FileSource:
 
     async def get_detail(self, log_id: str) -> WireLogDetail:
         """The detail as the line holds it (a list item is a detail without its extras)."""
-        return await asyncio.to_thread(self._detail, log_id)
+        return await self._off_loop(self._detail, log_id)
 
     async def get_trace(self, log_id: str) -> WireTrace:
         """The per-step log a line carries under ``"trace"`` (A.5); files rarely do."""
-        return await asyncio.to_thread(self._trace, log_id)
+        return await self._off_loop(self._trace, log_id)
 
     # In the worker thread, with the import of the pydantic models: the screen has no use
     # for them until a detail opens, and importing them takes 0.3 s.
