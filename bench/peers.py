@@ -287,6 +287,12 @@ def main() -> None:
     if args.file is None and not path.exists():
         print(f"writing {path} ...", flush=True)
         generate(path, args.lines, args.seed)
+    # An installed toolwatch runs from byte-compiled modules (pip compiles them), as its
+    # peers do; a checkout may have none when PYTHONDONTWRITEBYTECODE is set, and each
+    # run would then time compiling ours (about 0.1 s).
+    import compileall
+
+    compileall.compile_dir(Path(__file__).resolve().parent.parent / "tui", quiet=1)
     mb = path.stat().st_size / 2**20
     print(f"file: {path}  {mb:.0f} MB  ({os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f})")
 
