@@ -12,8 +12,10 @@ Prints, medians of ``--repeat`` runs with the tools alternated in each round:
   resident memory of the process tree once it stops growing, for toolwatch, toolong
   (``tl``, looked for in ``--peers-venv`` then on PATH) and lnav, where installed;
 * the headless rows: ``toolwatch list --file F --limit 100`` (and with ``--query failed``,
-  and ``tail`` until its first matching line) beside ``tail -n 100 F | jq -c .`` and grep;
-* in process: event-loop lateness (what a key press waits for) p50/p99 and the longest
+  and ``tail`` until its first matching line) beside ``tail -n 100 F | jq -c .`` and grep,
+  and the issue's yardstick for a full pass: ``json.loads`` of every line;
+* in process: a first page and a whole first pass with ``failed`` and ``toolkit:gmail``;
+  event-loop lateness (what a key press waits for) p50/p99 and the longest
   garbage collection while a query reads the whole file, and what following 1,000
   appended lines costs (the poll that shows them, and the loop time it takes).
 
@@ -52,6 +54,7 @@ TOOLS = [
     ("GOOGLECALENDAR_CREATE_EVENT", "googlecalendar"),
     ("LINEAR_CREATE_ISSUE", "linear"),
 ]
+_DECODE_ALL = "import json, sys\nfor line in open(sys.argv[1], 'rb'):\n    json.loads(line)"
 # A row of the file on screen: its tool (toolwatch) or its raw start (toolong, lnav).
 MARKERS = [tool for tool, _ in TOOLS] + ['{"id": "log_']
 
@@ -195,6 +198,7 @@ def in_process(path: Path, seed: int, lines: int) -> dict[str, float]:
     sys.path.insert(0, str(ROOT))
     from tui.query import parse_query
     from tui.sources.file import FileSource
+    from tui.sources.file.cursor import encode_cursor
 
     pauses: list[float] = []
     began: list[float] = []
@@ -224,6 +228,15 @@ def in_process(path: Path, seed: int, lines: int) -> dict[str, float]:
             out[f"page 1 of a fresh source, {text or 'no query'!r} (ms)"] = 1000 * (
                 time.perf_counter() - start
             )
+            await fresh.aclose()
+        # A whole first pass with each of issue 15's two queries: a page past the last
+        # makes the source read every line.
+        for text in ("failed", "toolkit:gmail"):
+            fresh = FileSource(path)
+            start = time.perf_counter()
+            query = parse_query(text, now_ms=now)
+            await fresh.list_logs(query, limit=100, cursor=encode_cursor(10**7))
+            out[f"full pass, {text} (s)"] = time.perf_counter() - start
             await fresh.aclose()
         source = FileSource(path)
         gc.callbacks.append(on_gc)
@@ -332,6 +345,13 @@ def main() -> None:
                 False,
             ),
             ("grep failed | tail -n 100", f"grep '\"failed\"' {f} | tail -n 100 >/dev/null", True),
+            # The issue's yardstick for a full pass ("decoding every line with the stdlib
+            # costs about 3.7 s per million here"): how fast this machine is at it.
+            (
+                "floor: json.loads of every line",
+                [sys.executable, "-c", _DECODE_ALL, f],
+                False,
+            ),
         ]
         print(f"\nheadless, median of {args.repeat}:")
         for label, cmd, shell in rows:
