@@ -47,6 +47,8 @@ from tui.ui.widgets.log_table import LogTable
 from tui.ui.widgets.query_bar import QueryBar
 from tui.views import View
 
+PROGRESS_REFRESH_S = 0.5
+
 
 class ToolwatchApp(SourceKeys, WatchKeys, CopyActions, CrashReportingApp):
     TITLE = "toolwatch"
@@ -177,6 +179,8 @@ class ToolwatchApp(SourceKeys, WatchKeys, CopyActions, CrashReportingApp):
         self._apply_keymap()
         self.theme_keeper.start()
         self.start_watching()
+        # A long first read of a file (one request) says how far it has come meanwhile.
+        self.set_interval(PROGRESS_REFRESH_S, self._draw_progress)
         self.main_screen.show_status(self.session.status)
         self.main_screen.show_title(self.session.title)
         self._shown = (self.session.status, self.session.title)
@@ -306,6 +310,10 @@ class ToolwatchApp(SourceKeys, WatchKeys, CopyActions, CrashReportingApp):
 
     def _tick(self) -> None:
         self.session.tick()
+        self._draw_state()
+
+    def _draw_progress(self) -> None:
+        self.session.note_progress()
         self._draw_state()
 
     def _request(self, purpose: Purpose) -> None:
