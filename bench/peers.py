@@ -10,7 +10,8 @@ Prints, medians of ``--repeat`` runs with the tools alternated in each round:
 
 * first rows on screen (tmux 120x40, the pane polled with ``capture-pane``) and the
   resident memory of the process tree once it stops growing, for toolwatch, toolong
-  (``tl``, looked for in ``--peers-venv`` then on PATH) and lnav, where installed;
+  (``tl``, looked for in ``--peers-venv`` then on PATH) and lnav, where installed, and a
+  bare Textual app showing one line (the floor for any Textual app here);
 * the headless rows: ``toolwatch list --file F --limit 100`` (and with ``--query failed``,
   and ``tail`` until its first matching line) beside ``tail -n 100 F | jq -c .`` and grep,
   and the issue's yardstick for a full pass: ``json.loads`` of every line;
@@ -54,6 +55,11 @@ TOOLS = [
     ("GOOGLECALENDAR_CREATE_EVENT", "googlecalendar"),
     ("LINEAR_CREATE_ISSUE", "linear"),
 ]
+_BARE_TEXTUAL = (
+    "from textual.app import App\nfrom textual.widgets import Static\n"
+    'class Bare(App):\n    def compose(self):\n        yield Static("GMAIL_SEND_EMAIL")\n'
+    "Bare().run()"
+)
 _DECODE_ALL = "import json, sys\nfor line in open(sys.argv[1], 'rb'):\n    json.loads(line)"
 # A row of the file on screen: its tool (toolwatch) or its raw start (toolong, lnav).
 MARKERS = [tool for tool, _ in TOOLS] + ['{"id": "log_']
@@ -188,6 +194,9 @@ def peers(venv: Path) -> dict[str, Callable[[Path], str]]:
     lnav = shutil.which("lnav")
     if lnav:
         tools["lnav"] = lambda f: f"{lnav} {f}"
+    # The floor for any Textual app on this machine (the issue measured 0.22 s on its):
+    # one line of text, no file read.
+    tools["bare Textual app"] = lambda f: f"{sys.executable} -c '{_BARE_TEXTUAL}'"
     return tools
 
 
