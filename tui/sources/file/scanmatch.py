@@ -66,8 +66,10 @@ class Rejects:
 def rejecter(filters: tuple[Filter, ...]) -> Rejects | None:
     """What turns down lines that cannot match ``filters`` by their bytes; None when no
     term allows it."""
+    # A value compared whole is in the line with its quotes: `"failed"` turns down a
+    # line that only says "failed" in its message.
     needles = tuple(
-        f.value.encode()
+        (f'"{f.value}"' if f.operator == "==" else f.value).encode()
         for f in filters
         if f.operator in ("==", "contains")
         and f.value.isascii()
