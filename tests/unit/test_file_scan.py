@@ -27,6 +27,8 @@ QUERIES = [
     "session~s1",
     "request:r7",
     "id~_00",
+    'sandbox:""',  # no line has one: its text is "", so every line matches
+    "toolkit:alpha failed",  # needles with their quotes
 ]
 
 

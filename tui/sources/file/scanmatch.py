@@ -72,6 +72,7 @@ def rejecter(filters: tuple[Filter, ...]) -> Rejects | None:
         (f'"{f.value}"' if f.operator == "==" else f.value).encode()
         for f in filters
         if f.operator in ("==", "contains")
+        and f.value  # an absent field's text is "": a line without it matches `== ""`
         and f.value.isascii()
         and json.dumps(f.value)[1:-1] == f.value
         and not set(f.value) <= _NUMBER_CHARS
