@@ -80,6 +80,7 @@ class MainScreen(Screen[None]):
         self._sidebar_choice: bool | None = None  # None: by width
         self._children: dict[str, list[LogEntry]] = {}  # meta-tool calls' children, by id
         self._back: list[str] = []  # the calls the pane showed before, for Backspace
+        self._hidden_built = False  # the sidebar and the pane asked to compose their children
         self._configured_columns, self._columns_problem = configured_columns()
         self._columns = self._configured_columns or default_columns(kind)
 
@@ -89,7 +90,9 @@ class MainScreen(Screen[None]):
         yield AlertBanner(tz=self._tz, id="alert-banner")
         yield QueryBar(parse=self._parse, values=self._values, kind=self._kind, id="query-bar")
         with Horizontal(id="body"):
-            yield FilterSidebar(values=self._values, kind=self._kind, id="filter-sidebar")
+            sidebar = FilterSidebar(values=self._values, kind=self._kind, id="filter-sidebar")
+            sidebar.display = self._sidebar_fits(self.app.size.width)  # hidden: built later
+            yield sidebar
             table = LogTable(
                 self.store, tz=self._tz, columns=self._columns, clock=self._clock, id="log-table"
             )
@@ -110,9 +113,11 @@ class MainScreen(Screen[None]):
 
     def on_resize(self, event: Resize) -> None:
         if self._sidebar_choice is None:
-            room = event.size.width - SIDEBAR_WIDTH
-            self.sidebar.display = room >= comfortable_width(self._columns)
+            self.sidebar.display = self._sidebar_fits(event.size.width)
         self._arrange(event.size.width)
+
+    def _sidebar_fits(self, width: int) -> bool:
+        return width - SIDEBAR_WIDTH >= comfortable_width(self._columns)
 
     def _arrange(self, width: int) -> None:
         beside = width > STACKED_UP_TO_WIDTH
@@ -225,6 +230,9 @@ class MainScreen(Screen[None]):
         action that ran on): redrawn, the cursor staying on its row."""
         if added:
             self.table.rows_added(added, older=older)
+            if not self._hidden_built:  # once the rows are drawn: the first open is instant
+                self._hidden_built = True
+                self.call_after_refresh(self._build_hidden)
         if changed:
             self.table.rows_changed()
             shown = self.detail.call
@@ -232,6 +240,10 @@ class MainScreen(Screen[None]):
                 self._load_call(shown.log_id)  # the pane says what the table says
         if empty is not None:
             self.table.show_empty(empty)
+
+    def _build_hidden(self) -> None:
+        self.sidebar.build()
+        self.detail.build()
 
     def reset_rows(self, empty_text: str) -> None:
         """Every row is gone (a new query, a file read again): say what is awaited."""
