@@ -17,12 +17,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
-from tui.config import default_columns, read_config, table_columns
+from tui.config import default_columns
 from tui.debuglog import internal_error
 from tui.diagnose import Diagnosis, diagnose
-from tui.errors import ApiError, ConfigError
+from tui.errors import ApiError
 from tui.family import is_meta_tool
-from tui.locations import config_path
 from tui.models.call import CallDetail
 from tui.models.entry import LogEntry
 from tui.query import Kind, LogQuery
@@ -32,11 +31,12 @@ from tui.session.state import StatusInfo, TitleInfo
 from tui.store import LogStore
 from tui.ui.actions import bindings
 from tui.ui.messages import CallFailed, CallLoaded, ChildrenFound
+from tui.ui.screens.main_layout import body_classes, configured_columns, sidebar_fits
 from tui.ui.widgets.alert_banner import AlertBanner
 from tui.ui.widgets.buddy_summary import SOURCE as BUDDY
 from tui.ui.widgets.detail_pane import LOG_TAB, DetailPane
 from tui.ui.widgets.filter_sidebar import FilterSidebar
-from tui.ui.widgets.log_rows import comfortable_width, titles_for
+from tui.ui.widgets.log_rows import titles_for
 from tui.ui.widgets.log_table import LogTable
 from tui.ui.widgets.query_bar import QueryBar
 from tui.ui.widgets.stats_strip import StatsStrip
@@ -44,13 +44,6 @@ from tui.ui.widgets.status_line import StatusLine
 from tui.ui.widgets.title_bar import TitleBar
 from tui.ui.working_keys import working
 
-# The sidebar's width (filter_sidebar.py's CSS): it opens by default only when the table
-# beside it keeps comfortable_width (time, status, a 48-cell tool, user, duration and
-# 20 cells of message), so at 120 columns it starts hidden and the tool reads whole.
-SIDEBAR_WIDTH = 26
-# Wider than this, the detail pane opens beside the table; up to it, under the table
-# (at 120 columns, with the sidebar, side by side leaves neither enough room).
-STACKED_UP_TO_WIDTH = 120
 MAX_CHILDREN_KEPT = 32  # meta-tool calls whose children are kept, so going back is instant
 MAX_BACK = 50  # calls Backspace can go back through
 
@@ -89,9 +82,10 @@ class MainScreen(Screen[None]):
         yield StatsStrip(id="stats-strip")
         yield AlertBanner(tz=self._tz, id="alert-banner")
         yield QueryBar(parse=self._parse, values=self._values, kind=self._kind, id="query-bar")
-        with Horizontal(id="body"):
+        # Laid out for the terminal's width at once: no restyle on the first resize.
+        with Horizontal(id="body", classes=body_classes(self.app.size.width)):
             sidebar = FilterSidebar(values=self._values, kind=self._kind, id="filter-sidebar")
-            sidebar.display = self._sidebar_fits(self.app.size.width)  # hidden: built later
+            sidebar.display = sidebar_fits(self.app.size.width, self._columns)  # else built later
             yield sidebar
             table = LogTable(
                 self.store, tz=self._tz, columns=self._columns, clock=self._clock, id="log-table"
@@ -113,16 +107,11 @@ class MainScreen(Screen[None]):
 
     def on_resize(self, event: Resize) -> None:
         if self._sidebar_choice is None:
-            self.sidebar.display = self._sidebar_fits(event.size.width)
+            self.sidebar.display = sidebar_fits(event.size.width, self._columns)
         self._arrange(event.size.width)
 
-    def _sidebar_fits(self, width: int) -> bool:
-        return width - SIDEBAR_WIDTH >= comfortable_width(self._columns)
-
     def _arrange(self, width: int) -> None:
-        beside = width > STACKED_UP_TO_WIDTH
-        body = self.query_one("#body")
-        body.set_class(not beside, "-stacked")
+        self.query_one("#body").set_classes(body_classes(width))
 
     @property
     def detail(self) -> DetailPane:
@@ -434,16 +423,3 @@ def problem_text(info: StatusInfo) -> str | None:
     if info.state == "retrying":
         return f"No answer yet; retrying (the status line counts down). {info.error}"
     return None
-
-
-def configured_columns() -> tuple[tuple[str, ...] | None, str | None]:
-    """``[table] columns`` from config.toml (None: not set, the source's kind's defaults),
-    and what is wrong with it (None: nothing). An unreadable file is the keymap's to
-    report; the table then has its defaults."""
-    path = config_path()
-    try:
-        table = read_config(path).get("table", {})
-    except ConfigError:
-        table = {}
-    value = table.get("columns") if isinstance(table, dict) else None
-    return (None, None) if value is None else table_columns(value, str(path))
