@@ -73,7 +73,7 @@ class MainScreen(Screen[None]):
         self._sidebar_choice: bool | None = None  # None: by width
         self._children: dict[str, list[LogEntry]] = {}  # meta-tool calls' children, by id
         self._back: list[str] = []  # the calls the pane showed before, for Backspace
-        self._hidden_built = False  # the sidebar and the pane asked to compose their children
+        self._build_asked = False  # the hidden sidebar and pane, once the first rows are drawn
         self._configured_columns, self._columns_problem = configured_columns()
         self._columns = self._configured_columns or default_columns(kind)
 
@@ -219,8 +219,8 @@ class MainScreen(Screen[None]):
         action that ran on): redrawn, the cursor staying on its row."""
         if added:
             self.table.rows_added(added, older=older)
-            if not self._hidden_built:  # once the rows are drawn: the first open is instant
-                self._hidden_built = True
+            if not self._build_asked:  # once the rows are drawn: the first open is instant
+                self._build_asked = True
                 self.call_after_refresh(self._build_hidden)
         if changed:
             self.table.rows_changed()
