@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import html
 import re
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from textual.widgets import Input, RadioButton
 
-from tests.tui.pilot import screen_showing, settle
+from tests.tui.pilot import SHOWING_TIMEOUT_S, screen_showing, settle
 from tests.tui.test_query_and_sidebar import type_query
 from tests.tui.test_source_switch import buddy_server, configured, kind_words, pick
 from tui.ui.app import ToolwatchApp
@@ -20,6 +21,7 @@ from tui.ui.screens.main import MainScreen
 from tui.ui.widgets.detail_pane import DetailPane
 from tui.ui.widgets.filter_sidebar import FilterSidebar
 from tui.ui.widgets.json_view import JsonView
+from tui.ui.widgets.keys_footer import KeysFooter
 
 __all__ = ["buddy_server", "configured"]  # fixtures of the source switch's tests
 
@@ -47,11 +49,13 @@ def parts(app: ToolwatchApp) -> tuple[FilterSidebar, DetailPane]:
     return app.query_one(FilterSidebar), app.query_one(DetailPane)
 
 
-async def built(app: ToolwatchApp, pilot: Any, widget: FilterSidebar | DetailPane) -> None:
-    """Wait (10 s at most) for ``widget``'s children to be composed and drawn."""
+async def built(app: ToolwatchApp, pilot: Any, *widgets: FilterSidebar | DetailPane) -> None:
+    """Wait (10 s at most) for the children of ``widgets`` to be composed, then drawn."""
+    deadline = time.monotonic() + SHOWING_TIMEOUT_S
+    while not all(widget.built for widget in widgets):
+        assert time.monotonic() < deadline, "never built"
+        await pilot.pause(0.05)
     await settle(app, pilot)
-    await screen_showing(app, pilot)  # one more refresh
-    assert widget.built
 
 
 async def test_hidden_widgets_have_no_children_until_shown(unbuilt):
@@ -69,10 +73,9 @@ async def test_hidden_widgets_have_no_children_until_shown(unbuilt):
 async def test_both_are_built_once_the_first_rows_are_drawn(app_factory):
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
         sidebar, pane = parts(app)
+        await built(app, pilot, sidebar, pane)
         assert not sidebar.display and not pane.display
-        assert sidebar.built and pane.built
         assert sidebar.query_one("#side-toolkit", Input).value == ""
         assert pane.query_one("#detail-json", JsonView)
 
@@ -104,8 +107,7 @@ async def test_a_row_opened_before_the_pane_is_built_shows_what_it_did(
     """Right after start, Enter shows the very screen it shows once the pane is built."""
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        assert app.query_one(DetailPane).built
+        await built(app, pilot, app.query_one(DetailPane))
         expected = await newest_opened(app, pilot, tab)
     monkeypatch.setattr(MainScreen, "_build_hidden", lambda screen: None)
     app = app_factory()
@@ -151,3 +153,21 @@ async def test_a_source_switched_before_the_sidebar_is_built_names_its_fields(
         assert kind_words(app)[2] == "Pipeline"
         assert not sidebar.query_one("#side-toolkit").display
         assert sidebar.query_one("#side-pipeline").display
+
+
+async def test_the_footer_is_composed_again_only_when_its_keys_change(app_factory):
+    """A change of bindings that leaves the keys as they were does not compose the
+    footer again (at start, three of them delayed the first rows); a real change does."""
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await built(app, pilot, *parts(app))
+        footer = app.query_one(KeysFooter)
+        keys = list(footer.children)
+        assert keys
+        app.screen.refresh_bindings()
+        await settle(app, pilot)
+        assert list(footer.children) == keys  # the very same widgets
+        await pilot.press("slash")  # the bar has the focus: its keys
+        await settle(app, pilot)
+        assert list(footer.children) != keys
+        await screen_showing(app, pilot, "Cancel")

@@ -15,7 +15,7 @@ from textual.containers import Horizontal
 from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from tui.config import default_columns
 from tui.debuglog import internal_error
@@ -36,6 +36,7 @@ from tui.ui.widgets.alert_banner import AlertBanner
 from tui.ui.widgets.buddy_summary import SOURCE as BUDDY
 from tui.ui.widgets.detail_pane import LOG_TAB, DetailPane
 from tui.ui.widgets.filter_sidebar import FilterSidebar
+from tui.ui.widgets.keys_footer import KeysFooter
 from tui.ui.widgets.log_rows import titles_for
 from tui.ui.widgets.log_table import LogTable
 from tui.ui.widgets.query_bar import QueryBar
@@ -46,10 +47,16 @@ from tui.ui.working_keys import working
 
 MAX_CHILDREN_KEPT = 32  # meta-tool calls whose children are kept, so going back is instant
 MAX_BACK = 50  # calls Backspace can go back through
+# The rows' first paint waits for nothing: the hidden widgets are composed this long after
+# the first rows are stored (their refresh is asked for at once, drawn within a frame).
+BUILD_AFTER_ROWS_S = 0.1
 
 
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings("screen")
+    # The table has the keys from the start: focused once, not the bar first and then the
+    # table (each change of focus redraws the footer, before the first rows; issue 15).
+    AUTO_FOCUS = "#log-table"
 
     def __init__(
         self,
@@ -94,13 +101,12 @@ class MainScreen(Screen[None]):
             yield table
             yield DetailPane(tz=self._tz, clock=self._clock, id="detail-pane")
         yield StatusLine(tz=self._tz, id="status-line")
-        yield Footer()
+        yield KeysFooter()
 
     class Ready(Message):
         """The screen's widgets exist: the app may start the query and the polling."""
 
     def on_mount(self) -> None:
-        self.query_one(LogTable).focus()
         if self._columns_problem:
             self.notify(self._columns_problem, severity="warning", timeout=15, markup=False)
         self.post_message(self.Ready())
@@ -221,7 +227,7 @@ class MainScreen(Screen[None]):
             self.table.rows_added(added, older=older)
             if not self._build_asked:  # once the rows are drawn: the first open is instant
                 self._build_asked = True
-                self.call_after_refresh(self._build_hidden)
+                self.set_timer(BUILD_AFTER_ROWS_S, self._build_hidden)
         if changed:
             self.table.rows_changed()
             shown = self.detail.call
@@ -231,8 +237,9 @@ class MainScreen(Screen[None]):
             self.table.show_empty(empty)
 
     def _build_hidden(self) -> None:
-        self.sidebar.build()
-        self.detail.build()
+        """The hidden sidebar, then the pane, each after a refresh: the screen is drawn
+        between (composing one holds every repaint while it mounts)."""
+        self.call_after_refresh(self.sidebar.build, then=self.detail.build)
 
     def reset_rows(self, empty_text: str) -> None:
         """Every row is gone (a new query, a file read again): say what is awaited."""

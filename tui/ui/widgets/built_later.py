@@ -3,8 +3,9 @@
 The filter sidebar and the detail pane are hidden at start on most terminals, yet their
 children are half of the screen's widgets: styling and mounting them delayed the first
 rows. A ``BuiltLater`` widget composes its children only when it is first shown, or when
-``build`` is called (the screen calls it once the first rows are on screen, so the first
-open is instant all the same); shown from the start, it composes them at once.
+``build`` is called (the screen calls it once the first rows are drawn, one widget after
+the other with a repaint between, so the first open is instant all the same); shown from
+the start, it composes them at once.
 
 Until the children exist, the widget stays in the DOM (the screen queries it as before)
 and its methods keep working: each says what it would draw through ``draw``, which draws
@@ -56,17 +57,23 @@ class BuiltLater(_Base):
         """Whether the children are mounted (and draw at once)."""
         return self._built
 
-    def build(self) -> None:
-        """Compose the children now, in a worker (nothing if they are or are coming)."""
+    def build(self, then: Callable[[], None] | None = None) -> None:
+        """Compose the children now, in a worker (nothing if they are or are coming);
+        ``then``: called after a refresh once they are."""
         if self._build_started or not self.is_attached:
+            if then is not None:
+                self.call_after_refresh(then)
             return
         self._build_started = True
-        self.run_worker(self._build(), group=BUILD_GROUP)
+        self.run_worker(self._build(then), group=BUILD_GROUP)
 
-    async def _build(self) -> None:
+    async def _build(self, then: Callable[[], None] | None) -> None:
         await self.recompose()
-        if self.children:  # none: the app is closing (Textual composed nothing)
-            self._finished()
+        if not (self.app.is_running and self.is_attached and self.children):
+            return  # the app is closing: what was composed may be gone already
+        self._finished()
+        if then is not None:
+            self.call_after_refresh(then)
 
     def on_mount(self) -> None:
         if self._build_started:  # composed with the widget
