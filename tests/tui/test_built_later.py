@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from textual.widgets import Input, RadioButton
 
+from tests.integration.test_cli import run_python
 from tests.tui.pilot import SHOWING_TIMEOUT_S, screen_showing, settle
 from tests.tui.test_query_and_sidebar import type_query
 from tests.tui.test_source_switch import buddy_server, configured, kind_words, pick
@@ -171,3 +172,17 @@ async def test_the_footer_is_composed_again_only_when_its_keys_change(app_factor
         await settle(app, pilot)
         assert list(footer.children) != keys
         await screen_showing(app, pilot, "Cancel")
+
+
+def test_the_screen_imports_no_module_its_first_frame_does_not_need():
+    """The secondary screens (the copy viewer pulls in TextArea) and tomlkit (only for
+    writing config.toml) are imported when first used, not with the app."""
+    code = (
+        "import sys\n"
+        "import tui.ui.app\n"
+        "later = ('tomlkit', 'tui.ui.screens.stats', 'tui.ui.screens.alerts', "
+        "'tui.ui.screens.diff', 'tui.ui.screens.views', 'tui.ui.screens.sources', "
+        "'tui.ui.screens.copied', 'textual.widgets._text_area')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in later or m in later))\n"
+    )
+    assert run_python(code) == "[]"
