@@ -155,7 +155,7 @@ class DetailPane(BuiltLater, Vertical, can_focus=False):
         self._tz, self._clock = tz, clock
         self.call: CallDetail | None = None
         self.log_id: str | None = None
-        self._log_followed: str | None = None  # the Buddy action's whose log is read
+        self._log_followed: str | None = None  # the row whose action log is read (the Log tab)
 
     def compose_children(self) -> ComposeResult:
         yield Static("", id="detail-head", markup=False)
