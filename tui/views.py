@@ -18,16 +18,16 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import tomlkit
-from tomlkit.items import AoT, Array
-from tomlkit.toml_document import TOMLDocument
+from typing import TYPE_CHECKING, Any
 
 from tui.config import read_config
 from tui.errors import ConfigError
 from tui.files import private_dir, replace_private
 from tui.locations import config_path, state_path
+
+if TYPE_CHECKING:  # tomlkit itself is imported when a file is edited: not at start-up
+    from tomlkit.items import AoT, Array
+    from tomlkit.toml_document import TOMLDocument
 
 MAX_NAME = 80
 # What a config file toolwatch creates starts with: comments and order are kept on every
@@ -101,6 +101,9 @@ def save_view(name: str, query: str, path: Path | None = None) -> View:
             ) from None
 
     def add(document: TOMLDocument) -> None:
+        import tomlkit
+        from tomlkit.items import Array
+
         views = _views_of(document, path)
         _drop_named(views, name)
         if isinstance(views, Array):  # views = [{…}] as the user wrote it: kept inline
@@ -121,6 +124,9 @@ def save_rule(name: str, when: str, path: Path | None = None) -> None:
     else in the file. The caller has checked ``when`` with the rules parser."""
 
     def add(document: TOMLDocument) -> None:
+        import tomlkit
+        from tomlkit.items import AoT, Array
+
         rules = document.get("rules")
         if rules is None:
             rules = document["rules"] = tomlkit.aot()
@@ -155,6 +161,8 @@ def save_setting(key: str, value: str, path: Path | None = None) -> None:
 def edit_config(change: Callable[[TOMLDocument], None], path: Path | None = None) -> None:
     """Read the config file as a document that keeps its comments, order and layout,
     apply ``change`` and write it back whole (``tui.files``: private, renamed over)."""
+    import tomlkit
+
     path = path or config_path()
     read_config(path)  # a file that is not TOML is said, and left alone
     try:
@@ -173,6 +181,9 @@ def edit_config(change: Callable[[TOMLDocument], None], path: Path | None = None
 
 
 def _views_of(document: TOMLDocument, path: Path | None) -> AoT | Array:
+    import tomlkit
+    from tomlkit.items import AoT, Array
+
     views = document.get("views")
     if views is None:
         views = tomlkit.aot()

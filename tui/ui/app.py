@@ -38,7 +38,6 @@ from tui.ui.keymap import load_keymap
 from tui.ui.messages import LogsArrived, PollFailed
 from tui.ui.poll_timers import PollTimers
 from tui.ui.screens.main import MainScreen
-from tui.ui.screens.views import ViewsScreen
 from tui.ui.source_keys import SourceKeys
 from tui.ui.theme import ThemeKeeper
 from tui.ui.watch_keys import WatchKeys
@@ -242,6 +241,8 @@ class ToolwatchApp(SourceKeys, WatchKeys, CopyActions, CrashReportingApp):
         self.apply_text(message.text)
 
     def action_views(self) -> None:
+        from tui.ui.screens.views import ViewsScreen  # when first asked for (issue 15)
+
         def picked(view: View | None) -> None:
             if view is not None:
                 self.pick_view(view)

@@ -29,7 +29,6 @@ from tui.sanitize import clean, escape_controls, strip_controls
 from tui.session import Session
 from tui.ui import buddy_copy
 from tui.ui.messages import CopyReady, ExportDone
-from tui.ui.screens.copied import CopiedScreen
 
 # Exports this large take seconds: say that one has started.
 LARGE_EXPORT = 20_000
@@ -87,6 +86,8 @@ class CopyKeys:
         last = self.last
         # The toasts would cover it; what they said is in it.
         self.app.clear_notifications()
+        from tui.ui.screens.copied import CopiedScreen  # when first asked for (issue 15)
+
         self.app.push_screen(CopiedScreen(last.text, last.what, last.notes))
 
     # -- what the selection is --------------------------------------------------------

@@ -10,7 +10,6 @@ from textual.app import App
 from tui.errors import ApiError
 from tui.sanitize import clean
 from tui.session import Session
-from tui.ui.screens.diff import DiffScreen
 from tui.ui.widgets.log_table import LogTable
 
 
@@ -55,6 +54,8 @@ class DiffKeys:
         except ApiError as error:
             self.app.notify(f"Could not compare: {error}", severity="error")
             return
+        from tui.ui.screens.diff import DiffScreen  # when first asked for (issue 15)
+
         self.app.push_screen(DiffScreen(first, second, why=why))
 
     async def _diff_with_last_success(self, log_id: str) -> None:

@@ -15,7 +15,6 @@ from tui.errors import ConfigError
 from tui.sanitize import clean
 from tui.session import SourceChoice, configured_sources
 from tui.sources.open import open_source
-from tui.ui.screens.sources import SourcesScreen
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -47,6 +46,8 @@ class SourceKeys(_AppBase):
         return self.session.sources.choices(named), None
 
     def action_sources(self) -> None:
+        from tui.ui.screens.sources import SourcesScreen  # when first asked for (issue 15)
+
         if isinstance(self.screen, SourcesScreen):
             return
         choices, problem = self.source_choices()

@@ -16,8 +16,6 @@ from tui.rules import BLIND, FIRING, AlertEvent, Episode, Rule
 from tui.session.state import everything
 from tui.stats import StatsEngine
 from tui.stats.trend import trend
-from tui.ui.screens.alerts import AddRuleScreen, AlertsScreen
-from tui.ui.screens.stats import StatsScreen
 from tui.ui.widgets.alert_banner import AlertBanner, describe
 from tui.ui.widgets.stats_strip import StatsStrip
 
@@ -74,6 +72,8 @@ class WatchKeys(_AppBase):
         self._draw_strip()
 
     def action_stats_screen(self) -> None:
+        from tui.ui.screens.stats import StatsScreen  # when first asked for (issue 15)
+
         if isinstance(self.screen, StatsScreen):
             return
         session = self.session
@@ -129,6 +129,8 @@ class WatchKeys(_AppBase):
         self._draw_banner()
 
     def action_alerts(self) -> None:
+        from tui.ui.screens.alerts import AlertsScreen  # when first asked for (issue 15)
+
         if isinstance(self.screen, AlertsScreen):
             return
         screen = AlertsScreen(
@@ -142,4 +144,6 @@ class WatchKeys(_AppBase):
             self.apply_query(format_query(rule.query), rule.query)
 
     def action_add_rule(self) -> None:
+        from tui.ui.screens.alerts import AddRuleScreen  # when first asked for (issue 15)
+
         self.push_screen(AddRuleScreen(self.session.watching.rules))

@@ -15,14 +15,13 @@ from textual.containers import Horizontal
 from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
-from tui.config import default_columns, read_config, table_columns
+from tui.config import default_columns
 from tui.debuglog import internal_error
 from tui.diagnose import Diagnosis, diagnose
-from tui.errors import ApiError, ConfigError
+from tui.errors import ApiError
 from tui.family import is_meta_tool
-from tui.locations import config_path
 from tui.models.call import CallDetail
 from tui.models.entry import LogEntry
 from tui.query import Kind, LogQuery
@@ -32,11 +31,13 @@ from tui.session.state import StatusInfo, TitleInfo
 from tui.store import LogStore
 from tui.ui.actions import bindings
 from tui.ui.messages import CallFailed, CallLoaded, ChildrenFound
+from tui.ui.screens.main_layout import body_classes, configured_columns, sidebar_fits
 from tui.ui.widgets.alert_banner import AlertBanner
 from tui.ui.widgets.buddy_summary import SOURCE as BUDDY
 from tui.ui.widgets.detail_pane import LOG_TAB, DetailPane
 from tui.ui.widgets.filter_sidebar import FilterSidebar
-from tui.ui.widgets.log_rows import comfortable_width, titles_for
+from tui.ui.widgets.keys_footer import KeysFooter
+from tui.ui.widgets.log_rows import titles_for
 from tui.ui.widgets.log_table import LogTable
 from tui.ui.widgets.query_bar import QueryBar
 from tui.ui.widgets.stats_strip import StatsStrip
@@ -44,19 +45,18 @@ from tui.ui.widgets.status_line import StatusLine
 from tui.ui.widgets.title_bar import TitleBar
 from tui.ui.working_keys import working
 
-# The sidebar's width (filter_sidebar.py's CSS): it opens by default only when the table
-# beside it keeps comfortable_width (time, status, a 48-cell tool, user, duration and
-# 20 cells of message), so at 120 columns it starts hidden and the tool reads whole.
-SIDEBAR_WIDTH = 26
-# Wider than this, the detail pane opens beside the table; up to it, under the table
-# (at 120 columns, with the sidebar, side by side leaves neither enough room).
-STACKED_UP_TO_WIDTH = 120
 MAX_CHILDREN_KEPT = 32  # meta-tool calls whose children are kept, so going back is instant
 MAX_BACK = 50  # calls Backspace can go back through
+# The rows' first paint waits for nothing: the hidden widgets are composed this long after
+# the first rows are stored (their refresh is asked for at once, drawn within a frame).
+BUILD_AFTER_ROWS_S = 0.1
 
 
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings("screen")
+    # The table has the keys from the start: focused once, not the bar first and then the
+    # table (each change of focus redraws the footer, before the first rows; issue 15).
+    AUTO_FOCUS = "#log-table"
 
     def __init__(
         self,
@@ -80,6 +80,7 @@ class MainScreen(Screen[None]):
         self._sidebar_choice: bool | None = None  # None: by width
         self._children: dict[str, list[LogEntry]] = {}  # meta-tool calls' children, by id
         self._back: list[str] = []  # the calls the pane showed before, for Backspace
+        self._build_asked = False  # the hidden sidebar and pane, once the first rows are drawn
         self._configured_columns, self._columns_problem = configured_columns()
         self._columns = self._configured_columns or default_columns(kind)
 
@@ -88,8 +89,11 @@ class MainScreen(Screen[None]):
         yield StatsStrip(id="stats-strip")
         yield AlertBanner(tz=self._tz, id="alert-banner")
         yield QueryBar(parse=self._parse, values=self._values, kind=self._kind, id="query-bar")
-        with Horizontal(id="body"):
-            yield FilterSidebar(values=self._values, kind=self._kind, id="filter-sidebar")
+        # Laid out for the terminal's width at once: no restyle on the first resize.
+        with Horizontal(id="body", classes=body_classes(self.app.size.width)):
+            sidebar = FilterSidebar(values=self._values, kind=self._kind, id="filter-sidebar")
+            sidebar.display = sidebar_fits(self.app.size.width, self._columns)  # else built later
+            yield sidebar
             table = LogTable(
                 self.store, tz=self._tz, columns=self._columns, clock=self._clock, id="log-table"
             )
@@ -97,27 +101,23 @@ class MainScreen(Screen[None]):
             yield table
             yield DetailPane(tz=self._tz, clock=self._clock, id="detail-pane")
         yield StatusLine(tz=self._tz, id="status-line")
-        yield Footer()
+        yield KeysFooter()
 
     class Ready(Message):
         """The screen's widgets exist: the app may start the query and the polling."""
 
     def on_mount(self) -> None:
-        self.query_one(LogTable).focus()
         if self._columns_problem:
             self.notify(self._columns_problem, severity="warning", timeout=15, markup=False)
         self.post_message(self.Ready())
 
     def on_resize(self, event: Resize) -> None:
         if self._sidebar_choice is None:
-            room = event.size.width - SIDEBAR_WIDTH
-            self.sidebar.display = room >= comfortable_width(self._columns)
+            self.sidebar.display = sidebar_fits(event.size.width, self._columns)
         self._arrange(event.size.width)
 
     def _arrange(self, width: int) -> None:
-        beside = width > STACKED_UP_TO_WIDTH
-        body = self.query_one("#body")
-        body.set_class(not beside, "-stacked")
+        self.query_one("#body").set_classes(body_classes(width))
 
     @property
     def detail(self) -> DetailPane:
@@ -225,6 +225,9 @@ class MainScreen(Screen[None]):
         action that ran on): redrawn, the cursor staying on its row."""
         if added:
             self.table.rows_added(added, older=older)
+            if not self._build_asked:  # once the rows are drawn: the first open is instant
+                self._build_asked = True
+                self.set_timer(BUILD_AFTER_ROWS_S, self._build_hidden)
         if changed:
             self.table.rows_changed()
             shown = self.detail.call
@@ -232,6 +235,11 @@ class MainScreen(Screen[None]):
                 self._load_call(shown.log_id)  # the pane says what the table says
         if empty is not None:
             self.table.show_empty(empty)
+
+    def _build_hidden(self) -> None:
+        """The hidden sidebar, then the pane, each after a refresh: the screen is drawn
+        between (composing one holds every repaint while it mounts)."""
+        self.call_after_refresh(self.sidebar.build, then=self.detail.build)
 
     def reset_rows(self, empty_text: str) -> None:
         """Every row is gone (a new query, a file read again): say what is awaited."""
@@ -422,16 +430,3 @@ def problem_text(info: StatusInfo) -> str | None:
     if info.state == "retrying":
         return f"No answer yet; retrying (the status line counts down). {info.error}"
     return None
-
-
-def configured_columns() -> tuple[tuple[str, ...] | None, str | None]:
-    """``[table] columns`` from config.toml (None: not set, the source's kind's defaults),
-    and what is wrong with it (None: nothing). An unreadable file is the keymap's to
-    report; the table then has its defaults."""
-    path = config_path()
-    try:
-        table = read_config(path).get("table", {})
-    except ConfigError:
-        table = {}
-    value = table.get("columns") if isinstance(table, dict) else None
-    return (None, None) if value is None else table_columns(value, str(path))

@@ -36,6 +36,7 @@ from tui.sanitize import clean
 from tui.ui.actions import bindings
 from tui.ui.widgets.action_log import ActionLogView, ReadChunk
 from tui.ui.widgets.buddy_summary import buddy_summary_text, is_buddy, status_style
+from tui.ui.widgets.built_later import BuiltLater
 from tui.ui.widgets.facts import Facts
 from tui.ui.widgets.json_view import JsonView
 from tui.ui.widgets.timeline import TimelineView
@@ -110,7 +111,10 @@ def child_line(child: LogEntry) -> Text:
     )
 
 
-class DetailPane(Vertical, can_focus=False):
+class DetailPane(BuiltLater, Vertical, can_focus=False):
+    """Its tabs are composed when it is first opened, or once the first rows are on
+    screen (``BuiltLater``): until then what it is asked to show is kept, drawn then."""
+
     ALLOW_MAXIMIZE = True  # z: full screen (containers are not maximizable by default)
     DEFAULT_CSS = """
     DetailPane { background: $surface; border-left: vkey $primary-background; }
@@ -151,8 +155,9 @@ class DetailPane(Vertical, can_focus=False):
         self._tz, self._clock = tz, clock
         self.call: CallDetail | None = None
         self.log_id: str | None = None
+        self._log_followed: str | None = None  # the row whose action log is read (the Log tab)
 
-    def compose(self) -> ComposeResult:
+    def compose_children(self) -> ComposeResult:
         yield Static("", id="detail-head", markup=False)
         with TabbedContent(id="detail-tabs"):
             with TabPane("Summary", id="tab-summary"), VerticalScroll(id="detail-summary-scroll"):
@@ -171,7 +176,7 @@ class DetailPane(Vertical, can_focus=False):
             with TabPane("Log", id="tab-log"):
                 yield ActionLogView(id="detail-log")
 
-    def on_mount(self) -> None:
+    def on_built(self) -> None:
         self.query_one(TabbedContent).hide_tab(LOG_TAB)
 
     # -- the Log tab: a Buddy action's log, followed (tui.ui.widgets.action_log) -------
@@ -183,16 +188,25 @@ class DetailPane(Vertical, can_focus=False):
     @property
     def has_log(self) -> bool:
         """Whether the Log tab is there (a Buddy row is shown): key 5 picks it."""
-        return self.log_view.log_id is not None
+        return self._log_followed is not None
 
     def follow_log(self, log_id: str, read: ReadChunk, interval: float) -> None:
         """Show the Log tab and read ``log_id``'s log into it (again if another row's)."""
-        self.query_one(TabbedContent).show_tab(LOG_TAB)
-        self.log_view.follow(log_id, read, interval)
+        self._log_followed = log_id
+
+        def draw() -> None:
+            self.query_one(TabbedContent).show_tab(LOG_TAB)
+            self.log_view.follow(log_id, read, interval)
+
+        self.draw("log", draw)
 
     def stop_log(self) -> None:
         """Stop reading the log and hide the Log tab (the pane closed, or a row that has
         no log is shown)."""
+        self._log_followed = None
+        self.draw("log", self._stop_log)
+
+    def _stop_log(self) -> None:
         view = self.log_view
         view.stop()
         view.lines_view.reset(None)
@@ -202,7 +216,7 @@ class DetailPane(Vertical, can_focus=False):
         tabs.hide_tab(LOG_TAB)
 
     def _head(self, text: Text) -> None:
-        self.query_one("#detail-head", Static).update(text)
+        self.draw("head", lambda: self.query_one("#detail-head", Static).update(text))
 
     def show_loading(self, log_id: str) -> None:
         self.log_id, self.call = log_id, None
@@ -214,11 +228,16 @@ class DetailPane(Vertical, can_focus=False):
 
     def show_call(self, call: CallDetail, diagnosis: Diagnosis | None) -> None:
         self.log_id, self.call = call.log_id, call
+        now_ms, tabs = round(self._clock() * 1000), 5 if self.has_log else 4
+        self.draw("call", lambda: self._draw_call(call, diagnosis, now_ms, tabs))
+
+    def _draw_call(
+        self, call: CallDetail, diagnosis: Diagnosis | None, now_ms: int, tabs: int
+    ) -> None:
         buddy = is_buddy(call)
         state = ("FAILED", "bold red") if call.failed else ("ok", "bold green")
         if buddy and not call.failed and call.status != "success":
             state = (clean(call.status, max_len=20), status_style(call.status))
-        now_ms = round(self._clock() * 1000)
         self._head(
             Text.assemble(
                 state,
@@ -226,7 +245,7 @@ class DetailPane(Vertical, can_focus=False):
                 (clean(call.tool, max_len=80), "bold"),
                 "  ",
                 (clean(call.log_id, max_len=60), "dim"),
-                (f"  · 1-{5 if self.has_log else 4} tabs · Esc closes · z full screen", "dim"),
+                (f"  · 1-{tabs} tabs · Esc closes · z full screen", "dim"),
                 no_wrap=True,
                 overflow="ellipsis",
             )
@@ -247,13 +266,20 @@ class DetailPane(Vertical, can_focus=False):
     def search(self, words: tuple[str, ...]) -> None:
         """Highlight the query's words in every JSON view of the pane and in the Log tab
         (n/N there jump)."""
-        for view in self.query(JsonView):
-            view.search(words)
-        self.log_view.search(words)
+
+        def draw() -> None:
+            for view in self.query(JsonView):
+                view.search(words)
+            self.log_view.search(words)
+
+        self.draw("search", draw)
 
     # -- a meta-tool call's children, listed under its Summary -------------------------
 
     def _children_said(self, text: Text | None, children: list[LogEntry] | None = None) -> None:
+        self.draw("children", lambda: self._draw_children(text, children))
+
+    def _draw_children(self, text: Text | None, children: list[LogEntry] | None) -> None:
         head = self.query_one("#detail-children-head", Static)
         head.display = text is not None
         head.update(text or "")
@@ -291,10 +317,18 @@ class DetailPane(Vertical, can_focus=False):
 
     def show_tab(self, tab: str) -> None:
         """1-4: the tab ``tab`` (its TabPane id), whatever has focus."""
-        self.query_one(TabbedContent).active = tab
+
+        def draw() -> None:
+            self.query_one(TabbedContent).active = tab
+
+        self.draw("tab", draw)
 
     def focus_tabs(self) -> None:
-        self.query_one(TabbedContent).query_one("Tabs").focus()
+
+        def draw() -> None:
+            self.query_one(TabbedContent).query_one("Tabs").focus()
+
+        self.draw("focus", draw)
 
     def action_close(self) -> None:
         self.post_message(self.Closed())

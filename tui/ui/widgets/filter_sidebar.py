@@ -26,6 +26,7 @@ from textual.widgets import Input, Label, RadioButton, RadioSet
 
 from tui.query import Filter, Kind, LogQuery, complete_value, format_query
 from tui.ui.actions import bindings
+from tui.ui.widgets.built_later import BuiltLater
 
 SeenValues = Callable[[], Mapping[str, Iterable[str]]]
 
@@ -170,7 +171,10 @@ class FieldInput(Input):
         await super().action_submit()
 
 
-class FilterSidebar(VerticalScroll):
+class FilterSidebar(BuiltLater, VerticalScroll):
+    """Its controls are composed when it is first shown (``BuiltLater``): until then
+    ``show_kind`` and ``show`` keep what they are asked to draw."""
+
     DEFAULT_CSS = """
     FilterSidebar {
         width: 26; dock: left; background: $panel; padding: 0 1;
@@ -206,7 +210,7 @@ class FilterSidebar(VerticalScroll):
         self._text = ""
         self._applied = Controls.of(self._query, "", self.fields)
 
-    def compose(self) -> ComposeResult:
+    def compose_children(self) -> ComposeResult:
         yield Label("Status")
         with RadioSet(id="side-status"):
             for n, (word, _) in enumerate(STATUSES):
@@ -237,21 +241,29 @@ class FilterSidebar(VerticalScroll):
     def show_kind(self, kind: Kind) -> None:
         """Offer the fields of a source of ``kind`` (after a switch of source); ``show``
         then draws them from the query applied there."""
-        self.fields = fields_for(kind)
-        for name, field in ALL_FIELDS:
-            for widget in self.query(f".side-{field}"):
-                widget.display = (name, field) in self.fields
+        self.fields = fields = fields_for(kind)
+
+        def draw() -> None:
+            for name, field in ALL_FIELDS:
+                for widget in self.query(f".side-{field}"):
+                    widget.display = (name, field) in fields
+
+        self.draw("kind", draw)
 
     def show(self, query: LogQuery, text: str) -> None:
         """Draw every control from the applied query (applying nothing)."""
         self._query, self._text = query, text
         self._applied = applied = Controls.of(query, text, self.fields)
-        with self.prevent(Input.Changed):
-            for field, value in applied.fields:
-                self.query_one(f"#{self.FIELD_IDS[field]}", Input).value = value
-        status_index = next((n for n, (_, s) in enumerate(STATUSES) if s == applied.status), 0)
-        self._light("#side-status", status_index)
-        self._light("#side-time", PRESETS.index(applied.preset))
+
+        def draw() -> None:
+            with self.prevent(Input.Changed):
+                for field, value in applied.fields:
+                    self.query_one(f"#{self.FIELD_IDS[field]}", Input).value = value
+            status = next((n for n, (_, s) in enumerate(STATUSES) if s == applied.status), 0)
+            self._light("#side-status", status)
+            self._light("#side-time", PRESETS.index(applied.preset))
+
+        self.draw("query", draw)
 
     def _light(self, selector: str, index: int) -> None:
         """Exactly one button on. The others go off quietly (the set would turn a button

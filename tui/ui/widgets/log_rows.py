@@ -7,6 +7,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 from rich.cells import cell_len, set_cell_size
@@ -72,9 +73,10 @@ def fit(text: str, width: int, right: bool = False) -> str:
     return set_cell_size(text, width)
 
 
-def wrapped(text: str, width: int) -> list[str]:
+@lru_cache(maxsize=8)  # asked once for each line of an empty table as it is drawn
+def wrapped(text: str, width: int) -> tuple[str, ...]:
     """``text`` in lines of ``width`` cells, as the empty table says it."""
-    return [fit(line, width) for line in textwrap.wrap(text, max(8, width))]
+    return tuple(fit(line, width) for line in textwrap.wrap(text, max(8, width)))
 
 
 def comfortable_width(names: tuple[str, ...]) -> int:

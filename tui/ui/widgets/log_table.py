@@ -219,7 +219,7 @@ class LogTable(ScrollView, can_focus=True):
     def showing_problem(self) -> bool:  # the table is empty and says why, in full
         return self.problem is not None and not len(self.store)
 
-    def empty_lines(self, width: int) -> list[str]:
+    def empty_lines(self, width: int) -> tuple[str, ...]:
         """What the empty table says, wrapped to ``width`` cells."""
         return wrapped(self.empty_text if self.problem is None else self.problem, width)
 
@@ -398,7 +398,7 @@ class LogTable(ScrollView, can_focus=True):
         index = int(self.scroll_y) + y - 1
         row = self.store.row(index) if index < len(self.store) else None
         if row is None:
-            lines = [] if len(self.store) else self.empty_lines(width - 4)
+            lines = () if len(self.store) else self.empty_lines(width - 4)
             if 0 <= y - 2 < len(lines):  # the empty table's words, from its second line
                 look = "log-table--problem" if self.problem else "log-table--time"
                 style = self.rich_style + self.get_component_rich_style(look)
