@@ -103,6 +103,11 @@ class Index:
         self._desc = False
         self._lines = LineSplitter(self._add, self._problems.line)
 
+    def close(self) -> None:
+        """The source is closed: let go of the lines at once (this and its line splitter
+        refer to each other, a cycle only a full collection frees)."""
+        self._reset()
+
     def restart(self) -> None:
         """The source starts over: forget every line (problems included)."""
         self._reset()

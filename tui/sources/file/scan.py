@@ -85,6 +85,12 @@ class Scan:
     def done(self) -> bool:
         return self._lines.done
 
+    def close(self) -> None:
+        """Let go of the matches and entries kept (each match refers back to this: a
+        cycle, freed only by a full collection, kept a closed source's arrays)."""
+        self._matches.clear()
+        self._entries.clear()
+
     def estimate(self) -> int:
         """About how many lines there are before ``end``, judged by those read so far."""
         read = self.end - self._lines.unread
