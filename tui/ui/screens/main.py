@@ -54,9 +54,11 @@ BUILD_AFTER_ROWS_S = 0.1
 
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings("screen")
-    # The table has the keys from the start: focused once, not the bar first and then the
-    # table (each change of focus redraws the footer, before the first rows; issue 15).
-    AUTO_FOCUS = "#log-table"
+    # The table has the keys from the start: focused once, on mount, not the bar first and
+    # then the table (each change of focus redraws the footer, before the first rows; issue
+    # 15). Not by AUTO_FOCUS: Textual applies it only while the app has focus, which a
+    # browser tab under `toolwatch serve` has not said yet, and Enter then opened nothing.
+    AUTO_FOCUS = ""
 
     def __init__(
         self,
@@ -107,6 +109,7 @@ class MainScreen(Screen[None]):
         """The screen's widgets exist: the app may start the query and the polling."""
 
     def on_mount(self) -> None:
+        self.query_one(LogTable).focus()
         if self._columns_problem:
             self.notify(self._columns_problem, severity="warning", timeout=15, markup=False)
         self.post_message(self.Ready())
