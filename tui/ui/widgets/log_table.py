@@ -418,7 +418,8 @@ class LogTable(ScrollView, can_focus=True):
     def _header_strip(self, columns: tuple[Column, ...], width: int) -> Strip:
         style = self.rich_style + self.get_component_rich_style("log-table--header")
         text = header(columns, width, self.message_offset)
-        return Strip([Segment(text, style)], width).adjust_cell_length(width, style)
+        # Padded: with no message column the titles end early, and unwritten cells go stale.
+        return Strip([Segment(text, style)]).adjust_cell_length(width, style)
 
     def _row_strip(
         self, row: RowView, columns: tuple[Column, ...], width: int, cursor: bool, marked: bool
