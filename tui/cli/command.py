@@ -47,7 +47,7 @@ class Job(Protocol):
     exit code."""
 
     # True for a job that reads a file to its end and stops: it opens the file with
-    # ``blocking=True``, and so runs without an event loop (``run_headless``).
+    # ``blocking=reads_to_end``, and so runs without an event loop (``run_headless``).
     reads_to_end: bool
 
     async def run(self, settings: Settings, out: TextIO) -> int: ...

@@ -66,7 +66,7 @@ class GetJob:
             ) from None
 
     async def _print(self, settings: Settings, out: TextIO) -> int:
-        async with aclosing(open_source(settings, blocking=True)) as client:
+        async with aclosing(open_source(settings, blocking=self.reads_to_end)) as client:
             await client.read_to_end()
             if self.trace:
                 trace = (await self._fetch(client.get_trace)).model_dump(mode="json", by_alias=True)

@@ -42,7 +42,7 @@ class ListJob:
     async def run(self, settings: Settings, out: TextIO) -> int:
         # Read again for the source's kind: its fields only (issue 17 §4).
         self.query = query_from_flags(self.args, settings)
-        async with aclosing(open_source(settings, blocking=True)) as client:
+        async with aclosing(open_source(settings, blocking=self.reads_to_end)) as client:
             await client.read_to_end()
             cursor: str | None = None
             remaining = self.limit

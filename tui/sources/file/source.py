@@ -90,7 +90,6 @@ class FileSource:
 
     def __init__(self, path: str | Path, *, blocking: bool = False) -> None:
         """``blocking``: do the reading in the caller's thread (see the module's doc)."""
-        self._off_loop = _here if blocking else _in_a_thread
         path = Path(path)
         shown = str(path)
         try:
@@ -101,7 +100,7 @@ class FileSource:
             raise FileReadError(detail=f"{shown} is a directory")
         if stat.S_ISREG(info.st_mode):
             feed = FileFeed(path, shown)
-            self._setup(feed, f"file {path.name}", keep_lines=False)
+            self._setup(feed, f"file {path.name}", keep_lines=False, blocking=blocking)
             feed.on_start = _weakly(self._start_scan)
             return
         # A pipe or device by name (a FIFO, /dev/stdin, <(command)): read as a stream.
@@ -109,7 +108,8 @@ class FileSource:
             stream = open(path, "rb", buffering=0)  # noqa: SIM115 - closed by aclose()
         except OSError as error:
             raise cannot_read(shown, error) from None
-        self._setup(StreamFeed(stream, path.name), f"file {path.name}", keep_lines=True)
+        stream_feed = StreamFeed(stream, path.name)
+        self._setup(stream_feed, f"file {path.name}", keep_lines=True, blocking=blocking)
 
     @classmethod
     def from_stream(
@@ -118,11 +118,11 @@ class FileSource:
         """Logs from a binary stream (``os.fdopen(os.dup(0), "rb")`` for stdin), read
         by a daemon thread from now on; ``aclose`` stops it and closes the stream."""
         self = cls.__new__(cls)
-        self._off_loop = _here if blocking else _in_a_thread
-        self._setup(StreamFeed(stream, name), name, keep_lines=True)
+        self._setup(StreamFeed(stream, name), name, keep_lines=True, blocking=blocking)
         return self
 
-    def _setup(self, feed: Feed, description: str, *, keep_lines: bool) -> None:
+    def _setup(self, feed: Feed, description: str, *, keep_lines: bool, blocking: bool) -> None:
+        self._off_loop = _here if blocking else _in_a_thread
         self._feed = feed
         self._description = description
         self._scan: scan.Scan | None = None
