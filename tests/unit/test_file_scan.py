@@ -14,7 +14,7 @@ import pytest
 from tests.unit.test_file_source import _shown, item, line, walk, write
 from tui.errors import NotFoundError
 from tui.query import LogQuery, TimeRange, parse_query
-from tui.sources.file import FileSource, backward, records, scan
+from tui.sources.file import FileSource, backward, pages, records, scan
 from tui.sources.file import lines as file_lines
 
 START = 1_776_000_000_000
@@ -39,7 +39,7 @@ def small_scans(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest)
     lines a term turns down glanced at together)."""
     monkeypatch.setattr(scan, "SCAN_FROM_BYTES", 1)
     monkeypatch.setattr(backward, "CHUNK", request.param)
-    monkeypatch.setattr(scan, "BATCH", 5)
+    monkeypatch.setattr(pages, "BATCH", 5)
     monkeypatch.setattr(file_lines, "MAX_LINE_BYTES", 900)
     monkeypatch.setattr(backward, "MAX_LINE_BYTES", 900)
     monkeypatch.setattr(scan, "MAX_LINE_BYTES", 900)

@@ -113,21 +113,34 @@ def search(fd: int, log_id: str, unread: int) -> tuple[bool, dict[str, Any] | No
 
 
 class BackLines:
-    """The lines of ``[0, end)`` (``end`` just after a newline), last first: (where each
-    starts, its bytes); a line over ``MAX_LINE_BYTES`` comes as None, never held whole."""
+    """The lines of ``[floor, end)`` (each just after a newline, or 0), last first: (where
+    each starts, its bytes); a line over ``MAX_LINE_BYTES`` comes as None, never held
+    whole. ``floor`` may be raised while reading, to a line start below ``reached``: the
+    lines below it are read elsewhere (``ahead``)."""
 
-    def __init__(self, fd: int, end: int) -> None:
+    def __init__(self, fd: int, end: int, floor: int = 0) -> None:
         self._fd = fd
         self._start = end  # where the bytes in the buffer start
         self._buf = b""
         self._cut = 0  # the buffer's bytes before this are not yet handed out
         self._trim = 1  # the newline that ends the region ends its last line
-        self.done = end == 0
+        self.floor = floor
+        self.done = end == floor
 
     @property
     def unread(self) -> int:
         """The bytes before this are not read yet."""
         return self._start + self._cut
+
+    @property
+    def next_end(self) -> int:
+        """Where the lines not handed out yet end (just after a newline, or ``floor``)."""
+        return self.floor if self.done else self.unread + 1
+
+    @property
+    def reached(self) -> int:
+        """The bytes before this are not in the buffer yet."""
+        return self._start
 
     def block(self) -> tuple[int, bytes, int, int] | None:
         """The next lines back that the buffer holds whole: (where the first starts, the
@@ -152,14 +165,14 @@ class BackLines:
                 line = None if skipping else self._buf[newline + 1 : self._cut]
                 self._cut = newline
                 return self._start + newline + 1, line
-            if self._start == 0:
+            if self._start == self.floor:
                 self.done = True
                 skipping = skipping or self._cut > MAX_LINE_BYTES
-                return 0, None if skipping else self._buf[: self._cut]
+                return self._start, None if skipping else self._buf[: self._cut]
             if self._cut > MAX_LINE_BYTES:
                 skipping = True
                 self._buf, self._cut = b"", 0
-            size = min(CHUNK, self._start)
+            size = min(CHUNK, self._start - self.floor)
             self._start -= size
             if self._cut <= CHUNK:  # the bytes not handed out yet read again, not copied
                 self._buf = os.pread(self._fd, size + self._cut, self._start)

@@ -19,7 +19,6 @@ taken to be newer than those before it.
 
 from __future__ import annotations
 
-import heapq
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Container
@@ -31,7 +30,7 @@ from tui import jsontree
 from tui.models.entry import LogEntry
 from tui.models.normalize import wire_text, wire_texts
 from tui.query import Filter
-from tui.sources.file import backward, glance, heap, whole_line
+from tui.sources.file import ahead, backward, glance, heap, pages, whole_line
 from tui.sources.file.codes import Codes
 from tui.sources.file.idtable import IdTable
 from tui.sources.file.index import build_entry
@@ -40,7 +39,6 @@ from tui.sources.file.records import UNCHECKED
 from tui.sources.file.scanmatch import Matches, Rejects
 
 SCAN_FROM_BYTES: Final = 32 * 2**20  # smaller files are read whole into an ``Index``
-BATCH: Final = 4096  # lines read between two looks at whether a page has enough
 ENTRY_CACHE: Final = 4096
 MATCH_CACHE: Final = 4
 _BOM: Final = b"\xef\xbb\xbf"
@@ -55,10 +53,14 @@ Later = Callable[[], Container[str]]
 class Scan:
     """The lines before ``end`` of a file, read backward as pages need them."""
 
-    def __init__(self, fd: int, end: int, on_problem: OnProblem, later: Later) -> None:
+    def __init__(
+        self, fd: int, end: int, on_problem: OnProblem, later: Later, floor: int = 0
+    ) -> None:
         heap.arrays_grow_in_place()
         self._fd = fd
-        self._lines = backward.BackLines(fd, end)
+        self._lines = backward.BackLines(fd, end, floor)
+        self._ahead: ahead.Ahead | None = None  # helpers reading the bytes below _lines
+        self._ahead_tried = False
         self._on_problem = on_problem
         self._later = later
         self.end = end
@@ -83,17 +85,28 @@ class Scan:
 
     @property
     def done(self) -> bool:
-        return self._lines.done
+        return self._lines.done and self._ahead is None
+
+    @property
+    def unread(self) -> int:
+        """The lines before this are not read yet (those after it all are)."""
+        if self._ahead is not None and self._lines.done:
+            return self._ahead.next_end
+        return self._lines.unread
 
     def close(self) -> None:
         """Let go of the matches and entries kept (each match refers back to this: a
-        cycle, freed only by a full collection, kept a closed source's arrays)."""
+        cycle, freed only by a full collection, kept a closed source's arrays), and stop
+        the helpers."""
         self._matches.clear()
         self._entries.clear()
+        if self._ahead is not None:
+            self._ahead.close()
+            self._ahead = None
 
     def estimate(self) -> int:
         """About how many lines there are before ``end``, judged by those read so far."""
-        read = self.end - self._lines.unread
+        read = self.end - self.unread
         if self.done or not read:
             return self.passed
         return round(self.passed * self.end / read)
@@ -101,14 +114,17 @@ class Scan:
     # -- reading ------------------------------------------------------------------------
 
     def read_more(self, lines: int | None = None, rejects: Rejects | None = None) -> None:
-        """Read up to ``lines`` (``BATCH``) more lines back (fewer at the file's start;
+        """Read up to ``lines`` (``pages.BATCH``) more lines back (fewer at the file's start;
         a block of lines at a time may bring a few more); a line ``rejects`` turns down
         by its bytes is only glanced at (``_glance``)."""
         if lines is None:
-            lines = BATCH
+            lines = pages.BATCH
         self.glanced = (rejects, len(self.off))
         with backward.bulk():
-            while lines > 0 and not self._lines.done:
+            while lines > 0 and not self.done:
+                if self._lines.done:
+                    lines -= self._take_ahead(rejects)
+                    continue
                 block = None if rejects is None else self._lines.block()
                 if block is not None and rejects is not None:
                     lines -= self._read_block(*block, rejects)
@@ -123,6 +139,41 @@ class Scan:
                 if offset == 0 and line.startswith(_BOM):
                     line, offset = line[len(_BOM) :], offset + len(_BOM)
                 self._read_line(line, offset, number, rejects)
+
+    def read_ahead(self, rejects: Rejects | None) -> None:
+        """Start helpers on the older part of what is not read yet (once: a pass that
+        goes far back), reading as ``rejects`` glances; see ``ahead``."""
+        if self._ahead_tried or self._lines.done:
+            return
+        self._ahead_tried = True
+        floor, parts = ahead.plan(self._fd, self._lines.reached, ahead.helpers_to_start())
+        if parts:
+            try:
+                self._ahead = ahead.Ahead(self._fd, parts, _needles(rejects))
+            except OSError:
+                return
+            self._lines.floor = floor
+
+    def _take_ahead(self, rejects: Rejects | None) -> int:
+        """Keep the next slice a helper read (how many lines it passed); when none is
+        left, or a helper failed, read on here from where they stopped."""
+        assert self._ahead is not None
+        piece = self._ahead.take()
+        if piece is None:
+            self._lines = backward.BackLines(self._fd, self._ahead.next_end, 0)
+            self._ahead.close()
+            self._ahead = None
+            return 0
+        if piece.needles != _needles(rejects):
+            self.glanced = (None, 0)  # glanced at for another query: matching checks each
+        for number, problem in piece.problems:
+            self._on_problem(number - self.passed, problem)
+        self.passed += piece.passed
+        if piece.ids:
+            self._keep_many(piece.offsets, piece.ids, piece.stamps, piece.whole)
+        if self._ahead.done:
+            self._ahead = None
+        return max(1, piece.passed)
 
     def _read_line(self, line: bytes, offset: int, number: int, rejects: Rejects | None) -> None:
         if not (rejects is not None and rejects(line) and self._glance(line, offset)):
@@ -303,7 +354,7 @@ class Scan:
         """The object of ``log_id``'s line: among the lines read, else searched for in
         the bytes not read yet (the last line there holding it), else read back to it."""
         if self._slot_of(log_id) < 0 and not self.done:
-            searched, found = backward.search(self._fd, log_id, self._lines.unread)
+            searched, found = backward.search(self._fd, log_id, self.unread)
             if searched:
                 return found
         while True:
@@ -339,48 +390,7 @@ class Scan:
                 self._matches.popitem(last=False)
         else:
             self._matches.move_to_end(filters)
-        chosen: list[int] = []
-        ts = self.ts
-        at = 0
-        least: int | None = None  # the oldest time among the matching lines gone through
-        cut: int | None = None  # a line older than this cannot be among the rows
-        step = want  # lines gone through next: what is missing, then twice as many
-        while True:
-            if match.upto == len(self) and not self.done:
-                self.read_more(max(16, min(step, BATCH)), match.rejects)
-            match.extend(min(step, 16 * BATCH))  # bounded: lists of ints are large
-            step *= 2
-            found = match.found
-            slack = 2 * self.lateness
-            while at < len(found) and not (
-                cut is not None and least is not None and least + slack <= cut
-            ):
-                line = found[at]
-                at += 1
-                stamp = ts[line]
-                least = stamp if least is None or stamp < least else least
-                if bounds is not None and not bounds[0] <= stamp <= bounds[1]:
-                    continue
-                if cut is None or stamp >= cut:
-                    chosen.append(line)
-                    if cut is None and len(chosen) >= want:
-                        cut = heapq.nlargest(want, (ts[line] for line in chosen))[-1]
-            if at < len(found) or (self.done and match.upto == len(self)):
-                break  # no line not gone through can be among the rows
-            oldest = match.oldest  # of the lines gone through
-            if oldest is not None and self._enough(cut, bounds, oldest):
-                break
-        chosen.sort(key=lambda line: (-ts[line], line))
-        return chosen[:want]
-
-    def _enough(self, cut: int | None, bounds: tuple[int, int] | None, oldest: int) -> bool:
-        """Whether no line not gone through can be among the rows: none is newer than
-        ``oldest`` (the oldest time gone through) by more than twice the most a line
-        read so far came late, and the rows are older than ``cut`` or outside ``bounds``."""
-        newest_unread = oldest + 2 * self.lateness
-        if bounds is not None and newest_unread < bounds[0]:
-            return True  # what is not read yet is older than the range
-        return cut is not None and newest_unread <= cut  # an earlier line tied ranks after
+        return pages.rows(self, match, bounds, want)
 
     def text(self, line: int, field: int) -> str | None:
         return self.codes.text(line, field)
@@ -429,3 +439,7 @@ class Scan:
         if len(self._entries) > ENTRY_CACHE:
             self._entries.popitem(last=False)
         return entry
+
+
+def _needles(rejects: Rejects | None) -> tuple[bytes, ...] | None:
+    return None if rejects is None else rejects.needles

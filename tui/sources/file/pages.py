@@ -1,0 +1,82 @@
+"""The rows of one page of a ``Scan``: the newest lines a filter set lets through, read
+back only as far as it takes (``rows``).
+"""
+
+from __future__ import annotations
+
+import heapq
+from array import array
+from typing import Final, Protocol
+
+from tui.sources.file.scanmatch import Matches, Rejects
+
+BATCH: Final = 4096  # lines read between two looks at whether a page has enough
+AHEAD_AFTER: Final = 1 << 16  # lines a page reads on for before helpers read ahead
+
+
+class Paged(Protocol):
+    """What a page asks of a ``Scan``."""
+
+    ts: array[int]
+    lateness: int
+
+    def __len__(self) -> int: ...
+
+    @property
+    def done(self) -> bool: ...
+
+    def read_more(self, lines: int | None = None, rejects: Rejects | None = None) -> None: ...
+
+    def read_ahead(self, rejects: Rejects | None) -> None: ...
+
+
+def rows(scan: Paged, match: Matches, bounds: tuple[int, int] | None, want: int) -> list[int]:
+    """Up to ``want`` lines (newest first) that ``match``'s filters and ``bounds`` let
+    through, reading back as far as it takes (everything when the file is out of order,
+    or when fewer are there)."""
+    chosen: list[int] = []
+    ts = scan.ts
+    at = 0
+    least: int | None = None  # the oldest time among the matching lines gone through
+    cut: int | None = None  # a line older than this cannot be among the rows
+    step = want  # lines gone through next: what is missing, then twice as many
+    while True:
+        if match.upto == len(scan) and not scan.done:
+            if step >= AHEAD_AFTER:
+                scan.read_ahead(match.rejects)
+            scan.read_more(max(16, min(step, BATCH)), match.rejects)
+        match.extend(min(step, 16 * BATCH))  # bounded: lists of ints are large
+        step *= 2
+        found = match.found
+        slack = 2 * scan.lateness
+        while at < len(found) and not (
+            cut is not None and least is not None and least + slack <= cut
+        ):
+            line = found[at]
+            at += 1
+            stamp = ts[line]
+            least = stamp if least is None or stamp < least else least
+            if bounds is not None and not bounds[0] <= stamp <= bounds[1]:
+                continue
+            if cut is None or stamp >= cut:
+                chosen.append(line)
+                if cut is None and len(chosen) >= want:
+                    cut = heapq.nlargest(want, (ts[line] for line in chosen))[-1]
+        if at < len(found) or (scan.done and match.upto == len(scan)):
+            break  # no line not gone through can be among the rows
+        oldest = match.oldest  # of the lines gone through
+        if oldest is not None and _enough(scan.lateness, cut, bounds, oldest):
+            break
+    chosen.sort(key=lambda line: (-ts[line], line))
+    return chosen[:want]
+
+
+def _enough(lateness: int, cut: int | None, bounds: tuple[int, int] | None, oldest: int) -> bool:
+    """Whether no line not gone through can be among the rows: none is newer than
+    ``oldest`` (the oldest time gone through) by more than twice the most a line read so
+    far came late (``lateness``), and the rows are older than ``cut`` or outside
+    ``bounds``."""
+    newest_unread = oldest + 2 * lateness
+    if bounds is not None and newest_unread < bounds[0]:
+        return True  # what is not read yet is older than the range
+    return cut is not None and newest_unread <= cut  # an earlier line tied ranks after
