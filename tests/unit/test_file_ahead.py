@@ -3,8 +3,10 @@ they read exactly as it would have read it itself, and reads on itself when one 
 
 from __future__ import annotations
 
+import asyncio
 import random
 import sys
+import threading
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -183,6 +185,33 @@ async def test_closing_the_source_stops_its_helpers(
     assert len(started) == 3 and all(p.poll() is None for p in started)
     await source.aclose()
     assert all(p.returncode is not None for p in started)
+
+
+async def test_closing_the_source_mid_pass_ends_the_pass_at_once(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    helped: list[int],
+    opened: Callable[..., FileSource],
+) -> None:
+    """Quitting during a first pass waited for the pass to end (5 s at a million lines):
+    the read holds the source's lock. Here the pass waits on helpers that never answer."""
+    monkeypatch.setattr(ahead, "_WORKER", (sys.executable, "-c", "import time; time.sleep(60)"))
+    path = tmp_path / "app.jsonl"
+    _file(path, 4, False)
+    started = threading.Event()
+    popen = ahead.subprocess.Popen
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        started.set()
+        return popen(*args, **kwargs)
+
+    monkeypatch.setattr(ahead.subprocess, "Popen", spied)
+    source = opened(path)
+    pass_ = asyncio.create_task(source.list_logs(parse_query("user:nobody", now_ms=0)))
+    assert await asyncio.to_thread(started.wait, 10)
+    await asyncio.wait_for(source.aclose(), 10)
+    await asyncio.wait_for(pass_, 10)
+    assert source._scan.done
 
 
 def test_parts_are_cut_at_line_starts_newest_first(

@@ -137,6 +137,11 @@ class Ahead:
             self._end(self._helpers.popleft())
         return None
 
+    def stop(self) -> None:
+        """Stop every helper (from any thread): what is waiting for one reads its end."""
+        for helper in list(self._helpers):  # copied in one step: another thread pops
+            helper.kill()
+
     def close(self) -> None:
         """Stop every helper still reading (the scan closed, or one failed)."""
         while self._helpers:

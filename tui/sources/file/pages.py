@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import heapq
 from array import array
+from itertools import accumulate
+from operator import sub
 from typing import Final, Protocol
 
 from tui.sources.file.scanmatch import Matches, Rejects
@@ -14,13 +16,38 @@ BATCH: Final = 4096  # lines read between two looks at whether a page has enough
 AHEAD_AFTER: Final = 1 << 16  # lines a page reads on for before helpers read ahead
 
 
+class Lateness:
+    """The most a line read so far came late (``most``, ms: how much newer it was than a
+    line after it): a page reads on until no line before can be newer than its rows."""
+
+    def __init__(self) -> None:
+        self.most = 0
+        self._oldest: int | None = None
+
+    def note(self, stamps: list[int]) -> None:
+        """Listed lines read back (newest first)."""
+        if not stamps:
+            return
+        if stamps == sorted(stamps, reverse=True) and (
+            self._oldest is None or stamps[0] <= self._oldest
+        ):
+            self._oldest = stamps[-1]  # in order: none came late
+            return
+        low = stamps[0] if self._oldest is None else self._oldest
+        lows = accumulate(stamps, min, initial=low)  # the oldest before each
+        self.most = max(self.most, *map(sub, stamps, lows))
+        self._oldest = min(low, min(stamps))
+
+
 class Paged(Protocol):
     """What a page asks of a ``Scan``."""
 
     ts: array[int]
-    lateness: int
 
     def __len__(self) -> int: ...
+
+    @property
+    def lateness(self) -> int: ...
 
     @property
     def done(self) -> bool: ...

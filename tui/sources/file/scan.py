@@ -22,7 +22,7 @@ from __future__ import annotations
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Container
-from itertools import accumulate, compress, repeat
+from itertools import compress, repeat
 from operator import add, sub
 from typing import Any, Final
 
@@ -61,15 +61,15 @@ class Scan:
         self._lines = backward.BackLines(fd, end, floor)
         self._ahead: ahead.Ahead | None = None  # helpers reading the bytes below _lines
         self._ahead_tried = False
+        self._stopped = False  # the source is closing: read no more
         self._on_problem = on_problem
         self._later = later
         self.end = end
         self.stale = False
-        self.lateness = 0  # ms: the most a line was newer than one after it
+        self._times = pages.Lateness()
         # The lines from this one on that are only glanced at were turned down by this.
         self.glanced: tuple[Rejects | None, int] = (None, 0)
         self.passed = 0  # lines read back so far, blank and bad ones included
-        self._min_ts: int | None = None
         self.off = array("q")
         self.ts = array("q")
         self.idh = array("q")
@@ -84,8 +84,20 @@ class Scan:
         return len(self.off)
 
     @property
+    def lateness(self) -> int:
+        return self._times.most
+
+    @property
     def done(self) -> bool:
-        return self._lines.done and self._ahead is None
+        """No more lines will be read: every one is, or the source is closing."""
+        return self._stopped or (self._lines.done and self._ahead is None)
+
+    def stop(self) -> None:
+        """Read no more (from any thread): a read going on ends within a block of lines,
+        so the source can close at once, not after the pass."""
+        self._stopped = True
+        if self._ahead is not None:
+            self._ahead.stop()
 
     @property
     def unread(self) -> int:
@@ -275,7 +287,7 @@ class Scan:
         self.alive.append(alive if texts is not None or not alive else UNCHECKED)
         self.codes.add(texts)
         if alive:
-            self._note_times([ts])
+            self._times.note([ts])
 
     def _keep_many(
         self,
@@ -306,21 +318,7 @@ class Scan:
             alive[place] = claimed[place]
         self.alive += alive
         self.codes.add_many(len(ids), whole)
-        self._note_times(list(compress(stamps, claimed)))
-
-    def _note_times(self, stamps: list[int]) -> None:
-        """Listed lines read back (newest first): how late one came, and the oldest."""
-        if not stamps:
-            return
-        if stamps == sorted(stamps, reverse=True) and (
-            self._min_ts is None or stamps[0] <= self._min_ts
-        ):
-            self._min_ts = stamps[-1]  # in order: none came late
-            return
-        low = stamps[0] if self._min_ts is None else self._min_ts
-        lows = accumulate(stamps, min, initial=low)  # the oldest before each
-        self.lateness = max(self.lateness, *map(sub, stamps, lows))
-        self._min_ts = min(low, min(stamps))
+        self._times.note(list(compress(stamps, claimed)))
 
     def number(self, line: int) -> int:
         """``line``'s number, counted from where the index starts (for a problem)."""

@@ -326,6 +326,8 @@ class FileSource:
         if self._closed:
             return
         self._closed = True
+        if self._scan is not None:
+            self._scan.stop()  # a pass going on holds the lock till it ends
         await self._off_loop(self._close)
 
     def _close(self) -> None:
