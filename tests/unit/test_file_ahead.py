@@ -163,6 +163,25 @@ async def test_when_a_helper_fails_the_scan_reads_its_part_itself(
     assert scanned.progress is None
 
 
+async def test_helpers_run_this_tui_whatever_the_working_directory_holds(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    helped: list[int],
+    opened: Callable[..., FileSource],
+) -> None:
+    """``python -m`` looks in the working directory first: a ``tui`` package there would
+    have run in each helper."""
+    planted = tmp_path / "cwd" / "tui"
+    planted.mkdir(parents=True)
+    marker = tmp_path / "ran"
+    (planted / "__init__.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    monkeypatch.chdir(planted.parent)
+    path = tmp_path / "app.jsonl"
+    _file(path, 5, False)
+    await walk(opened(path), parse_query("user:nobody", now_ms=0))
+    assert helped and not marker.exists()
+
+
 async def test_closing_the_source_stops_its_helpers(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,

@@ -21,6 +21,7 @@ import sys
 from array import array
 from collections import deque
 from itertools import pairwise
+from pathlib import Path
 from typing import IO, Final, NamedTuple
 
 from tui.sources.file import backward
@@ -31,7 +32,18 @@ MOST_HELPERS: Final = 7
 # The scan's share of what is left, against one helper's: the scan also keeps every
 # helper's lines; measured on 2 cores, equal shares do as well as any.
 OWN_SHARE: Final = 1.0
-_WORKER: Final = (sys.executable, "-m", "tui.sources.file.ahead_worker")
+# The helper runs the tui this process imported, whatever the working directory holds
+# (-P: python -m would look there first).
+_ROOT: Final = str(Path(__file__).resolve().parents[3])
+_WORKER: Final = (
+    sys.executable,
+    "-P",
+    "-c",
+    "import sys\n"
+    f"if {_ROOT!r} not in sys.path: sys.path.insert(0, {_ROOT!r})\n"
+    "from tui.sources.file.ahead_worker import main\n"
+    "sys.exit(main(sys.argv[1:]))",
+)
 FRAME: Final = struct.Struct("<Q")  # a slice's length before it; 0 ends a part
 MOST_SLICE_BYTES: Final = 2**30
 
@@ -68,6 +80,8 @@ def _unpack(data: bytes) -> Slice:
 
 def helpers_to_start() -> int:
     """How many helpers this machine has cores for (one core is the scan's)."""
+    if not sys.executable:  # embedded: no interpreter to start
+        return 0
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(0, min(MOST_HELPERS, (cores or 1) - 1))
 

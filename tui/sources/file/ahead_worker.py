@@ -1,7 +1,7 @@
 """A helper process of ``ahead``: reads one part of a file exactly as ``Scan`` would and
 writes what it found to its standard output, as slices, once the part is read.
 
-Run as ``python -m tui.sources.file.ahead_worker FD START STOP NEEDLES``: ``FD`` the file,
+Run as ``main([FD, START, STOP, NEEDLES])`` (``ahead._WORKER``): ``FD`` the file,
 open in the scan's process and passed on; ``[START, STOP)`` the part (each a line start);
 ``NEEDLES`` the query's needles in hex, comma-separated ("-": none, read every line whole).
 Its slices are held until the part is read: written as it goes, a full pipe would stop it
@@ -95,7 +95,3 @@ def main(args: list[str]) -> int:
     out.write(ahead.FRAME.pack(0))
     out.flush()
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
