@@ -24,19 +24,22 @@ from collections import OrderedDict
 from collections.abc import Callable, Container
 from itertools import compress, repeat
 from operator import add, sub
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from tui import jsontree
 from tui.models.entry import LogEntry
 from tui.models.normalize import wire_text, wire_texts
 from tui.query import Filter
-from tui.sources.file import ahead, backward, glance, heap, pages, whole_line
+from tui.sources.file import backward, glance, heap, pages, whole_line
 from tui.sources.file.codes import Codes
 from tui.sources.file.idtable import IdTable
 from tui.sources.file.index import build_entry
 from tui.sources.file.lines import MAX_LINE_BYTES, decode, too_long
 from tui.sources.file.records import UNCHECKED
 from tui.sources.file.scanmatch import Matches, Rejects
+
+if TYPE_CHECKING:
+    from tui.sources.file.ahead import Ahead
 
 SCAN_FROM_BYTES: Final = 32 * 2**20  # smaller files are read whole into an ``Index``
 ENTRY_CACHE: Final = 4096
@@ -59,7 +62,7 @@ class Scan:
         heap.arrays_grow_in_place()
         self._fd = fd
         self._lines = backward.BackLines(fd, end, floor)
-        self._ahead: ahead.Ahead | None = None  # helpers reading the bytes below _lines
+        self._ahead: Ahead | None = None  # helpers reading the bytes below _lines
         self._ahead_tried = False
         self._stopped = False  # the source is closing: read no more
         self._on_problem = on_problem
@@ -158,6 +161,8 @@ class Scan:
         if self._ahead_tried or self._lines.done:
             return
         self._ahead_tried = True
+        from tui.sources.file import ahead  # subprocess and pickle: only for a long pass
+
         floor, parts = ahead.plan(self._fd, self._lines.reached, ahead.helpers_to_start())
         if parts:
             try:
