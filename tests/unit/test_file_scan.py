@@ -14,7 +14,7 @@ import pytest
 from tests.unit.test_file_source import _shown, item, line, walk, write
 from tui.errors import NotFoundError
 from tui.query import LogQuery, TimeRange, parse_query
-from tui.sources.file import FileSource, backward, pages, records, scan
+from tui.sources.file import FileSource, backward, holding, pages, records, scan, scanmatch
 from tui.sources.file import lines as file_lines
 
 START = 1_776_000_000_000
@@ -36,9 +36,13 @@ QUERIES = [
 def small_scans(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
     """Any file is answered from its end, read back a few bytes and lines at a time:
     chunks shorter than a line (each line read alone), or holding a dozen (blocks of
-    lines a term turns down glanced at together)."""
+    lines a term turns down glanced at together, and looked at again by another
+    query's terms in bulk)."""
     monkeypatch.setattr(scan, "SCAN_FROM_BYTES", 1)
     monkeypatch.setattr(backward, "CHUNK", request.param)
+    if request.param > 97:  # lines glanced at are turned down in bulk, 300 bytes at a time
+        monkeypatch.setattr(scanmatch, "BULK_FROM", 1)
+        monkeypatch.setattr(holding, "CHUNK", 300)
     monkeypatch.setattr(pages, "BATCH", 5)
     monkeypatch.setattr(file_lines, "MAX_LINE_BYTES", 900)
     monkeypatch.setattr(backward, "MAX_LINE_BYTES", 900)

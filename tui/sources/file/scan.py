@@ -60,7 +60,7 @@ class Scan:
         self, fd: int, end: int, on_problem: OnProblem, later: Later, floor: int = 0
     ) -> None:
         heap.arrays_grow_in_place()
-        self._fd = fd
+        self.fd = fd
         self._lines = backward.BackLines(fd, end, floor)
         self._ahead: Ahead | None = None  # helpers reading the bytes below _lines
         self._ahead_tried = False
@@ -163,10 +163,10 @@ class Scan:
         self._ahead_tried = True
         from tui.sources.file import ahead  # subprocess and pickle: only for a long pass
 
-        floor, parts = ahead.plan(self._fd, self._lines.reached, ahead.helpers_to_start())
+        floor, parts = ahead.plan(self.fd, self._lines.reached, ahead.helpers_to_start())
         if parts:
             try:
-                self._ahead = ahead.Ahead(self._fd, parts, _needles(rejects))
+                self._ahead = ahead.Ahead(self.fd, parts, _needles(rejects))
             except OSError:
                 return
             self._lines.floor = floor
@@ -177,7 +177,7 @@ class Scan:
         assert self._ahead is not None
         piece = self._ahead.take()
         if piece is None:
-            self._lines = backward.BackLines(self._fd, self._ahead.next_end, 0)
+            self._lines = backward.BackLines(self.fd, self._ahead.next_end, 0)
             self._ahead.close()
             self._ahead = None
             return 0
@@ -327,7 +327,7 @@ class Scan:
 
     def number(self, line: int) -> int:
         """``line``'s number, counted from where the index starts (for a problem)."""
-        return 1 - backward.count_newlines(self._fd, self.off[line], self.end)
+        return 1 - backward.count_newlines(self.fd, self.off[line], self.end)
 
     def checked(self, line: int) -> dict[str, Any] | None:
         """``object``, and for a line only glanced at, read whole now: a line that is
@@ -357,7 +357,7 @@ class Scan:
         """The object of ``log_id``'s line: among the lines read, else searched for in
         the bytes not read yet (the last line there holding it), else read back to it."""
         if self._slot_of(log_id) < 0 and not self.done:
-            searched, found = backward.search(self._fd, log_id, self.unread)
+            searched, found = backward.search(self.fd, log_id, self.unread)
             if searched:
                 return found
         while True:
@@ -411,7 +411,7 @@ class Scan:
         """The line's bytes: up to where the line read before it starts (the next line
         in the file, unless lines not kept lay between), cut at its newline."""
         start = self.off[line]
-        return backward.line_at(self._fd, start, self.off[line - 1] if line else self.end)
+        return backward.line_at(self.fd, start, self.off[line - 1] if line else self.end)
 
     def object(self, line: int) -> dict[str, Any] | None:
         """The line's JSON object read again; None when it no longer reads as it did."""

@@ -17,12 +17,15 @@ from typing import Any, Final, Protocol
 
 from tui.models.normalize import wire_texts
 from tui.query import Filter
+from tui.sources.file.holding import lines_holding
 from tui.sources.file.records import FIELD_AT, UNCHECKED
 
 # What a number's text (str of an int or a float) can be made of.
 _NUMBER_CHARS: Final = frozenset("0123456789.-+einfa")
 # A listed line read whole (1) stays; one only glanced at (UNCHECKED) does not.
 _READ_WHOLE: Final = bytes(1 if code == 1 else 0 for code in range(256))
+# Lines only glanced at, at least this many, are turned down by their bytes in bulk.
+BULK_FROM: Final = 64
 
 
 class Scanned(Protocol):
@@ -30,6 +33,9 @@ class Scanned(Protocol):
 
     alive: bytearray
     ts: array[int]
+    off: array[int]
+    fd: int
+    end: int
     glanced: tuple[Rejects | None, int]
 
     def __len__(self) -> int: ...
@@ -106,7 +112,9 @@ class Matches:
         stop = min(len(scan), start + most)
         self._upto = stop
         alive = scan.alive[start:stop]
-        low = min(compress(scan.ts[start:stop], alive), default=None)
+        stamps = scan.ts[start:stop]
+        listed = stamps if 0 not in alive else compress(stamps, alive)  # min of an array: fast
+        low = min(listed, default=None)
         if low is None:
             return
         self.oldest = low if self.oldest is None else min(self.oldest, low)
@@ -114,15 +122,28 @@ class Matches:
         if not self._checks:
             self.found.extend(lines)
             return
-        by, since = scan.glanced
-        if self.rejects is not None and by is self.rejects and since < stop:
-            # From ``since`` on, a line only glanced at was turned down by these bytes.
-            cut = max(start, since)
+        if self.rejects is not None:
+            by, since = scan.glanced
+            # From ``cut`` on, a line only glanced at was turned down by these bytes.
+            cut = min(stop, max(start, since)) if by is self.rejects else stop
+            head = alive[: cut - start]
+            if head.count(UNCHECKED) >= BULK_FROM:
+                head = self._by_bytes(start, head, self.rejects.needles)
             whole = alive[cut - start :].translate(_READ_WHOLE)
-            lines = chain(compress(range(start, cut), alive), compress(range(cut, stop), whole))
+            lines = chain(compress(range(start, cut), head), compress(range(cut, stop), whole))
         lines = list(lines)
         kept = self._by_codes(lines)
         self.found.extend(filter(self._accepts, lines) if kept is None else kept)
+
+    def _by_bytes(self, start: int, alive: bytearray, needles: tuple[bytes, ...]) -> bytearray:
+        """``alive`` (of lines from ``start``) but for the lines only glanced at whose
+        bytes turn them down (``Rejects``), found in bulk (``lines_holding``)."""
+        scan = self._scan
+        kept = alive.translate(_READ_WHOLE)
+        for line in lines_holding(scan.fd, scan.off, scan.end, start, start + len(alive), needles):
+            if alive[line - start] == UNCHECKED:
+                kept[line - start] = 1
+        return kept
 
     def _by_codes(self, lines: list[int]) -> list[int] | None:
         """``lines`` the filters let through, decided in C from their codes and each
