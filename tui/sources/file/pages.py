@@ -76,6 +76,13 @@ def rows(scan: Paged, match: Matches, bounds: tuple[int, int] | None, want: int)
         step *= 2
         found = match.found
         slack = 2 * scan.lateness
+        if cut is None and bounds is None and len(chosen) + len(found) - at < want:
+            # All of them are rows so far (a deep page: the loop below, in C).
+            fresh = found[at:]
+            chosen += fresh
+            low = min(map(ts.__getitem__, fresh), default=least)
+            least = low if least is None or (low is not None and low < least) else least
+            at = len(found)
         while at < len(found) and not (
             cut is not None and least is not None and least + slack <= cut
         ):
@@ -94,7 +101,9 @@ def rows(scan: Paged, match: Matches, bounds: tuple[int, int] | None, want: int)
         oldest = match.oldest  # of the lines gone through
         if oldest is not None and _enough(scan.lateness, cut, bounds, oldest):
             break
-    chosen.sort(key=lambda line: (-ts[line], line))
+    # Newest first, an earlier line first among equal times: two sorts in C, stable.
+    chosen.sort()
+    chosen.sort(key=ts.__getitem__, reverse=True)
     return chosen[:want]
 
 
