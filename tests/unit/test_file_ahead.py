@@ -23,7 +23,7 @@ ONE_SLICE_THEN_GONE = (
     "import sys; from tui.sources.file import ahead_worker as w;"
     "fd, start, stop, hexed = sys.argv[1:];"
     "needles = None if hexed == '-' else tuple(bytes.fromhex(n) for n in hexed.split(','));"
-    "sys.stdout.buffer.write(w.read_part(int(fd), int(start), int(stop), needles)[0])"
+    "sys.stdout.buffer.write(next(w.slices(int(fd), int(start), int(stop), needles)))"
 )
 
 
@@ -82,9 +82,9 @@ def _state(source: FileSource) -> tuple[Any, ...]:
     )
 
 
-def _file(path: Path, seed: int, jumble: bool) -> None:
+def _file(path: Path, seed: int, jumble: bool, count: int = 1500) -> None:
     rng = random.Random(seed)
-    write(path, "\ufeff", *logs(rng, 0, 1500, START, jumble=jumble))
+    write(path, "\ufeff", *logs(rng, 0, count, START, jumble=jumble))
 
 
 @pytest.mark.parametrize("jumble", [False, True], ids=["in order", "out of order"])
@@ -182,20 +182,46 @@ async def test_helpers_run_this_tui_whatever_the_working_directory_holds(
     assert helped and not marker.exists()
 
 
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The helper processes started, in order."""
+    processes: list[Any] = []
+    popen = ahead.subprocess.Popen
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        processes.append(popen(*args, **kwargs))
+        return processes[-1]
+
+    monkeypatch.setattr(ahead.subprocess, "Popen", spied)
+    return processes
+
+
+async def test_a_helper_done_before_the_scan_gets_to_it_exits(
+    tmp_path: Path,
+    helped: list[int],
+    started: list[Any],
+    opened: Callable[..., FileSource],
+) -> None:
+    """Its slices wait in a file, not in the helper: nothing is left running (and holding
+    memory) when a page fills up before the scan gets to the helpers' parts."""
+    path = tmp_path / "app.jsonl"
+    _file(path, 6, False, count=8000)  # more than a pipe holds, per helper
+    source = opened(path)
+    page = await source.list_logs(parse_query("failed", now_ms=0), limit=5)
+    assert len(page.entries) == 5 and len(started) == 3 and not helped
+    codes = await asyncio.to_thread(lambda: [p.wait(timeout=30) for p in started])
+    assert codes == [0, 0, 0]
+    entries, _, _ = await walk(source, parse_query("failed", now_ms=0), limit=100)
+    assert helped and len(entries) > 100  # their slices, taken after they ended
+
+
 async def test_closing_the_source_stops_its_helpers(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     helped: list[int],
+    started: list[Any],
     opened: Callable[..., FileSource],
 ) -> None:
-    started: list[Any] = []
-    popen = ahead.subprocess.Popen
-
-    def spied(*args: Any, **kwargs: Any) -> Any:
-        started.append(popen(*args, **kwargs))
-        return started[-1]
-
-    monkeypatch.setattr(ahead.subprocess, "Popen", spied)
     monkeypatch.setattr(ahead, "_WORKER", (sys.executable, "-c", "import time; time.sleep(60)"))
     path = tmp_path / "app.jsonl"
     _file(path, 4, False)

@@ -4,8 +4,8 @@ A first pass over a million lines is CPU work in Python: one core reads about 20
 lines a second. When a query must read far back (``Scan.matching``), the bytes not read
 yet are cut at line starts into one part for the scan and one for each helper, newest
 first. Each helper (``ahead_worker``, a fresh interpreter given the same open file) reads
-its part exactly as the scan would, holds what it found as small pickled slices, and
-hands them over when the scan gets there: the scan then keeps them (ids claimed, codes
+its part exactly as the scan would, writes what it found to a temporary file as small
+pickled slices, and exits. When the scan gets there it keeps them (ids claimed, codes
 given) as if it had read them itself, a slice at a time, so a key waits for one slice at
 most. A helper that cannot be started, or fails, costs nothing but time: the scan reads
 what is left itself.
@@ -18,6 +18,7 @@ import pickle
 import struct
 import subprocess
 import sys
+import tempfile
 from array import array
 from collections import deque
 from itertools import pairwise
@@ -104,26 +105,33 @@ def plan(fd: int, top: int, helpers: int) -> tuple[int, list[tuple[int, int]]]:
 
 
 class Ahead:
-    """Helpers reading ``parts`` (newest first) of the file open as ``fd``; their slices
+    """Helpers reading ``parts`` (newest first) of the file open as ``fd``, each writing
+    its slices to a temporary file of its own (unnamed, 0600): a helper that is done
+    exits and frees its memory, even when the scan never gets to its part; their slices
     taken in order (``take``)."""
 
     def __init__(self, fd: int, parts: list[tuple[int, int]], needles: tuple[bytes, ...] | None):
         self._parts = deque(parts)
-        self._helpers: deque[subprocess.Popen[bytes]] = deque()
+        self._helpers: deque[tuple[subprocess.Popen[bytes], IO[bytes]]] = deque()
+        self._reading: IO[bytes] | None = None  # the first helper's slices, once it is done
         self.next_end = parts[0][1]
         hexed = ",".join(needle.hex() for needle in needles) if needles else "-"
         try:
             for start, stop in parts:
-                self._helpers.append(
-                    subprocess.Popen(
+                out = tempfile.TemporaryFile()  # noqa: SIM115 - open until its slices are taken
+                try:
+                    helper = subprocess.Popen(
                         [*_WORKER, str(fd), str(start), str(stop), hexed],
                         stdin=subprocess.DEVNULL,
-                        stdout=subprocess.PIPE,
+                        stdout=out,
                         stderr=subprocess.DEVNULL,
                         pass_fds=(fd,),
                         start_new_session=True,  # a Ctrl+C at the terminal is not theirs
                     )
-                )
+                except OSError:
+                    out.close()
+                    raise
+                self._helpers.append((helper, out))
         except OSError:
             self.close()
             raise
@@ -137,9 +145,12 @@ class Ahead:
         the helper failed (then nothing more is taken: the scan reads on from
         ``next_end``)."""
         while self._parts:
-            out = self._helpers[0].stdout
-            assert out is not None
-            piece = _read_slice(out)
+            if self._reading is None:
+                helper, out = self._helpers[0]
+                helper.wait()
+                out.seek(0)
+                self._reading = out
+            piece = _read_slice(self._reading)
             if piece is None:
                 self.close()
                 return None
@@ -148,27 +159,24 @@ class Ahead:
                 return piece
             # The part is read to its start.
             self.next_end = self._parts.popleft()[0]
-            self._end(self._helpers.popleft())
+            self._helpers.popleft()[1].close()
+            self._reading = None
         return None
 
     def stop(self) -> None:
         """Stop every helper (from any thread): what is waiting for one reads its end."""
-        for helper in list(self._helpers):  # copied in one step: another thread pops
+        for helper, _ in list(self._helpers):  # copied in one step: another thread pops
             helper.kill()
 
     def close(self) -> None:
         """Stop every helper still reading (the scan closed, or one failed)."""
         while self._helpers:
-            self._end(self._helpers.popleft(), stop=True)
-        self._parts.clear()
-
-    @staticmethod
-    def _end(helper: subprocess.Popen[bytes], stop: bool = False) -> None:
-        if stop:
+            helper, out = self._helpers.popleft()
             helper.kill()
-        if helper.stdout is not None:
-            helper.stdout.close()
-        helper.wait()
+            helper.wait()
+            out.close()
+        self._parts.clear()
+        self._reading = None
 
 
 def _read_slice(out: IO[bytes]) -> Slice | bool | None:

@@ -4,13 +4,14 @@ writes what it found to its standard output, as slices, once the part is read.
 Run as ``main([FD, START, STOP, NEEDLES])`` (``ahead._WORKER``): ``FD`` the file,
 open in the scan's process and passed on; ``[START, STOP)`` the part (each a line start);
 ``NEEDLES`` the query's needles in hex, comma-separated ("-": none, read every line whole).
-Its slices are held until the part is read: written as it goes, a full pipe would stop it
-until the scan gets there, and it would read nothing meanwhile.
+Its standard output is a temporary file of the scan's: slices are written as they are
+read, and nothing is held once written.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from typing import Final
 
 from tui.sources.file import ahead, backward
@@ -72,25 +73,22 @@ class _Recorder(Scan):
         return piece
 
 
-def read_part(fd: int, start: int, stop: int, needles: tuple[bytes, ...] | None) -> list[bytes]:
-    """The part's slices, packed (``ahead.pack``)."""
+def slices(fd: int, start: int, stop: int, needles: tuple[bytes, ...] | None) -> Iterator[bytes]:
+    """The part's slices, packed (``ahead.pack``), as they are read."""
     recorder = _Recorder(fd, start, stop)
     rejects = Rejects(needles) if needles else None
-    packed: list[bytes] = []
     with backward.bulk():
         while not recorder.done:
             before = recorder.passed
             recorder.read_more(SLICE_LINES, rejects)
-            packed.append(ahead.pack(recorder.slice(needles, before)))
-    return packed
+            yield ahead.pack(recorder.slice(needles, before))
 
 
 def main(args: list[str]) -> int:
     fd, start, stop = (int(arg) for arg in args[:3])
     needles = None if args[3] == "-" else tuple(bytes.fromhex(n) for n in args[3].split(","))
-    packed = read_part(fd, start, stop, needles)
     out = sys.stdout.buffer
-    for data in packed:
+    for data in slices(fd, start, stop, needles):
         out.write(data)
     out.write(ahead.FRAME.pack(0))
     out.flush()
