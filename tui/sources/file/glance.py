@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate, count, repeat
@@ -22,6 +21,7 @@ from typing import Any, Final
 from tui.fmt import MAX_TIME_MS, MIN_TIME_MS
 from tui.jsontree import MAX_DEPTH
 from tui.models.normalize import parse_timestamp_ms
+from tui.sources.file.holding import lines_with
 from tui.sources.file.lines import decode
 
 # A line as json.dumps writes a list item: its id and time first.
@@ -111,8 +111,8 @@ def glance(
     ids = _ids(raw_ids)
     if stamps is None or ids is None:
         return None
-    span = (buf, first, stop, starts)
-    doubtful = set(_holding(span, b"\\"))  # a key may be spelled with escapes
+    every = (0, n)
+    doubtful = set(lines_with(buf, first + 1, starts, b"\\", every, stop))  # escaped keys
     if bytes(map(getitem, lines, repeat(-1))).strip(b"}"):
         doubtful.update(i for i, line in enumerate(lines) if not line.rstrip().endswith(b"}"))
     for key in (b'"id"', b'"timestamp"'):  # each line has one at least: its head
@@ -120,7 +120,7 @@ def glance(
             doubtful.update(i for i, line in enumerate(lines) if line.count(key) != 1)
     held: set[int] = set()
     if needles:
-        held.update(_holding(span, needles[0]))
+        held.update(lines_with(buf, first + 1, starts, needles[0], every, stop))
         if len(needles) > 1:
             held.difference_update(
                 [i for i in held if not all(needle in lines[i] for needle in needles[1:])]
@@ -208,15 +208,3 @@ def _minute_ms(minute: bytes) -> int | None:
     except (ValueError, OverflowError):
         return None
     return ms if ms >= MIN_TIME_MS and ms + 59_999 <= MAX_TIME_MS else None
-
-
-def _holding(span: tuple[bytes, int, int, list[int]], needle: bytes) -> list[int]:
-    """The lines (by index) whose bytes hold ``needle`` (which holds no newline)."""
-    buf, first, stop, starts = span
-    found: list[int] = []
-    at = buf.find(needle, first, stop)
-    while at >= 0:
-        line = bisect_right(starts, at - first - 1) - 1
-        found.append(line)
-        at = buf.find(needle, first + 1 + starts[line + 1], stop)
-    return found

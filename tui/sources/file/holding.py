@@ -12,9 +12,31 @@ from __future__ import annotations
 import os
 from array import array
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from typing import Final
 
 CHUNK: Final = 1 << 20  # bytes read at a time, into one buffer
+
+
+def lines_with(
+    buf: bytes | bytearray,
+    shift: int,
+    starts: Sequence[int],
+    needle: bytes,
+    lines: tuple[int, int],
+    stop: int,
+) -> list[int]:
+    """Of ``lines`` (first, past the last), those whose bytes in ``buf`` (before
+    ``stop``) hold ``needle``, which holds no newline: line ``i`` runs from
+    ``starts[i] + shift`` to ``starts[i + 1] + shift`` (``starts`` rises)."""
+    first, last = lines
+    found: list[int] = []
+    at = buf.find(needle, starts[first] + shift, stop)
+    while at >= 0:
+        line = bisect_right(starts, at - shift, first, last) - 1
+        found.append(line)
+        at = buf.find(needle, starts[line + 1] + shift, stop)
+    return found
 
 
 def lines_holding(
@@ -29,24 +51,22 @@ def lines_holding(
         return set()
     starts = off[start:stop]
     starts.reverse()  # oldest first: rising
-    high = off[start - 1] if start else end
+    count = len(starts)
+    starts.append(off[start - 1] if start else end)  # where the newest ends
     found: set[int] = set()
     buf = bytearray(CHUNK)
-    first, count = 0, len(starts)
+    first = 0
     while first < count:
-        last = max(first + 1, bisect_left(starts, starts[first] + CHUNK, first))
+        last = max(first + 1, bisect_left(starts, starts[first] + CHUNK, first, count))
         low = starts[first]
-        size = (starts[last] if last < count else high) - low
+        size = starts[last] - low
         if size > len(buf):  # one long line
             buf = bytearray(size)
         got = _read_into(fd, memoryview(buf)[:size], low)
-        at = buf.find(needles[0], 0, got)
-        while at >= 0:
-            line = bisect_right(starts, low + at, first, last) - 1
-            line_end = min(got, (starts[line + 1] if line + 1 < count else high) - low)
-            if all(other in buf[starts[line] - low : line_end] for other in needles[1:]):
+        for line in lines_with(buf, -low, starts, needles[0], (first, last), got):
+            whole = buf[starts[line] - low : min(got, starts[line + 1] - low)]
+            if all(other in whole for other in needles[1:]):
                 found.add(stop - 1 - line)
-            at = buf.find(needles[0], line_end, got)
         first = last
     return found
 
