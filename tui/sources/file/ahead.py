@@ -66,7 +66,7 @@ class Slice(NamedTuple):
 
 
 def pack(piece: Slice) -> bytes:
-    """A slice as it crosses the pipe: its length, then its pickle (integers as arrays)."""
+    """A slice as a helper writes it: its length, then its pickle (integers as arrays)."""
     data = pickle.dumps(
         (array("q", piece.offsets), array("q", piece.stamps), *piece[1:2], *piece[3:]),
         protocol=pickle.HIGHEST_PROTOCOL,
@@ -136,14 +136,10 @@ class Ahead:
             self.close()
             raise
 
-    @property
-    def done(self) -> bool:
-        return not self._parts
-
     def take(self) -> Slice | None:
         """The next slice (waiting for its helper to have read its whole part); None when
-        the helper failed (then nothing more is taken: the scan reads on from
-        ``next_end``)."""
+        every part is taken (``next_end`` is then 0) or a helper failed: the scan reads on
+        from ``next_end``, and nothing more is taken."""
         while self._parts:
             if self._reading is None:
                 helper, out = self._helpers[0]

@@ -37,11 +37,7 @@ class _Recorder(Scan):
         self.problems.append((number, problem))
 
     def _keep(self, offset: int, log_id: str, ts: int, texts: tuple[str, ...] | None) -> None:
-        if texts is not None:
-            self.kept_whole[len(self.kept_ids)] = texts
-        self.kept_offsets.append(offset)
-        self.kept_ids.append(log_id)
-        self.kept_stamps.append(ts)
+        self._keep_many([offset], [log_id], [ts], {} if texts is None else {0: texts})
 
     def _keep_many(
         self,

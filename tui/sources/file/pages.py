@@ -76,12 +76,13 @@ def rows(scan: Paged, match: Matches, bounds: tuple[int, int] | None, want: int)
         step *= 2
         found = match.found
         slack = 2 * scan.lateness
-        if cut is None and bounds is None and len(chosen) + len(found) - at < want:
+        unseen = len(found) - at
+        if unseen and cut is None and bounds is None and len(chosen) + unseen < want:
             # All of them are rows so far (a deep page: the loop below, in C).
             fresh = found[at:]
             chosen += fresh
-            low = min(map(ts.__getitem__, fresh), default=least)
-            least = low if least is None or (low is not None and low < least) else least
+            low = min(map(ts.__getitem__, fresh))
+            least = low if least is None else min(least, low)
             at = len(found)
         while at < len(found) and not (
             cut is not None and least is not None and least + slack <= cut

@@ -188,8 +188,6 @@ class Scan:
         self.passed += piece.passed
         if piece.ids:
             self._keep_many(piece.offsets, piece.ids, piece.stamps, piece.whole)
-        if self._ahead.done:
-            self._ahead = None
         return max(1, piece.passed)
 
     def _read_line(self, line: bytes, offset: int, number: int, rejects: Rejects | None) -> None:
