@@ -53,3 +53,16 @@ def toasts(app: App[Any]) -> list[Notification]:
     """The notifications the app has shown and not yet dismissed, oldest first. Textual
     offers no public way to read them; this is the one place that looks inside."""
     return list(app._notifications)
+
+
+async def built(app: App[Any], pilot: Any, *widgets: Any) -> None:
+    """Wait (10 s at most) for the children of ``widgets`` (``BuiltLater``: the sidebar,
+    the detail pane) to be composed, then drawn. The screen builds the hidden ones a
+    moment after the first rows, on a timer that ``settle`` does not wait for."""
+    import time
+
+    deadline = time.monotonic() + SHOWING_TIMEOUT_S
+    while not all(widget.built for widget in widgets):
+        assert time.monotonic() < deadline, "never built"
+        await pilot.pause(0.05)
+    await settle(app, pilot)

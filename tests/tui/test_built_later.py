@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import re
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -14,7 +13,7 @@ import pytest
 from textual.widgets import Input, RadioButton
 
 from tests.integration.test_cli import run_python
-from tests.tui.pilot import SHOWING_TIMEOUT_S, screen_showing, settle
+from tests.tui.pilot import built, screen_showing, settle
 from tests.tui.test_query_and_sidebar import type_query
 from tests.tui.test_source_switch import buddy_server, configured, kind_words, pick
 from tui.ui.app import ToolwatchApp
@@ -48,15 +47,6 @@ async def unbuilt(
 
 def parts(app: ToolwatchApp) -> tuple[FilterSidebar, DetailPane]:
     return app.query_one(FilterSidebar), app.query_one(DetailPane)
-
-
-async def built(app: ToolwatchApp, pilot: Any, *widgets: FilterSidebar | DetailPane) -> None:
-    """Wait (10 s at most) for the children of ``widgets`` to be composed, then drawn."""
-    deadline = time.monotonic() + SHOWING_TIMEOUT_S
-    while not all(widget.built for widget in widgets):
-        assert time.monotonic() < deadline, "never built"
-        await pilot.pause(0.05)
-    await settle(app, pilot)
 
 
 async def test_hidden_widgets_have_no_children_until_shown(unbuilt):

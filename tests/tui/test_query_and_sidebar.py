@@ -9,7 +9,7 @@ from typing import Any
 
 from textual.widgets import Input, RadioButton, RadioSet
 
-from tests.tui.pilot import screen_showing, settle
+from tests.tui.pilot import built, screen_showing, settle
 from tui.ui.app import ToolwatchApp
 from tui.ui.widgets.filter_sidebar import FilterSidebar
 from tui.ui.widgets.log_table import LogTable
@@ -20,10 +20,12 @@ from tui.ui.widgets.title_bar import TitleBar
 
 @asynccontextmanager
 async def started(app_factory, size=(120, 40)) -> AsyncIterator[tuple[ToolwatchApp, Any]]:
-    """The app at ``size``, its first page loaded."""
+    """The app at ``size``, its first page loaded and the sidebar built (the tests type in
+    its fields, hidden or not: settled alone, a loaded machine left it unbuilt)."""
     app = app_factory()
     async with app.run_test(size=size) as pilot:
         await settle(app, pilot)
+        await built(app, pilot, app.query_one(FilterSidebar))
         yield app, pilot
 
 

@@ -12,7 +12,7 @@ import pytest
 from textual.widgets import Label, OptionList
 
 from tests.clock import fixed_clock
-from tests.tui.pilot import screen_showing, settle, toasts
+from tests.tui.pilot import built, screen_showing, settle, toasts
 from tui.demo.buddy_server import BuddyDemoServer
 from tui.locations import config_path
 from tui.models.entry import LogEntry
@@ -53,13 +53,15 @@ def configured(buddy_server: BuddyDemoServer, monkeypatch: pytest.MonkeyPatch) -
 
 @pytest.fixture
 async def started(app_factory: Any, configured: None) -> AsyncIterator[tuple[ToolwatchApp, Any]]:
-    """The app on the Composio demo at 120x40, "failed" applied and its rows loaded."""
+    """The app on the Composio demo at 120x40, "failed" applied, its rows loaded and the
+    sidebar built (``kind_words`` reads its fields)."""
     app = app_factory()
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(app, pilot)
         assert app.apply_text("failed")
         await settle(app, pilot)
         assert len(app.session.store) > 0
+        await built(app, pilot, app.query_one(FilterSidebar))
         yield app, pilot
 
 
