@@ -21,8 +21,9 @@ is the only way around it. Ids people need to see (``session_id``, ``request_id`
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 from tui.jsontree import DEEPER_MARKER, MAX_DEPTH
 
@@ -165,14 +166,91 @@ def redact_url(text: str) -> str:
 
 def redact_text(value: object) -> str:
     """``value`` as text with every credential in it masked: URL parameters, bearer
-    tokens, and ``name: value`` / ``name=value`` pairs with a secret name."""
+    tokens, and ``name: value`` / ``name=value`` pairs with a secret name.
+
+    A long text (a 5 MB file a tool downloaded) is masked a piece at a time, cut where
+    no credential can span (``_pieces``): one regular expression over megabytes holds
+    the interpreter lock for half a second, so the screen froze even with the work in a
+    thread. Each piece is the same as the whole text would give, only shorter.
+    """
     text = value if isinstance(value, str) else ("" if value is None else str(value))
-    if "=" in text:
+    if len(text) <= PIECE_CHARS:
+        return _redact_piece(text)
+    return "".join(_redact_piece(piece) for piece in _pieces(text))
+
+
+# A text this long is masked in pieces, and each pattern runs on a piece only if the
+# piece holds a word that pattern's matches need. The patterns take 0.1 µs a character.
+PIECE_CHARS: Final = 1 << 16
+# Every secret name, once lowered, holds one of these (a test checks each ending and
+# word above): a piece without any of them has no name to mask after.
+_NAME_WORDS: Final = ("token", "secret", "pass", "key", "cred", "cookie", "auth", "pwd", "sig")
+# A shorter text is masked faster than its words are looked for.
+GLANCE_FROM_CHARS: Final = 256
+# What ``_BEARER`` and ``_NAMED``'s bare value take a following word along after.
+_SCHEMES: Final = ("bearer", "basic", "token", "bot", "digest")
+
+
+def _redact_piece(text: str) -> str:
+    named = bearer = True
+    if len(text) > GLANCE_FROM_CHARS:
+        lowered = text.lower()
+        named = any(word in lowered for word in _NAME_WORDS)
+        bearer = "bearer" in lowered
+    if named and "=" in text:
         text = _QUERY_PARAM.sub(_mask_query, text)
-    text = _BEARER.sub(lambda m: m.group(1) + redact_value(m.group(2)), text)
-    if ":" in text or "=" in text:
+    if bearer:
+        text = _BEARER.sub(lambda m: m.group(1) + redact_value(m.group(2)), text)
+    if named and (":" in text or "=" in text):
         text = _NAMED.sub(_mask_named, text)
     return text
+
+
+def _pieces(text: str) -> Iterator[str]:
+    """``text`` cut into pieces of about ``PIECE_CHARS``, each after a run of white space
+    holding a line break that no pattern's match can span (``_can_cut``). A text with no
+    such run (one long line) stays whole."""
+    start, end = 0, len(text)
+    while end - start > PIECE_CHARS:
+        cut = _cut_after(text, start + PIECE_CHARS)
+        if cut is None:
+            break
+        yield text[start:cut]
+        start = cut
+    yield text[start:]
+
+
+def _cut_after(text: str, at: int) -> int | None:
+    """The end of the first run of white space after ``at`` that holds a line break and
+    may be cut after; None when there is none."""
+    end = len(text)
+    while (brk := text.find("\n", at)) != -1:
+        first, last = brk, brk + 1
+        while first > 0 and text[first - 1].isspace():
+            first -= 1
+        while last < end and text[last].isspace():
+            last += 1
+        if _can_cut(text, first, last):
+            return last
+        at = last  # the next run: a long run of white space is walked once
+    return None
+
+
+def _can_cut(text: str, first: int, last: int) -> bool:
+    """Whether no match can hold the white space ``text[first:last]`` (which holds a line
+    break, so no quoted value, query parameter or name does): it neither follows a
+    separator (``name:`` then a space) or a scheme (``Bearer`` then a space), nor comes
+    before a separator (``name`` then a space then ``=``).
+
+    White space goes into a match only there; a piece's first character is then looked
+    at as after white space, as the whole text would. Letters outside ASCII may match an
+    ASCII one when case is ignored, so any of them before the run forbids the cut."""
+    if last < len(text) and text[last] in ":=":
+        return False
+    before = text[max(0, first - 7) : first]
+    if not before.isascii() or before[-1:] in (":", "="):
+        return False
+    return not before.lower().endswith(_SCHEMES)
 
 
 # -- data ----------------------------------------------------------------------------

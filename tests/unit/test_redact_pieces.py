@@ -1,0 +1,155 @@
+"""A long text is masked in pieces (``tui.redact._pieces``), and looked at for the words a
+pattern needs before the pattern runs: neither may change what comes out."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from unittest.mock import patch
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from tui import redact
+from tui.demo.huge import huge_attachment
+from tui.redact import MASK, redact_text
+
+
+def whole(text: str) -> str:
+    """What ``redact_text`` gave before pieces and glances: each pattern over the whole."""
+    if "=" in text:
+        text = redact._QUERY_PARAM.sub(redact._mask_query, text)
+    text = redact._BEARER.sub(lambda m: m.group(1) + redact.redact_value(m.group(2)), text)
+    if ":" in text or "=" in text:
+        text = redact._NAMED.sub(redact._mask_named, text)
+    return text
+
+
+# Fragments that make and break credentials: names, schemes, separators, quotes, the
+# white space a cut may fall in, and letters that match ASCII ones when case is ignored.
+FRAGMENTS = [
+    "token",
+    "Token",
+    "api_key",
+    "password",
+    "key",
+    "sig",
+    "auth",
+    "note",
+    "id",
+    "x",
+    "Bearer",
+    "basic",
+    "BOT",
+    "digest",
+    "abc123def456ghi",
+    "••",
+    ":",
+    "=",
+    ": ",
+    " = ",
+    "?",
+    "&",
+    ";",
+    '"',
+    "'",
+    "\\",
+    ",",
+    "}",
+    "]",
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    "\n\n",
+    " \n ",
+    "\r\n",
+    "\u2028",
+    "\u00a0",
+    "\u212a",
+    "\u017f",
+    "\u0130",
+    "é",
+]
+texts = st.one_of(
+    st.lists(st.sampled_from(FRAGMENTS), max_size=8),
+    st.lists(st.sampled_from(FRAGMENTS), max_size=60),
+).map("".join)
+
+
+@contextmanager
+def tiny_pieces() -> Iterator[None]:
+    """Pieces of a few characters and a glance at every piece: every cut and every
+    glance the fragments can make is tried."""
+    with patch.object(redact, "PIECE_CHARS", 3), patch.object(redact, "GLANCE_FROM_CHARS", 0):
+        yield
+
+
+@settings(max_examples=1000)
+@given(texts)
+@example("password: ba\u017fic\n abcdefghijkl")  # "ſ" is an "s" when case is ignored
+@example("x: to\u212aen\n abcdefghijkl")
+def test_pieces_and_glances_mask_exactly_what_the_whole_text_would(text):
+    with tiny_pieces():
+        assert redact_text(text) == whole(text)
+
+
+@given(texts)
+def test_the_pieces_put_back_together_are_the_text(text):
+    with tiny_pieces():
+        assert "".join(redact._pieces(text)) == text
+
+
+SECRET_WORDS = sorted({*redact._SECRET_ENDINGS, *redact._SECRET_WORDS, *redact._QUERY_WORDS, "key"})
+
+
+def test_every_secret_name_holds_a_word_the_glance_looks_for():
+    for name in SECRET_WORDS:
+        assert any(word in name for word in redact._NAME_WORDS), name
+
+
+@pytest.mark.parametrize("name", SECRET_WORDS)
+def test_a_glance_finds_every_secret_name_in_any_case(name):
+    # Long enough to be glanced at; nothing else in it names a secret.
+    filler = "lorem ipsum dolor " * 20
+    for shown in (name, name.upper(), f"my{name.title()}"):
+        text = f"{filler}{shown}=abcdefghijklmn {filler}?{shown}=abcdefghijklmn"
+        assert redact_text(text) == whole(text)
+        if shown != f"my{name.title()}":  # "myKey" names no secret; "key" in a URL does
+            assert MASK in redact_text(text)
+
+
+@tiny_pieces()
+def test_a_cut_never_falls_where_a_credential_goes_on():
+    for text in (
+        "Authorization: Bearer\n  abcdef123456",
+        "password:\n hunter2hunter2",
+        "password\n = hunter2hunter2",
+        "api_key =\nsk_live_123456789",
+    ):
+        assert len(list(redact._pieces(text))) == 1 or "hunter2" not in redact_text(text)
+        assert redact_text(text) == whole(text)
+        assert MASK in redact_text(text)
+
+
+def test_a_5mb_download_is_masked_in_pieces_of_bounded_size():
+    # What a tool that downloads a file returns: megabytes of lines, no credential.
+    content = huge_attachment(7, 3, 5 << 20)["content"]
+    pieces = list(redact._pieces(content))
+    assert "".join(pieces) == content
+    assert max(map(len, pieces)) < 2 * redact.PIECE_CHARS
+    # Glanced at, not searched: the three patterns over 5 MB take 0.6 s on this machine.
+    started = time.perf_counter()
+    assert redact_text(content) == content
+    assert time.perf_counter() - started < 0.3
+
+
+def test_credentials_in_a_long_text_are_masked_in_every_piece():
+    line = "row,{n},note: Authorization: Bearer abcdefghij{n} ?token=zyxwvutsrq{n}\n"
+    text = "".join(line.format(n=n) for n in range(20_000))
+    assert len(text) > 10 * redact.PIECE_CHARS
+    out = redact_text(text)
+    assert out == whole(text)
+    assert "abcdefghij" not in out and "zyxwvutsrq" not in out
