@@ -66,3 +66,36 @@ async def built(app: App[Any], pilot: Any, *widgets: Any) -> None:
         assert time.monotonic() < deadline, "never built"
         await pilot.pause(0.05)
     await settle(app, pilot)
+
+
+class LoopStalls:
+    """How long the event loop went without running a task that asks to run every 2 ms:
+    what a key pressed then would have waited. Start it inside the running app."""
+
+    TICK_S = 0.002
+
+    def __init__(self) -> None:
+        import asyncio
+        import time
+
+        self._clock = time.perf_counter
+        self.stalls: list[tuple[float, float]] = []  # (from, to) of each wait past a tick
+        self._task = asyncio.get_running_loop().create_task(self._tick())
+
+    async def _tick(self) -> None:
+        import asyncio
+
+        last = self._clock()
+        while True:
+            await asyncio.sleep(self.TICK_S)
+            now = self._clock()
+            self.stalls.append((last, now))
+            last = now
+
+    def longest(self, *, until: float) -> float:
+        """The longest stall before ``until`` (a ``time.perf_counter`` reading); a stall
+        that goes on past it counts up to it."""
+        self._task.cancel()
+        return max(
+            (min(end, until) - start for start, end in self.stalls if start < until), default=0.0
+        )

@@ -72,7 +72,8 @@ class DemoServer(LoopbackServer):
     # Test and demo hooks
 
     def add_log(self, **overrides: Any) -> dict[str, Any]:
-        """Inject one log "now" with the given fields; returns its list item as served."""
+        """Inject one log "now" with the given fields; returns its list item as served.
+        The fault plan's log faults (a huge detail, say) apply as to any other log."""
         json.dumps(overrides)  # reject what could never be served, here rather than later
         with self._lock:
             index = self._traffic.inject(self._now_ms(), overrides)

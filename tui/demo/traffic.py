@@ -257,7 +257,10 @@ class Traffic:
         """Store one log drawn like any other, then with `overrides` applied (see add_log)."""
         check_keys(overrides)
         self.advance(now_ms)
-        draft = self._draft(len(self.store), timestamp(overrides, now_ms))
+        index = len(self.store)
+        draft = self._draft(index, timestamp(overrides, now_ms))
+        if self.shaper is not None:  # the faults of the plan in force, as for any log
+            self.shaper(index, draft)
         apply_overrides(draft, overrides, self.world)
         return self.store.append(draft)
 

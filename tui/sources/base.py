@@ -128,4 +128,5 @@ async def fetch_call(source: LogSource, log_id: str) -> CallDetail:
         # The detail's error (the trace's are caught above), not a group of one.
         raise failures.exceptions[0] from None
     trace, problem = trace_task.result()
-    return build_call(detail_task.result(), trace, trace_problem=problem)
+    # Redacting a detail of megabytes takes a while: in a thread, so the loop answers keys.
+    return await asyncio.to_thread(build_call, detail_task.result(), trace, trace_problem=problem)
