@@ -187,6 +187,8 @@ PIECE_CHARS: Final = 1 << 16
 _NAME_WORDS: Final = ("token", "secret", "pass", "key", "cred", "cookie", "auth", "pwd", "sig")
 # A shorter text is masked faster than its words are looked for.
 GLANCE_FROM_CHARS: Final = 256
+# A secret name's word is followed by its separator within this many characters.
+_SEPARATOR_WITHIN: Final = 256
 # What ``_BEARER`` and ``_NAMED``'s bare value take a following word along after.
 _SCHEMES: Final = ("bearer", "basic", "token", "bot", "digest")
 
@@ -195,7 +197,7 @@ def _redact_piece(text: str) -> str:
     named = bearer = True
     if len(text) > GLANCE_FROM_CHARS:
         lowered = text.lower()
-        named = any(word in lowered for word in _NAME_WORDS)
+        named = _may_name_a_secret(lowered)
         bearer = "bearer" in lowered
     if named and "=" in text:
         text = _QUERY_PARAM.sub(_mask_query, text)
@@ -204,6 +206,21 @@ def _redact_piece(text: str) -> str:
     if named and (":" in text or "=" in text):
         text = _NAMED.sub(_mask_named, text)
     return text
+
+
+def _may_name_a_secret(lowered: str) -> bool:
+    """Whether ``lowered`` may hold a secret name that ``_QUERY_PARAM`` or ``_NAMED`` would
+    mask: one of the words every such name holds, with ``:`` or ``=`` soon after (a name
+    is at most 101 characters, and lowering may double a character). Base64 of a
+    download holds "key" a hundred times, but an ``=`` only at its end."""
+    for word in _NAME_WORDS:
+        at = lowered.find(word)
+        while at != -1:
+            ahead = lowered[at : at + _SEPARATOR_WITHIN]
+            if ":" in ahead or "=" in ahead:
+                return True
+            at = lowered.find(word, at + 1)
+    return False
 
 
 def _pieces(text: str) -> Iterator[str]:

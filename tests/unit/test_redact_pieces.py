@@ -3,6 +3,8 @@ pattern needs before the pattern runs: neither may change what comes out."""
 
 from __future__ import annotations
 
+import base64
+import random
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -167,6 +169,27 @@ def test_a_5mb_download_is_glanced_at_not_searched():
     with spied_patterns() as seen:
         assert redact_text(content) == content
     assert seen == []
+
+
+def test_base64_on_one_line_is_glanced_at_not_searched():
+    # An attachment: one line of 5 MB, "key" in it hundreds of times, "=" at its end.
+    content = base64.b64encode(random.Random(7).randbytes(3_900_001)).decode()
+    with spied_patterns() as seen:
+        assert redact_text(content) == content
+    assert seen == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "password" + "_" * 93,  # the longest name: its trailing "_" are no word
+        "x" * 90 + "credentials",
+        "\u0130" * 80 + "_api_key",
+    ],
+)
+def test_a_glance_finds_the_longest_secret_names(name):
+    text = f"{'lorem ipsum ' * 30}{name}: abcdefghijklmn\n{name}=abcdefghijklmn"
+    assert redact_text(text) == whole(text) != text
 
 
 def test_credentials_in_a_long_text_are_masked_in_every_piece():
