@@ -100,7 +100,11 @@ def is_sensitive_header(name: str) -> bool:
 
 # -- values --------------------------------------------------------------------------
 
-_SCHEME = re.compile(r"^(Bearer|Basic|Token|Bot|Digest)\s+", re.IGNORECASE)
+# Authorization schemes: a value keeps its scheme, and free text takes the word after one
+# along (so a cut in a long text never falls after one, ``_can_cut``).
+_SCHEME_WORDS: Final = ("bearer", "basic", "token", "bot", "digest")
+_SCHEMES_ALTERNATION: Final = "|".join(_SCHEME_WORDS)
+_SCHEME = re.compile(rf"^({_SCHEMES_ALTERNATION})\s+", re.IGNORECASE)
 
 
 def redact_value(value: object) -> str:
@@ -134,7 +138,7 @@ _NAMED = re.compile(
     r"(?<![A-Za-z0-9_.\-])(?P<name>[A-Za-z_][A-Za-z0-9_.\-]{0,100})"
     r"(?P<sep>\\?[\"']?\s{0,3}[:=]\s{0,3})"
     r"(?:(?P<q>\\?[\"'])(?P<quoted>[^\"'\n]{0,4096})(?P=q)"
-    r"|(?P<bare>(?:(?:Bearer|Basic|Token|Bot|Digest)\s+)?[^\s\"',;&}\]]{1,4096}))",
+    rf"|(?P<bare>(?:(?:{_SCHEMES_ALTERNATION})\s+)?[^\s\"',;&}}\]]{{1,4096}}))",
     re.IGNORECASE,
 )
 
@@ -189,8 +193,6 @@ _NAME_WORDS: Final = ("token", "secret", "pass", "key", "cred", "cookie", "auth"
 GLANCE_FROM_CHARS: Final = 256
 # A secret name's word is followed by its separator within this many characters.
 _SEPARATOR_WITHIN: Final = 256
-# What ``_BEARER`` and ``_NAMED``'s bare value take a following word along after.
-_SCHEMES: Final = ("bearer", "basic", "token", "bot", "digest")
 
 
 def _redact_piece(text: str) -> str:
@@ -267,7 +269,7 @@ def _can_cut(text: str, first: int, last: int) -> bool:
     before = text[max(0, first - 7) : first]
     if not before.isascii() or before[-1:] in (":", "="):
         return False
-    return not before.lower().endswith(_SCHEMES)
+    return not before.lower().endswith(_SCHEME_WORDS)
 
 
 # -- data ----------------------------------------------------------------------------
