@@ -7,17 +7,14 @@ Composio's own SDKs use): a flag would leave it in ``ps`` and shell history.
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from tui.constants import (
     BUDDY_DEFAULT_BASE_URL,
@@ -195,6 +192,8 @@ def table_columns(value: object, where: str) -> tuple[tuple[str, ...], str | Non
         return DEFAULT_TABLE_COLUMNS, f"{where}: [table] needs a list of columns: {example}"
     for name in value:
         if not isinstance(name, str) or name not in TABLE_COLUMNS:
+            import difflib
+
             close = difflib.get_close_matches(str(name), TABLE_COLUMNS, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             return DEFAULT_TABLE_COLUMNS, (
@@ -211,6 +210,11 @@ def time_zone(value: object, where: str) -> tzinfo | None:
         return None
     if value in ("UTC", "utc", "Z"):
         return UTC
+    # zoneinfo, difflib and tomllib are imported when there is something for them to
+    # read: most starts have no config.toml and no named zone (issue 15, first rows).
+    import difflib
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
     if isinstance(value, str) and value:
         try:
             return ZoneInfo(value)
@@ -361,6 +365,8 @@ def read_config(path: Path) -> dict[str, Any]:
         raise ConfigError(
             f"{path} is not UTF-8 text (byte {error.start}); save it as UTF-8 or remove it"
         ) from None
+    import tomllib
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -10,10 +10,14 @@ No Textual; the screen calls this from a worker.
 
 from __future__ import annotations
 
-from tui.models.call import CallDetail
+from typing import TYPE_CHECKING
+
 from tui.models.entry import LogEntry
 from tui.query import Filter, LogQuery, TimeRange
 from tui.sources.base import LogSource
+
+if TYPE_CHECKING:  # the call model is loaded with the first detail (issue 15)
+    from tui.models.call import CallDetail
 
 META_TOOLKIT = "composio"  # the toolkit of Composio's meta tools (COMPOSIO_MULTI_EXECUTE_TOOL…)
 CHILD_PAGE = 100

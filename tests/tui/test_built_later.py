@@ -165,14 +165,21 @@ async def test_the_footer_is_composed_again_only_when_its_keys_change(app_factor
 
 
 def test_the_screen_imports_no_module_its_first_frame_does_not_need():
-    """The secondary screens (the copy viewer pulls in TextArea) and tomlkit (only for
-    writing config.toml) are imported when first used, not with the app."""
+    """The secondary screens (the copy viewer pulls in TextArea), tomlkit (only for
+    writing config.toml), what the detail pane's tabs are made of (the call model, the
+    JSON, timeline and log views, Textual's tabs), what the copy and export keys build
+    with, and what reads a config.toml or a named zone, are imported when first used,
+    not with the app: together they were a tenth of its start-up (issue 15)."""
     code = (
         "import sys\n"
-        "import tui.ui.app\n"
-        "later = ('tomlkit', 'tui.ui.screens.stats', 'tui.ui.screens.alerts', "
-        "'tui.ui.screens.diff', 'tui.ui.screens.views', 'tui.ui.screens.sources', "
-        "'tui.ui.screens.copied', 'textual.widgets._text_area')\n"
+        "import tui.cli.main, tui.cli.screen_cmd, tui.ui.app\n"
+        "later = ('tomlkit', 'tomllib', 'zoneinfo', 'tui.ui.screens.stats', "
+        "'tui.ui.screens.alerts', 'tui.ui.screens.diff', 'tui.ui.screens.views', "
+        "'tui.ui.screens.sources', 'tui.ui.screens.copied', 'textual.widgets._text_area', "
+        "'tui.models.call', 'tui.curl', 'tui.export', 'tui.diff', 'tui.ui.buddy_copy', "
+        "'tui.ui.widgets.json_view', 'tui.ui.widgets.timeline', "
+        "'tui.ui.widgets.action_log', 'tui.ui.widgets.buddy_summary', "
+        "'textual.widgets._tabbed_content')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in later or m in later))\n"
     )
     assert run_python(code) == "[]"

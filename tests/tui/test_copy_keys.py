@@ -352,12 +352,13 @@ async def test_f1_shows_the_keys_and_hides_them_again(app_factory):
 
 
 async def test_a_bug_in_an_export_is_said_not_lost(app_factory, export_dir, monkeypatch):
-    import tui.ui.copy_keys
+    import tui.export
 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug in the export")
 
-    monkeypatch.setattr(tui.ui.copy_keys, "write_matching", broken)
+    # Where the export key finds it (imported when the key is pressed).
+    monkeypatch.setattr(tui.export, "write_matching", broken)
     app = app_factory()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)

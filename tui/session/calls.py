@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from tui.family import find_children
-from tui.models.call import CallDetail
 from tui.models.entry import LogEntry
 from tui.query import Filter, LogQuery, TimeRange
 from tui.sources.base import LogSource, fetch_call
+
+if TYPE_CHECKING:  # the call model is loaded with the first detail (issue 15)
+    from tui.models.call import CallDetail
 
 MAX_CACHED_CALLS = 64  # details kept so moving back to a row is instant
 

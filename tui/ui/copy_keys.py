@@ -11,24 +11,28 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 from textual.app import App
 
 from tui import fmt, jsonout
 from tui.config import Settings
 from tui.constants import ENV_API_KEY
-from tui.curl import Curl, detail_curl, list_curl, rerun_curl
 from tui.errors import ApiError
-from tui.export import create_export, write_matching
 from tui.locations import export_dir
-from tui.models.call import CallDetail
 from tui.models.entry import LogEntry
 from tui.query import LogQuery
 from tui.sanitize import clean, escape_controls, strip_controls
 from tui.session import Session
-from tui.ui import buddy_copy
 from tui.ui.messages import CopyReady, ExportDone
+
+if TYPE_CHECKING:
+    from tui.curl import Curl
+    from tui.models.call import CallDetail
+
+# What builds commands and exports (tui.curl, tui.export, buddy_copy, and the call model
+# they read) is imported by the key that needs it: not one of them is needed for the
+# first rows, and together they were a tenth of the screen's own imports (issue 15).
 
 # Exports this large take seconds: say that one has started.
 LARGE_EXPORT = 20_000
@@ -106,6 +110,8 @@ class CopyKeys:
     def _buddy(self, log_id: str) -> tuple[bool, LogEntry | None]:
         """Whether the keys treat the row as a Buddy action execution, and its entry
         (None when it is not held)."""
+        from tui.ui import buddy_copy
+
         entry = self._entry(log_id)
         return buddy_copy.is_buddy(self.settings, entry), entry
 
@@ -145,6 +151,9 @@ class CopyKeys:
         self._copy(safe, "log id (escaped)", (note,))
 
     def copy_detail_curl(self) -> None:
+        from tui.curl import detail_curl
+        from tui.ui import buddy_copy
+
         log_id = self._selection()
         if log_id is None:
             return
@@ -164,11 +173,15 @@ class CopyKeys:
         if not buddy:
             self.copy_from_call("rerun")
             return
+        from tui.ui import buddy_copy
+
         made = buddy_copy.retry(self.settings, entry, log_id)
         self._copy_or_say(made, f"retry curl for run {clean(buddy_copy.run_of(log_id))}")
 
     def copy_web_link(self) -> None:
         """w: the row's page in a web app (a Buddy run's ``html_url``)."""
+        from tui.ui import buddy_copy
+
         log_id = self._selection()
         if log_id is None:
             return
@@ -179,6 +192,9 @@ class CopyKeys:
         self._copy(*found)
 
     def copy_list_curl(self) -> None:
+        from tui.curl import Curl, list_curl
+        from tui.ui import buddy_copy
+
         log_id = self._current_log_id()
         entry = self._entry(log_id) if log_id is not None else None
         if buddy_copy.is_buddy(self.settings, entry):
@@ -219,6 +235,8 @@ class CopyKeys:
         self.app.post_message(CopyReady(kind, call))
 
     def copy_ready(self, message: CopyReady) -> None:
+        from tui.curl import rerun_curl
+
         call = message.call
         if message.kind == "json":
             what = f"JSON of {clean(call.log_id)}"
@@ -234,6 +252,8 @@ class CopyKeys:
     # -- export ----------------------------------------------------------------------
 
     def export(self) -> None:
+        from tui.export import create_export
+
         store = self.session.store
         if not len(store):
             self.app.notify("Nothing to export yet: no logs are loaded.", timeout=3)
@@ -256,6 +276,8 @@ class CopyKeys:
     async def _export(self, path: Path, out: TextIO, query: LogQuery) -> None:
         """Rows are read from the store here, on the loop (it is not thread-safe), a chunk
         at a time; the JSON work and the writing happen in a thread."""
+        from tui.export import write_matching
+
         written = 0
         # The calls opened this session go out whole (detail and per-step log), so the
         # file shows them again with their timeline and request/response.

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
 from tui.errors import ApiError
-from tui.models.call import CallDetail
 from tui.models.entry import LogEntry
 from tui.session import Purpose
 from tui.tail import TailBatch
+
+if TYPE_CHECKING:  # the call model is loaded with the first detail (issue 15)
+    from tui.models.call import CallDetail
 
 # Every message carries the generation of the query it was fetched for: applying a new
 # query starts a new generation, and what arrives for an old one is dropped.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import tzinfo
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,21 +19,19 @@ from textual.widgets import Input
 
 from tui.config import default_columns
 from tui.debuglog import internal_error
-from tui.diagnose import Diagnosis, diagnose
 from tui.errors import ApiError
 from tui.family import is_meta_tool
-from tui.models.call import CallDetail
 from tui.models.entry import LogEntry
 from tui.query import Kind, LogQuery
 from tui.session import Calls
 from tui.session.action_log import read_chunk
 from tui.session.state import StatusInfo, TitleInfo
+from tui.sources.buddy.rows import SOURCE_NAME as BUDDY
 from tui.store import LogStore
 from tui.ui.actions import bindings
 from tui.ui.messages import CallFailed, CallLoaded, ChildrenFound
 from tui.ui.screens.main_layout import body_classes, configured_columns, sidebar_fits
 from tui.ui.widgets.alert_banner import AlertBanner
-from tui.ui.widgets.buddy_summary import SOURCE as BUDDY
 from tui.ui.widgets.detail_pane import LOG_TAB, DetailPane
 from tui.ui.widgets.filter_sidebar import FilterSidebar
 from tui.ui.widgets.keys_footer import KeysFooter
@@ -44,6 +42,10 @@ from tui.ui.widgets.stats_strip import StatsStrip
 from tui.ui.widgets.status_line import StatusLine
 from tui.ui.widgets.title_bar import TitleBar
 from tui.ui.working_keys import working
+
+if TYPE_CHECKING:  # loaded with the first detail, not with the first rows (issue 15)
+    from tui.diagnose import Diagnosis
+    from tui.models.call import CallDetail
 
 MAX_CHILDREN_KEPT = 32  # meta-tool calls whose children are kept, so going back is instant
 MAX_BACK = 50  # calls Backspace can go back through
@@ -310,6 +312,8 @@ class MainScreen(Screen[None]):
 
     def _diagnose(self, call: CallDetail) -> Diagnosis | None:
         """The call's diagnosis; an unknown tool's names the close slugs seen in the logs."""
+        from tui.diagnose import diagnose
+
         return diagnose(call, seen_tools=self._values().get("tool_slug", ()))
 
     @work(group="detail", exclusive=True, exit_on_error=False)

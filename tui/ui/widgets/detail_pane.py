@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import tzinfo
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -25,21 +25,25 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import OptionList, Static, TabbedContent, TabPane
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
 from tui import fmt
-from tui.diagnose import Diagnosis
-from tui.models.call import CallDetail
 from tui.models.entry import LogEntry
 from tui.sanitize import clean
 from tui.ui.actions import bindings
-from tui.ui.widgets.action_log import ActionLogView, ReadChunk
-from tui.ui.widgets.buddy_summary import buddy_summary_text, is_buddy, status_style
 from tui.ui.widgets.built_later import BuiltLater
 from tui.ui.widgets.facts import Facts
-from tui.ui.widgets.json_view import JsonView
-from tui.ui.widgets.timeline import TimelineView
+
+if TYPE_CHECKING:
+    from textual.widgets import OptionList, TabbedContent
+
+    from tui.diagnose import Diagnosis
+    from tui.models.call import CallDetail
+    from tui.ui.widgets.action_log import ActionLogView, ReadChunk
+
+# What the tabs are made of (the JSON, timeline and log views, Textual's tabs, the call
+# model) is imported where they are composed and drawn, after the first rows: with the
+# pane only an empty shell at start, none of it is needed for them (issue 15).
 
 LOG_TAB = "tab-log"
 
@@ -158,6 +162,12 @@ class DetailPane(BuiltLater, Vertical, can_focus=False):
         self._log_followed: str | None = None  # the row whose action log is read (the Log tab)
 
     def compose_children(self) -> ComposeResult:
+        from textual.widgets import OptionList, TabbedContent, TabPane
+
+        from tui.ui.widgets.action_log import ActionLogView
+        from tui.ui.widgets.json_view import JsonView
+        from tui.ui.widgets.timeline import TimelineView
+
         yield Static("", id="detail-head", markup=False)
         with TabbedContent(id="detail-tabs"):
             with TabPane("Summary", id="tab-summary"), VerticalScroll(id="detail-summary-scroll"):
@@ -177,12 +187,19 @@ class DetailPane(BuiltLater, Vertical, can_focus=False):
                 yield ActionLogView(id="detail-log")
 
     def on_built(self) -> None:
-        self.query_one(TabbedContent).hide_tab(LOG_TAB)
+        self._tabs().hide_tab(LOG_TAB)
+
+    def _tabs(self) -> TabbedContent:
+        from textual.widgets import TabbedContent
+
+        return self.query_one(TabbedContent)
 
     # -- the Log tab: a Buddy action's log, followed (tui.ui.widgets.action_log) -------
 
     @property
     def log_view(self) -> ActionLogView:
+        from tui.ui.widgets.action_log import ActionLogView
+
         return self.query_one(ActionLogView)
 
     @property
@@ -195,7 +212,7 @@ class DetailPane(BuiltLater, Vertical, can_focus=False):
         self._log_followed = log_id
 
         def draw() -> None:
-            self.query_one(TabbedContent).show_tab(LOG_TAB)
+            self._tabs().show_tab(LOG_TAB)
             self.log_view.follow(log_id, read, interval)
 
         self.draw("log", draw)
@@ -210,7 +227,7 @@ class DetailPane(BuiltLater, Vertical, can_focus=False):
         view = self.log_view
         view.stop()
         view.lines_view.reset(None)
-        tabs = self.query_one(TabbedContent)
+        tabs = self._tabs()
         if tabs.active == LOG_TAB:
             tabs.active = "tab-summary"
         tabs.hide_tab(LOG_TAB)
@@ -234,6 +251,10 @@ class DetailPane(BuiltLater, Vertical, can_focus=False):
     def _draw_call(
         self, call: CallDetail, diagnosis: Diagnosis | None, now_ms: int, tabs: int
     ) -> None:
+        from tui.ui.widgets.buddy_summary import buddy_summary_text, is_buddy, status_style
+        from tui.ui.widgets.json_view import JsonView
+        from tui.ui.widgets.timeline import TimelineView
+
         buddy = is_buddy(call)
         state = ("FAILED", "bold red") if call.failed else ("ok", "bold green")
         if buddy and not call.failed and call.status != "success":
@@ -267,6 +288,8 @@ class DetailPane(BuiltLater, Vertical, can_focus=False):
         """Highlight the query's words in every JSON view of the pane and in the Log tab
         (n/N there jump)."""
 
+        from tui.ui.widgets.json_view import JsonView
+
         def draw() -> None:
             for view in self.query(JsonView):
                 view.search(words)
@@ -280,6 +303,9 @@ class DetailPane(BuiltLater, Vertical, can_focus=False):
         self.draw("children", lambda: self._draw_children(text, children))
 
     def _draw_children(self, text: Text | None, children: list[LogEntry] | None) -> None:
+        from textual.widgets import OptionList
+        from textual.widgets.option_list import Option
+
         head = self.query_one("#detail-children-head", Static)
         head.display = text is not None
         head.update(text or "")
@@ -319,14 +345,14 @@ class DetailPane(BuiltLater, Vertical, can_focus=False):
         """1-4: the tab ``tab`` (its TabPane id), whatever has focus."""
 
         def draw() -> None:
-            self.query_one(TabbedContent).active = tab
+            self._tabs().active = tab
 
         self.draw("tab", draw)
 
     def focus_tabs(self) -> None:
 
         def draw() -> None:
-            self.query_one(TabbedContent).query_one("Tabs").focus()
+            self._tabs().query_one("Tabs").focus()
 
         self.draw("focus", draw)
 
