@@ -71,6 +71,11 @@ def clean(value: object, *, max_len: int | None = DEFAULT_MAX_LEN, one_line: boo
     text = value if isinstance(value, str) else ("" if value is None else str(value))
     if max_len is not None and len(text) > max_len:
         text = text[:max_len] + ELLIPSIS
+    if text.isascii() and text.isprintable():
+        # Nothing to do: every character escaped or cut below is a control (newlines and
+        # tabs among them) or not ASCII. Most ids, names and messages are such text, and
+        # this answers them about twenty times faster than the expressions (issue 15).
+        return text
     if one_line:
         text = text.replace("\r\n", "\n").replace("\n", NEWLINE_MARK).replace("\t", " ")
     return _STACKED.sub(r"\1", _UNDRAWABLE.sub(_visible, text))

@@ -37,6 +37,26 @@ def test_clean_never_leaves_a_control_character(value):
     assert all(ch in "\n\t" or ord(ch) >= 0x20 for ch in out)
 
 
+def _clean_by_the_expressions(text: str, one_line: bool) -> str:
+    """What ``clean`` does to a text that fits, without its shortcut for plain ASCII."""
+    from tui.sanitize import _STACKED, _UNDRAWABLE, _visible
+
+    if one_line:
+        text = text.replace("\r\n", "\n").replace("\n", "⏎").replace("\t", " ")
+    return _STACKED.sub(r"\1", _UNDRAWABLE.sub(_visible, text))
+
+
+@given(
+    st.text(alphabet=st.characters(max_codepoint=0x7F))
+    | st.text(alphabet=st.sampled_from("ab \t\n\r\x00\x1b\x7f\x9b\u202e\u0300\u0301\u0302é")),
+    st.booleans(),
+)
+def test_the_ascii_shortcut_gives_what_the_expressions_give(value, one_line):
+    assert clean(value, max_len=None, one_line=one_line) == _clean_by_the_expressions(
+        value, one_line
+    )
+
+
 def test_invisible_characters_become_visible():
     from tui.sanitize import clean
 
