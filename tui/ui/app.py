@@ -161,7 +161,7 @@ class ToolwatchApp(SourceKeys, WatchKeys, CopyActions, CrashReportingApp):
     def _draw_state(self) -> None:
         """Show the session's status and title, where they changed."""
         status, title = self.session.status, self.session.title
-        if not self.main_screen.is_mounted:
+        if not (self.is_running and self.main_screen.is_mounted):
             return
         if status is not self._shown[0]:
             self.main_screen.show_status(status)
@@ -350,8 +350,10 @@ class ToolwatchApp(SourceKeys, WatchKeys, CopyActions, CrashReportingApp):
 
     def on_logs_arrived(self, message: LogsArrived) -> None:
         session = self.session
-        if not session.is_current(message.generation):
-            return  # fetched for a query that is no longer applied
+        if not (self.is_running and session.is_current(message.generation)):
+            # Fetched for a query no longer applied, or landing as the app quits (its
+            # store is closed and the screen's widgets are going: q at start).
+            return
         if session.source_restarted:
             # The file shrank or was replaced: the rows held may no longer be in it.
             self.notify("The file was truncated or replaced: reading it again from the start.")

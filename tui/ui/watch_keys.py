@@ -62,6 +62,8 @@ class WatchKeys(_AppBase):
         return self.main_screen.query_one(StatsStrip)
 
     def _draw_strip(self) -> None:
+        if not self.is_running:
+            return  # quitting: the strip may be gone already
         strip = self.stats_strip
         if strip.display:
             strip.show(trend(self.session.watching.stats, self.session.now_ms()))
