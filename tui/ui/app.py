@@ -34,6 +34,7 @@ from tui.ui.copy_actions import CopyActions
 from tui.ui.copy_keys import CopyKeys
 from tui.ui.crash_reporting import CrashReportingApp
 from tui.ui.diff_keys import DiffKeys
+from tui.ui.early_answers import EarlyAnswers
 from tui.ui.keymap import load_keymap
 from tui.ui.messages import LogsArrived, PollFailed
 from tui.ui.poll_timers import PollTimers
@@ -107,6 +108,7 @@ class ToolwatchApp(SourceKeys, WatchKeys, CopyActions, CrashReportingApp):
         )
         self._shown = (self.session.status, self.session.title)
         self.theme_keeper = ThemeKeeper(self)
+        self._early = EarlyAnswers()
 
     def notify(
         self,
@@ -174,6 +176,13 @@ class ToolwatchApp(SourceKeys, WatchKeys, CopyActions, CrashReportingApp):
     def get_default_screen(self) -> MainScreen:
         return self.main_screen
 
+    def on_load(self) -> None:
+        # The first page is asked for now, while Textual builds the screen (early_answers).
+        query = self.session.try_parse(self.session.starting_text())
+        if query is not None:
+            self.session.apply(self.session.starting_text(), query, restart=False)
+        self.poll_now()
+
     def on_main_screen_ready(self, message: MainScreen.Ready) -> None:
         self._apply_keymap()
         self.theme_keeper.start()
@@ -184,14 +193,14 @@ class ToolwatchApp(SourceKeys, WatchKeys, CopyActions, CrashReportingApp):
         self.main_screen.show_title(self.session.title)
         self._shown = (self.session.status, self.session.title)
         text = self.session.starting_text()
-        query = self.session.try_parse(text)
-        if query is None:
+        if self.session.try_parse(text) is None:
             # One that no longer parses is left in the bar with its error, unfiltered.
             self.main_screen.show_draft(text)
         else:
-            self.apply_query(text, query, restart=False)
-        self.poll_now()
+            self.main_screen.show_query(self.session.query, text)  # applied at load
+            self._draw_state()
         self.timers.start()
+        self._early.release(self.on_logs_arrived, self.on_poll_failed)
 
     async def on_unmount(self) -> None:
         await self.session.aclose()
@@ -349,6 +358,8 @@ class ToolwatchApp(SourceKeys, WatchKeys, CopyActions, CrashReportingApp):
     # -- handlers: the only code that changes the store and the screen ------------
 
     def on_logs_arrived(self, message: LogsArrived) -> None:
+        if self._early.hold(message):
+            return  # the screen is not ready yet
         session = self.session
         if not (self.is_running and session.is_current(message.generation)):
             # Fetched for a query no longer applied, or landing as the app quits (its
@@ -375,6 +386,8 @@ class ToolwatchApp(SourceKeys, WatchKeys, CopyActions, CrashReportingApp):
             self._request("older")
 
     def on_poll_failed(self, message: PollFailed) -> None:
+        if self._early.hold(message):
+            return
         if not self.session.is_current(message.generation):
             return
         failure = self.session.failed(message.error, message.purpose)
