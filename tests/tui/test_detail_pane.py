@@ -214,9 +214,13 @@ async def test_a_5mb_response_is_fetched_without_holding_the_screen(
         assert table.selected.id == huge["id"]
         await asyncio.wait_for(huge_fetched.wait(), timeout=30)
         # Masking the credentials in 5 MB held the loop for 0.55 s here, before it was
-        # done in pieces in a thread; fetching and reading the JSON now hold it 0.05 s.
+        # done in pieces in a thread; fetching and reading the JSON now hold it 0.03-0.13
+        # s. The bound leaves room for what is not toolwatch's: the demo server, in this
+        # process, writes the 5 MB in one call that holds the interpreter ~30 ms, and a
+        # loaded machine (the full suite on 2 cores) can stop the process inside one
+        # (0.37 s once in three full runs with a bound of 0.25 s).
         longest = stalls.longest(until=huge_fetched_at[0])
-        assert longest < 0.25, f"the loop was held {longest:.2f} s while 5 MB were fetched"
+        assert longest < 0.4, f"the loop was held {longest:.2f} s while 5 MB were fetched"
         await settle(app, pilot)
         await settle(app, pilot)
         assert pane(app).call is not None and pane(app).call.log_id == huge["id"]

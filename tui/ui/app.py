@@ -105,6 +105,7 @@ class ToolwatchApp(SourceKeys, WatchKeys, CopyActions, CrashReportingApp):
             values=lambda: self.session.seen_values,
             clock=clock,
             kind=settings.query_kind,
+            on_ready=self._screen_ready,
         )
         self._shown = (self.session.status, self.session.title)
         self.theme_keeper = ThemeKeeper(self)
@@ -163,7 +164,7 @@ class ToolwatchApp(SourceKeys, WatchKeys, CopyActions, CrashReportingApp):
     def _draw_state(self) -> None:
         """Show the session's status and title, where they changed."""
         status, title = self.session.status, self.session.title
-        if not (self.is_running and self.main_screen.is_mounted):
+        if not (self.is_running and self._early.ready):
             return
         if status is not self._shown[0]:
             self.main_screen.show_status(status)
@@ -183,7 +184,7 @@ class ToolwatchApp(SourceKeys, WatchKeys, CopyActions, CrashReportingApp):
             self.session.apply(self.session.starting_text(), query, restart=False)
         self.poll_now()
 
-    def on_main_screen_ready(self, message: MainScreen.Ready) -> None:
+    def _screen_ready(self) -> None:
         self._apply_keymap()
         self.theme_keeper.start()
         self.start_watching()
@@ -198,7 +199,6 @@ class ToolwatchApp(SourceKeys, WatchKeys, CopyActions, CrashReportingApp):
             self.main_screen.show_draft(text)
         else:
             self.main_screen.show_query(self.session.query, text)  # applied at load
-            self._draw_state()
         self.timers.start()
         self._early.release(self.on_logs_arrived, self.on_poll_failed)
 
@@ -348,18 +348,18 @@ class ToolwatchApp(SourceKeys, WatchKeys, CopyActions, CrashReportingApp):
 
     async def _fetch_and_post(self, purpose: Purpose) -> None:
         fetched = await self.session.fetch(purpose)
+        answer: LogsArrived | PollFailed | None = None
         if fetched.error is not None:
-            self.post_message(
-                PollFailed(fetched.error, fetched.at, fetched.purpose, fetched.generation)
-            )
+            answer = PollFailed(fetched.error, fetched.at, fetched.purpose, fetched.generation)
         elif fetched.batch is not None:
-            self.post_message(LogsArrived(fetched.batch, fetched.purpose, fetched.generation))
+            answer = LogsArrived(fetched.batch, fetched.purpose, fetched.generation)
+        # Kept for the screen at once if it is not ready: it may then show it first.
+        if answer is not None and not self._early.hold(answer):
+            self.post_message(answer)
 
     # -- handlers: the only code that changes the store and the screen ------------
 
     def on_logs_arrived(self, message: LogsArrived) -> None:
-        if self._early.hold(message):
-            return  # the screen is not ready yet
         session = self.session
         if not (self.is_running and session.is_current(message.generation)):
             # Fetched for a query no longer applied, or landing as the app quits (its
@@ -386,8 +386,6 @@ class ToolwatchApp(SourceKeys, WatchKeys, CopyActions, CrashReportingApp):
             self._request("older")
 
     def on_poll_failed(self, message: PollFailed) -> None:
-        if self._early.hold(message):
-            return
         if not self.session.is_current(message.generation):
             return
         failure = self.session.failed(message.error, message.purpose)

@@ -1,9 +1,10 @@
 """What the first requests bring before the screen is ready (issue 15, first rows).
 
 The app asks for the first page as it starts (``on_load``), while Textual builds the
-screen, instead of once the screen is up: its rows are then there for the first paint
-but one, not after two more. An answer that lands before the screen is ready is held
-here, and handled, in the order it came, when it is.
+screen, instead of once the screen is up. An answer that lands before the screen is
+ready is held here by the worker that fetched it, and handled, in the order it came,
+when the screen has mounted its widgets and before it paints them: a file's rows are
+then in the first paint, where they came three paints later before.
 """
 
 from __future__ import annotations
@@ -18,6 +19,11 @@ Answer = LogsArrived | PollFailed
 class EarlyAnswers:
     def __init__(self) -> None:
         self._held: list[Answer] | None = []  # None once the screen is ready
+
+    @property
+    def ready(self) -> bool:
+        """Whether the screen is ready (what was held is handled)."""
+        return self._held is None
 
     def hold(self, answer: Answer) -> bool:
         """Keep ``answer`` for later, while the screen is not ready (then True)."""

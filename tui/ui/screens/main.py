@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.binding import ActiveBinding, BindingType
 from textual.containers import Horizontal
 from textual.events import Resize
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -72,8 +71,10 @@ class MainScreen(Screen[None]):
         values: Callable[[], Mapping[str, Iterable[str]]],
         clock: Callable[[], float] = time.time,
         kind: Kind = None,
+        on_ready: Callable[[], None] = lambda: None,
     ) -> None:
         super().__init__()
+        self._on_ready = on_ready
         self._kind = kind  # the source's: the bar and the sidebar offer its fields
         self.store = store
         self._calls = calls
@@ -107,14 +108,13 @@ class MainScreen(Screen[None]):
         yield StatusLine(tz=self._tz, id="status-line")
         yield KeysFooter()
 
-    class Ready(Message):
-        """The screen's widgets exist: the app may start the query and the polling."""
-
     def on_mount(self) -> None:
         self.query_one(LogTable).focus()
         if self._columns_problem:
             self.notify(self._columns_problem, severity="warning", timeout=15, markup=False)
-        self.post_message(self.Ready())
+        # The widgets exist: the app draws its state, and the rows come already, now,
+        # before the first paint (a message would be handled after it; issue 15).
+        self._on_ready()
 
     def on_resize(self, event: Resize) -> None:
         if self._sidebar_choice is None:
