@@ -5,6 +5,8 @@ rows are drawn; what the screen asks of them before that is shown when they are.
 from __future__ import annotations
 
 import html
+import json
+import os
 import re
 from collections.abc import AsyncIterator
 from typing import Any
@@ -164,22 +166,64 @@ async def test_the_footer_is_composed_again_only_when_its_keys_change(app_factor
         await screen_showing(app, pilot, "Cancel")
 
 
+# Imported when first used, not with the app or for its first rows: the secondary
+# screens (the copy viewer pulls in TextArea), tomlkit (only for writing config.toml),
+# what the detail pane's tabs are made of (the call model, the JSON, timeline and log
+# views, Textual's tabs), what the copy and export keys build with, and what reads a
+# config.toml or a named zone. Together they were a tenth of the start-up (issue 15).
+LATER = (
+    "tomlkit", "tomllib", "zoneinfo", "tui.ui.screens.stats", "tui.ui.screens.alerts",
+    "tui.ui.screens.diff", "tui.ui.screens.views", "tui.ui.screens.sources",
+    "tui.ui.screens.copied", "textual.widgets._text_area", "tui.models.call", "tui.curl",
+    "tui.export", "tui.diff", "tui.ui.buddy_copy", "tui.ui.widgets.json_view",
+    "tui.ui.widgets.timeline", "tui.ui.widgets.action_log", "tui.ui.widgets.buddy_summary",
+    "textual.widgets._tabbed_content",
+)  # fmt: skip
+LOADED_LATER = (
+    f"later = {LATER!r}\n"
+    "print(sorted(m for m in sys.modules if m.split('.')[0] in later or m in later))\n"
+)
+
+
 def test_the_screen_imports_no_module_its_first_frame_does_not_need():
-    """The secondary screens (the copy viewer pulls in TextArea), tomlkit (only for
-    writing config.toml), what the detail pane's tabs are made of (the call model, the
-    JSON, timeline and log views, Textual's tabs), what the copy and export keys build
-    with, and what reads a config.toml or a named zone, are imported when first used,
-    not with the app: together they were a tenth of its start-up (issue 15)."""
-    code = (
-        "import sys\n"
-        "import tui.cli.main, tui.cli.screen_cmd, tui.ui.app\n"
-        "later = ('tomlkit', 'tomllib', 'zoneinfo', 'tui.ui.screens.stats', "
-        "'tui.ui.screens.alerts', 'tui.ui.screens.diff', 'tui.ui.screens.views', "
-        "'tui.ui.screens.sources', 'tui.ui.screens.copied', 'textual.widgets._text_area', "
-        "'tui.models.call', 'tui.curl', 'tui.export', 'tui.diff', 'tui.ui.buddy_copy', "
-        "'tui.ui.widgets.json_view', 'tui.ui.widgets.timeline', "
-        "'tui.ui.widgets.action_log', 'tui.ui.widgets.buddy_summary', "
-        "'textual.widgets._tabbed_content')\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in later or m in later))\n"
-    )
+    code = "import sys\nimport tui.cli.main, tui.cli.screen_cmd, tui.ui.app\n" + LOADED_LATER
     assert run_python(code) == "[]"
+
+
+def test_the_first_rows_of_a_file_import_none_of_them_either(demo_server, tmp_path):
+    """Nor does showing a file's first rows (the pane and sidebar stay unbuilt), which
+    draws the query into the pane and the sidebar that will show it."""
+    path = tmp_path / "logs.jsonl"
+    rows = [demo_server.add_log(status="failed") for _ in range(5)]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    code = (
+        "import asyncio, sys\n"
+        "from tui.cli.main import COMMANDS\n"
+        "from tui.cli.parser import parse_args\n"
+        "from tui.cli.settings import settings_from_flags\n"
+        "from tui.sources.open import open_source\n"
+        "from tui.ui.app import ToolwatchApp\n"
+        "from tui.ui.screens.main import MainScreen\n"
+        "MainScreen._build_hidden = lambda screen: None\n"
+        f"args = parse_args(['--file', {str(path)!r}], COMMANDS)\n"
+        "async def main():\n"
+        "    with settings_from_flags(args, 2.0, 5.0, query_text='failed') as settings:\n"
+        "        source = open_source(settings, for_screen=True)\n"
+        "        app = ToolwatchApp(settings, source=source, poll_on_interval=False)\n"
+        "        async with app.run_test(size=(120, 40)) as pilot:\n"
+        "            for _ in range(500):\n"
+        "                if app.session.store.oldest_ms is not None: break\n"
+        "                await asyncio.sleep(0.01)\n"
+        "            await pilot.pause()\n"
+        "            assert len(app.session.store), 'no rows'\n"
+        + "            "
+        + LOADED_LATER.replace("\n", "\n            ").rstrip()
+        + "\n"
+        "asyncio.run(main())\n"
+    )
+    env = {
+        **os.environ,
+        "TOOLWATCH_STATE_DIR": str(tmp_path),
+        "TOOLWATCH_CONFIG_DIR": str(tmp_path),
+    }
+    assert run_python(code, env=env) == "[]"

@@ -288,9 +288,9 @@ class DetailPane(BuiltLater, Vertical, can_focus=False):
         """Highlight the query's words in every JSON view of the pane and in the Log tab
         (n/N there jump)."""
 
-        from tui.ui.widgets.json_view import JsonView
-
         def draw() -> None:
+            from tui.ui.widgets.json_view import JsonView  # drawn once the pane is built
+
             for view in self.query(JsonView):
                 view.search(words)
             self.log_view.search(words)
