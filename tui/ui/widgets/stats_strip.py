@@ -4,10 +4,12 @@ against its own baseline (`tui.stats.trend`). `t` hides and shows it."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Sparkline, Static
+from textual.renderables.sparkline import Sparkline as SparklineRenderable
+from textual.widget import Widget
 
 from tui import fmt
 from tui.stats.trend import RECENT_MINUTES, STRIP_MINUTES, Level, Trend
@@ -18,6 +20,8 @@ LEVEL_STYLES: dict[Level, str] = {
     "higher": "bold yellow",
     "alarming": "bold red",
 }
+CALLS_LABEL = f"{STRIP_MINUTES}m calls"
+FAILURES_LABEL = "fail"
 LEVEL_MARKS: dict[Level, str] = {"unknown": "", "usual": "", "higher": " ↑", "alarming": " ↑↑"}
 
 
@@ -38,44 +42,101 @@ def figures(trend: Trend) -> Text:
     )
 
 
-class StatsStrip(Horizontal):
+class StatsStrip(Widget):
+    """One widget, drawn as one line: it was five (labels, two Sparklines, the figures)
+    in a Horizontal, and styling and laying them out cost the first frame about 20 ms
+    (issue 15). The line is laid out as that Horizontal laid it out: the labels and the
+    figures at their width, the sparklines sharing the rest (the first the smaller half),
+    a cell after each."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "stats-strip--label",
+        "stats-strip--calls-max",
+        "stats-strip--calls-min",
+        "stats-strip--failures-max",
+        "stats-strip--failures-min",
+    }
     DEFAULT_CSS = """
     StatsStrip {
         height: 1;
         padding: 0 1;
         background: $boost;
     }
-    StatsStrip > .strip-label {
-        width: auto;
+    StatsStrip > .stats-strip--label {
         color: $text-muted;
-        padding: 0 1 0 0;
     }
-    StatsStrip > Sparkline {
-        width: 1fr;
-        margin: 0 1 0 0;
+    StatsStrip > .stats-strip--calls-max {
+        color: $primary;
     }
-    StatsStrip > #strip-failures > .sparkline--max-color {
+    StatsStrip > .stats-strip--calls-min {
+        color: $primary 30%;
+    }
+    StatsStrip > .stats-strip--failures-max {
         color: $error;
     }
-    StatsStrip > #strip-failures > .sparkline--min-color {
+    StatsStrip > .stats-strip--failures-min {
         color: $error 30%;
-    }
-    StatsStrip > #strip-figures {
-        width: auto;
     }
     """
 
     trend: Trend | None = None  # what it shows, once shown
 
-    def compose(self) -> ComposeResult:
-        yield Static(f"{STRIP_MINUTES}m calls", classes="strip-label")
-        yield Sparkline([0] * STRIP_MINUTES, id="strip-calls")
-        yield Static("fail", classes="strip-label")
-        yield Sparkline([0] * STRIP_MINUTES, id="strip-failures")
-        yield Static(Text("–", "dim"), id="strip-figures")
-
     def show(self, trend: Trend) -> None:
         self.trend = trend
-        self.query_one("#strip-calls", Sparkline).data = [float(n) for n in trend.calls]
-        self.query_one("#strip-failures", Sparkline).data = [float(n) for n in trend.failures]
-        self.query_one("#strip-figures", Static).update(figures(trend))
+        self.refresh()
+
+    @property
+    def calls(self) -> list[float]:
+        """Calls per minute, as the first sparkline draws them (oldest first)."""
+        return [0.0] * STRIP_MINUTES if self.trend is None else [float(n) for n in self.trend.calls]
+
+    @property
+    def failures(self) -> list[float]:
+        if self.trend is None:
+            return [0.0] * STRIP_MINUTES
+        return [float(n) for n in self.trend.failures]
+
+    def render(self) -> RenderableType:
+        label = self.get_component_rich_style("stats-strip--label")
+        shown = figures(self.trend) if self.trend is not None else Text.styled("–", "dim")
+        width = self.content_region.width
+        fixed = len(CALLS_LABEL) + len(FAILURES_LABEL) + 2 + shown.cell_len + 2
+        rest = max(0, width - fixed)
+        return _Line(
+            (
+                Text.styled(CALLS_LABEL, label),
+                Text(" "),
+                self._sparkline(self.calls, rest // 2, "calls"),
+                Text(" "),
+                Text.styled(FAILURES_LABEL, label),
+                Text(" "),
+                self._sparkline(self.failures, rest - rest // 2, "failures"),
+                Text(" "),
+                shown,
+            )
+        )
+
+    def _sparkline(self, data: list[float], width: int, kind: str) -> RenderableType:
+        if width <= 0:
+            return Text()  # (the renderable would take the whole line for 0)
+        _, base = self.background_colors
+        low = base + self.get_component_styles(f"stats-strip--{kind}-min").color
+        high = base + self.get_component_styles(f"stats-strip--{kind}-max").color
+        return SparklineRenderable(
+            data, width=width, height=1, min_color=low.rich_color, max_color=high.rich_color
+        )
+
+
+class _Line:
+    """Renderables drawn one after the other on one line (each at its own width). A text
+    is drawn by its spans (``Text.render``): its own style must be a span."""
+
+    def __init__(self, parts: tuple[RenderableType, ...]) -> None:
+        self.parts = parts
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for part in self.parts:
+            if isinstance(part, Text):
+                yield from part.render(console)
+            else:
+                yield from console.render(part, options)
