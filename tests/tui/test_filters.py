@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.clock import fixed_clock
 from tests.conftest import settings_for
-from tests.tui.pilot import settle
+from tests.tui.pilot import screen_showing, settle
 from tui.demo import FaultPlan
 from tui.ui.app import ToolwatchApp
 from tui.ui.screens.views import ViewsScreen
@@ -12,7 +12,7 @@ from tui.ui.widgets.filter_sidebar import FilterSidebar
 from tui.ui.widgets.log_table import LogTable
 from tui.ui.widgets.query_bar import QueryBar
 from tui.ui.widgets.title_bar import TitleBar
-from tui.views import last_query, save_view, user_views
+from tui.views import last_query, remember_query, save_view, user_views
 
 LIST_PATH = "/api/v3.1/logs/tool_execution"
 
@@ -170,6 +170,17 @@ async def test_the_last_query_is_restored_unless_one_is_given(demo_server):
         await settle(given, pilot)
         assert given.query_one(QueryBar).text == "toolkit:slack"
         assert all(r.toolkit == "slack" for r in rows(given))
+
+
+async def test_a_last_query_that_no_longer_parses_waits_in_the_bar_unapplied(demo_server):
+    remember_query("failed since:banana")  # as if a later version read it another way
+    app = ToolwatchApp(settings_for(demo_server), clock=fixed_clock, poll_on_interval=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.query_one(QueryBar).text == "failed since:banana"
+        assert app.session.query_text == ""  # nothing applied: every log is listed
+        assert rows(app) and not all(r.failed for r in rows(app))
+        await screen_showing(app, pilot, "as a time in since:banana")  # the bar says why
 
 
 async def test_words_highlight_locally_and_n_jumps(app_factory, demo_server):

@@ -110,6 +110,7 @@ class ToolwatchApp(SourceKeys, WatchKeys, CopyActions, CrashReportingApp):
         self._shown = (self.session.status, self.session.title)
         self.theme_keeper = ThemeKeeper(self)
         self._early = EarlyAnswers()
+        self._starting: tuple[str, LogQuery | None] = ("", None)  # the query, read at load
 
     def notify(
         self,
@@ -179,9 +180,10 @@ class ToolwatchApp(SourceKeys, WatchKeys, CopyActions, CrashReportingApp):
 
     def on_load(self) -> None:
         # The first page is asked for now, while Textual builds the screen (early_answers).
-        query = self.session.try_parse(self.session.starting_text())
-        if query is not None:
-            self.session.apply(self.session.starting_text(), query, restart=False)
+        text = self.session.starting_text()  # (the state file is read once)
+        self._starting = text, self.session.try_parse(text)
+        if self._starting[1] is not None:
+            self.session.apply(text, self._starting[1], restart=False)
         self.poll_now()
 
     def _screen_ready(self) -> None:
@@ -193,12 +195,12 @@ class ToolwatchApp(SourceKeys, WatchKeys, CopyActions, CrashReportingApp):
         self.main_screen.show_status(self.session.status)
         self.main_screen.show_title(self.session.title)
         self._shown = (self.session.status, self.session.title)
-        text = self.session.starting_text()
-        if self.session.try_parse(text) is None:
+        text, query = self._starting
+        if query is None:
             # One that no longer parses is left in the bar with its error, unfiltered.
             self.main_screen.show_draft(text)
         else:
-            self.main_screen.show_query(self.session.query, text)  # applied at load
+            self.main_screen.show_query(query, text)  # applied at load
         self.timers.start()
         self._early.release(self.on_logs_arrived, self.on_poll_failed)
 
