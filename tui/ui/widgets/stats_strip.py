@@ -4,6 +4,7 @@ against its own baseline (`tui.stats.trend`). `t` hides and shows it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -88,33 +89,23 @@ class StatsStrip(Widget):
     @property
     def calls(self) -> list[float]:
         """Calls per minute, as the first sparkline draws them (oldest first)."""
-        return [0.0] * STRIP_MINUTES if self.trend is None else [float(n) for n in self.trend.calls]
+        return _per_minute(None if self.trend is None else self.trend.calls)
 
     @property
     def failures(self) -> list[float]:
-        if self.trend is None:
-            return [0.0] * STRIP_MINUTES
-        return [float(n) for n in self.trend.failures]
+        return _per_minute(None if self.trend is None else self.trend.failures)
 
     def render(self) -> RenderableType:
         label = self.get_component_rich_style("stats-strip--label")
         shown = figures(self.trend) if self.trend is not None else Text.styled("–", "dim")
-        width = self.content_region.width
-        fixed = len(CALLS_LABEL) + len(FAILURES_LABEL) + 2 + shown.cell_len + 2
-        rest = max(0, width - fixed)
-        return _Line(
-            (
-                Text.styled(CALLS_LABEL, label),
-                Text(" "),
-                self._sparkline(self.calls, rest // 2, "calls"),
-                Text(" "),
-                Text.styled(FAILURES_LABEL, label),
-                Text(" "),
-                self._sparkline(self.failures, rest - rest // 2, "failures"),
-                Text(" "),
-                shown,
-            )
-        )
+        head = (Text.styled(CALLS_LABEL, label), Text(" "))
+        middle = (Text(" "), Text.styled(FAILURES_LABEL, label), Text(" "))
+        tail = (Text(" "), shown)
+        fixed = sum(part.cell_len for part in (*head, *middle, *tail))
+        rest = max(0, self.content_region.width - fixed)  # the sparklines' share
+        calls = self._sparkline(self.calls, rest // 2, "calls")
+        failures = self._sparkline(self.failures, rest - rest // 2, "failures")
+        return _Line((*head, calls, *middle, failures, *tail))
 
     def _sparkline(self, data: list[float], width: int, kind: str) -> RenderableType:
         if width <= 0:
@@ -125,6 +116,10 @@ class StatsStrip(Widget):
         return SparklineRenderable(
             data, width=width, height=1, min_color=low.rich_color, max_color=high.rich_color
         )
+
+
+def _per_minute(counts: Sequence[int] | None) -> list[float]:
+    return [0.0] * STRIP_MINUTES if counts is None else [float(n) for n in counts]
 
 
 class _Line:
